@@ -1,0 +1,172 @@
+"""The line-based review: prompt, typed answer on stdin, model answer, rating 1-4.
+
+It works over pipes and ssh and in terminals where a full-screen app cannot run. Every answer is
+committed by :func:`quizapp.review.answer` before the next card is printed. Lines starting with
+``:`` are commands wherever an answer is read: ``:q`` quits, ``:s`` skips, ``:u`` undoes.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TextIO
+
+import click
+
+from quizapp import review
+from quizapp.cards import Card, CardType
+from quizapp.clock import utc_now
+from quizapp.grading import Grade, grade
+from quizapp.schedule import RATINGS, format_interval, preview_intervals
+from quizapp.store import Store
+
+QUEUE_NAMES = {0: "learning", 1: "review", 2: "new"}
+
+
+class _Quit(Exception):
+    """The user asked to stop, or stdin ended."""
+
+
+def _read_line(stream: TextIO) -> str:
+    line = stream.readline()
+    if line == "":
+        raise _Quit
+    return line.rstrip("\n").rstrip("\r")
+
+
+def _read_answer(card: Card, stream: TextIO) -> str:
+    """Read what the card type needs; a lone ``:x`` command is returned as typed."""
+    if card.type is CardType.OPEN:
+        click.echo("Your answer (end with an empty line):")
+        lines: list[str] = []
+        while True:
+            line = _read_line(stream)
+            if not lines and line.strip().startswith(":"):
+                return line.strip()
+            if not line.strip():
+                if lines:
+                    return "\n".join(lines)
+                continue
+            lines.append(line)
+    if card.type is CardType.CLOZE:
+        hint = " (several gaps: separate with ';')" if len(card.expected) > 1 else ""
+        click.echo(f"Fill the gap{hint}:")
+    elif card.type is CardType.CHOICE:
+        click.echo("Your pick (e.g. 2, or 1 3 if several are right):")
+    else:
+        click.echo("Think of the answer, then press Enter to see it.")
+    return _read_line(stream).strip()
+
+
+def show_card(card: Card, queue: int, left: int) -> None:
+    click.echo("")
+    click.secho(f"── {card.deck} · {QUEUE_NAMES.get(queue, '')} · {left} left ──", dim=True)
+    click.secho(card.prompt, bold=True)
+    for n, choice in enumerate(card.choices, start=1):
+        click.echo(f"  {n}. {choice.text}")
+
+
+def show_verdict(card: Card, verdict: Grade) -> None:
+    click.echo("")
+    click.secho("Model answer:", underline=True)
+    click.echo(card.answer or "(no answer text)")
+    if verdict.value is not None:
+        click.echo("")
+        click.secho(f"Score: {verdict.value:.0%}", bold=True)
+        for point in verdict.points:
+            mark = click.style("✓", fg="green") if point.covered else click.style("✗", fg="red")
+            matched = f'  ← "{point.matched}"' if point.matched else ""
+            click.echo(f"  {mark} {point.text}{matched}")
+
+
+def _ask_rating(intervals: dict[int, str], suggested: int | None, stream: TextIO) -> str:
+    options = "  ".join(f"{n} {RATINGS[n]} ({intervals[n]})" for n in RATINGS)
+    default = f"Enter = {suggested} {RATINGS[suggested]}, " if suggested else ""
+    while True:
+        click.echo(f"{options}\nRate [{default}u undo last, s skip, q quit]: ", nl=False)
+        choice = _read_line(stream).strip().lower().lstrip(":")
+        if choice == "" and suggested:
+            return str(suggested)
+        if choice in {"1", "2", "3", "4", "u", "s", "q"}:
+            return choice
+        click.echo("Please type 1, 2, 3 or 4 (or u, s, q).")
+
+
+def run(store: Store, stream: TextIO, *, deck: str | None = None, limit: int | None = None) -> int:
+    """Review until nothing is due, ``limit`` cards are answered, or the user quits.
+
+    Returns the number of answers recorded.
+    """
+    skipped: set[str] = set()
+    done = 0
+    last: review.Answered | None = None
+    try:
+        while limit is None or done < limit:
+            now = utc_now()
+            card_id = review.next_card(store, now, deck=deck, exclude=skipped)
+            if card_id is None:
+                click.echo("\nNothing more is due. Well done." if done else "\nNothing is due.")
+                break
+            card = review.get_card(store, card_id)
+            state = review.get_state(store, card_id)
+            left = sum(c.today for c in review.deck_counts(store, now) if _in(c.deck, deck))
+            show_card(card, state.queue, left)
+            started = time.monotonic()
+            typed = _read_answer(card, stream)
+            command = typed.lower() if typed.startswith(":") else ""
+            if command in (":q", ":quit"):
+                break
+            if command in (":s", ":skip"):
+                skipped.add(card_id)
+                continue
+            if command in (":u", ":undo"):
+                last = _undo(store, last)
+                continue
+            verdict = grade(card, typed)
+            show_verdict(card, verdict)
+            retention = review.retention_of(store, card.deck)
+            intervals = {
+                n: format_interval(d)
+                for n, d in preview_intervals(state, utc_now(), retention).items()
+            }
+            choice = _ask_rating(intervals, verdict.suggested_rating, stream)
+            if choice == "q":
+                break
+            if choice == "s":
+                skipped.add(card_id)
+                continue
+            if choice == "u":
+                last = _undo(store, last)
+                continue
+            last = review.answer(
+                store,
+                card_id,
+                int(choice),
+                utc_now(),
+                typed=typed,
+                score=verdict.value,
+                duration_ms=int((time.monotonic() - started) * 1000),
+            )
+            done += 1
+            click.echo(f"saved: {RATINGS[int(choice)]}, next in {_next_in(last)}")
+    except _Quit:
+        pass
+    click.echo(f"{done} answer(s) saved.")
+    return done
+
+
+def _in(name: str, deck: str | None) -> bool:
+    return deck is None or name == deck or name.startswith(deck + "/")
+
+
+def _next_in(answered: review.Answered) -> str:
+    return format_interval(answered.after.due - utc_now())
+
+
+def _undo(store: Store, last: review.Answered | None) -> None:
+    """Undo the session's last answer (once); returns the new "last answer", which is none."""
+    if last is None:
+        click.echo("Nothing to undo.")
+        return None
+    review.undo(store, last.review_id, utc_now())
+    click.echo("Undone: that card's previous schedule is back.")
+    return None

@@ -1,0 +1,69 @@
+"""Studying commands: review, due, stats, rebuild."""
+
+from __future__ import annotations
+
+import click
+
+from quizapp import review as review_core
+from quizapp.cli.common import AppContext, pass_app, sync_or_exit
+from quizapp.clock import utc_now
+
+
+@click.command()
+@click.option("--plain", is_flag=True, help="Line-based review on stdin/stdout (pipes, ssh).")
+@click.option("--deck", default=None, help="Only this deck (and decks nested under it).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Stop after N answers.")
+@pass_app
+def review(app: AppContext, plain: bool, deck: str | None, limit: int | None) -> None:
+    """Review the cards due today. Opens the terminal app unless --plain is given."""
+    if not plain:
+        from quizapp.cli.launch import launch_app
+
+        launch_app(app, deck=deck)
+        return
+    from quizapp.cli import plain_review
+
+    with app.open_store() as store:
+        sync_or_exit(store, quiet=True)
+        plain_review.run(store, click.get_text_stream("stdin"), deck=deck, limit=limit)
+
+
+@click.command()
+@pass_app
+def due(app: AppContext) -> None:
+    """Show how many cards each deck has for today: learning, due reviews, new."""
+    with app.open_store() as store:
+        sync_or_exit(store, quiet=True)
+        counts = review_core.deck_counts(store, utc_now())
+    if not counts:
+        click.echo("No decks yet. Add one with 'quizapp decks add FOLDER'.")
+        return
+    width = max(len(c.deck) for c in counts)
+    click.echo(f"{'deck':<{width}}  learning  due  new  total")
+    for c in counts:
+        click.echo(f"{c.deck:<{width}}  {c.learning:>8}  {c.due:>3}  {c.new:>3}  {c.total:>5}")
+    total = sum(c.today for c in counts)
+    click.echo(f"{total} card(s) to study today.")
+
+
+@click.command()
+@pass_app
+def stats(app: AppContext) -> None:
+    """Print a summary: cards by state, reviews, streak, retention and quiz scores."""
+    from quizapp import stats as stats_core
+
+    with app.open_store() as store:
+        text = stats_core.summary_text(store, utc_now())
+    click.echo(text)
+
+
+@click.command()
+@pass_app
+def rebuild(app: AppContext) -> None:
+    """Recompute every card's schedule by replaying the review log through FSRS.
+
+    The review log is the source of truth; use this after restoring or merging a database.
+    """
+    with app.open_store() as store:
+        count = review_core.rebuild(store)
+    click.echo(f"rebuilt the schedule of {count} card(s) from the review log")

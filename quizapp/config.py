@@ -1,0 +1,48 @@
+"""The user's settings file: which folders of their own decks to sync besides the bundled one.
+
+Read with the standard library's ``tomllib``; written with ``tomli_w`` (the maintained writer that
+mirrors it) so a hand-edited file stays valid TOML.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomli_w
+
+
+class ConfigError(Exception):
+    """The config file exists but cannot be used; the message says where and how to fix it."""
+
+
+@dataclass
+class Config:
+    deck_folders: list[Path] = field(default_factory=list)
+
+
+def load(path: Path) -> Config:
+    if not path.exists():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc} (fix or delete the file)") from exc
+    folders = data.get("decks", [])
+    if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+        raise ConfigError(
+            f"{path}: 'decks' must be a list of folder paths (fix or delete the file)"
+        )
+    return Config(deck_folders=[Path(f) for f in folders])
+
+
+def save(path: Path, config: Config) -> None:
+    """Write atomically, so a crash mid-write never leaves a truncated config."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(
+        tomli_w.dumps({"decks": [str(p) for p in config.deck_folders]}), encoding="utf-8"
+    )
+    os.replace(tmp, path)

@@ -1,0 +1,107 @@
+"""Judge a typed answer for any card type and suggest a rating; both UIs call this one function.
+
+Open cards go to the key-point scorer; cloze gaps are compared leniently (case, spacing and small
+typos forgiven); choice cards compare the picked set with the correct set; basic cards are
+self-graded, so there is nothing to judge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from quizapp.cards import Card, CardType
+
+
+@dataclass(frozen=True)
+class PointResult:
+    """One thing the answer was checked for, as shown after reveal."""
+
+    text: str
+    covered: bool
+    matched: str = ""
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The verdict on one answer. ``value`` is None for self-graded (basic) cards."""
+
+    value: float | None
+    suggested_rating: int | None
+    points: tuple[PointResult, ...] = ()
+
+    @property
+    def missed(self) -> tuple[PointResult, ...]:
+        return tuple(p for p in self.points if not p.covered)
+
+
+def grade(card: Card, typed: str) -> Grade:
+    """Grade ``typed`` against ``card``. Imports the scorer only for open cards."""
+    if card.type is CardType.OPEN:
+        from quizapp import scoring
+
+        key_points = list(card.key_points) or scoring.key_points_from_answer(card.answer)
+        result = scoring.score(
+            typed, key_points, question=card.prompt, synonyms=card.synonyms or None
+        )
+        points = tuple(PointResult(p.text, p.covered, p.matched) for p in result.points)
+        return Grade(result.value, result.suggested_rating, points)
+    if card.type is CardType.CLOZE:
+        return _grade_cloze(card, typed)
+    if card.type is CardType.CHOICE:
+        return _grade_choice(card, typed)
+    return Grade(None, None)
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[*_`]", "", text)).strip().lower()
+
+
+def gap_matches(expected: str, typed: str) -> bool:
+    """Whether a typed gap answer counts: exact after normalising, or one typo in a long word."""
+    from rapidfuzz.distance import Levenshtein
+
+    want, got = _normal(expected), _normal(typed)
+    if want == got:
+        return True
+    if re.fullmatch(r"[\d.,\-+/^ ]+", want):
+        return False  # numbers must be exact: 0.25 is not 0.26
+    allowed = 1 if len(want) >= 5 else 0
+    return Levenshtein.distance(want, got) <= allowed
+
+
+def _grade_cloze(card: Card, typed: str) -> Grade:
+    """Several gaps in one sub-card are typed separated by ``;`` (or on separate lines)."""
+    answers = [a for a in re.split(r"[;\n]", typed)] if len(card.expected) > 1 else [typed]
+    answers += [""] * (len(card.expected) - len(answers))
+    points = tuple(
+        PointResult(want, gap_matches(want, got), got.strip() if gap_matches(want, got) else "")
+        for want, got in zip(card.expected, answers, strict=False)
+    )
+    value = sum(p.covered for p in points) / max(len(points), 1)
+    return Grade(value, 3 if value == 1 else 1, points)
+
+
+def parse_choice(typed: str, options: int) -> set[int] | None:
+    """Option numbers picked in ``typed`` ("2", "1 3", "1,3"), 1-based; None if unreadable."""
+    picks = re.findall(r"\d+", typed)
+    if not picks:
+        return None
+    chosen = {int(p) for p in picks}
+    if not all(1 <= p <= options for p in chosen):
+        return None
+    return chosen
+
+
+def _grade_choice(card: Card, typed: str) -> Grade:
+    chosen = parse_choice(typed, len(card.choices)) or set()
+    points = tuple(
+        PointResult(
+            f"{n}. {c.text}" + (" (correct)" if c.correct else ""),
+            (n in chosen) == c.correct,
+            "picked" if n in chosen else "",
+        )
+        for n, c in enumerate(card.choices, start=1)
+    )
+    right = all(p.covered for p in points)
+    return Grade(1.0 if right else 0.0, 3 if right else 1, points)

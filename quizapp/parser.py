@@ -1,0 +1,698 @@
+"""Read a markdown deck into cards: a single pass line scanner, not a markdown renderer.
+
+Why a scanner: syncing 10,000 cards must take well under a second, and all the format needs is to
+find level-2 headings outside fenced code, one attribute comment, task lists, cloze braces and the
+``### Key points`` list. Rendering the markdown is left to the UI, which shows the text as written.
+
+Parsing never raises on bad input and never executes anything: YAML goes through ``yaml.safe_load``
+only, and every mistake becomes a :class:`~quizapp.cards.Problem` with a line number and a fix.
+The format itself is documented for deck authors in ``content/README.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from quizapp.cards import Card, CardType, Choice, DeckSettings, Problem
+
+HEADING2 = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(.*?))?[ \t]*$")
+ANY_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+KEY_POINTS = re.compile(r"^ {0,3}###[ \t]+key[ \t]+points[ \t]*:?[ \t]*$", re.IGNORECASE)
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+BULLET = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+(.*)$")
+TASK = re.compile(r"^[ \t]*[-*+][ \t]+\[([ xX])\][ \t]+(.*)$")
+CLOZE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+CLOZE_NUMBERED = re.compile(r"^c(\d+)::(.*?)(?:::(.*))?$", re.DOTALL)
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+PROVE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+CARD_KEYS = {"id", "type", "tags", "prove", "synonyms"}
+RETENTION_RANGE = (0.7, 0.99)
+NEW_PER_DAY_RANGE = (0, 9999)
+GAP = "[...]"
+
+
+@dataclass(frozen=True)
+class IdInsertion:
+    """Where ``check --fix`` (and the first sync) writes a generated id into a file.
+
+    ``comment_line`` is the 0-based line that opens an attribute comment lacking an ``id``; when it
+    is ``None`` the card has no comment and a new one goes right under the heading.
+    """
+
+    heading_line: int
+    card_id: str
+    comment_line: int | None = None
+    comment_inline: bool = False
+
+
+@dataclass
+class ParsedDeck:
+    """Everything read from one file: its settings, its cards, and what is wrong with it."""
+
+    deck: DeckSettings
+    cards: list[Card] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    missing_ids: list[IdInsertion] = field(default_factory=list)
+
+
+def deck_name_for(path: Path, root: Path | None) -> str:
+    """Default deck name: the path below the root, folders joined by ``/``, without ``.md``."""
+    if root is not None:
+        try:
+            return path.relative_to(root).with_suffix("").as_posix()
+        except ValueError:
+            pass
+    return path.stem
+
+
+def parse_file(path: Path | str, root: Path | None = None) -> ParsedDeck:
+    """Read and parse one deck file; unreadable, binary and non-UTF-8 files become problems."""
+    path = Path(path)
+    source = str(path)
+    name = deck_name_for(path, root)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _failed(source, name, 1, f"cannot read file: {exc.strerror}", "check the path")
+    return parse_bytes(data, source, name)
+
+
+def parse_bytes(data: bytes, source: str, deck_name: str) -> ParsedDeck:
+    """Decode a deck's bytes as UTF-8 (a BOM is allowed) and parse it."""
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return _failed(source, deck_name, line, "binary file, not a markdown deck", "remove it")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return _failed(source, deck_name, line, "not valid UTF-8 text", "re-save the file as UTF-8")
+    return parse_text(text, source, deck_name)
+
+
+def _failed(source: str, name: str, line: int, message: str, fix: str) -> ParsedDeck:
+    return ParsedDeck(
+        DeckSettings(name=name, source=source), problems=[Problem(source, line, message, fix)]
+    )
+
+
+def parse_text(text: str, source: str, deck_name: str) -> ParsedDeck:
+    """Parse a deck's text. Line numbers in problems are 1-based, as editors show them."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    problems: list[Problem] = []
+    start, deck = _front_matter(lines, source, deck_name, problems)
+    parsed = ParsedDeck(deck=deck, problems=problems)
+    if problems and start < 0:
+        return parsed
+    in_fence = _fence_mask(lines)
+    headings = [i for i in range(start, len(lines)) if not in_fence[i] and HEADING2.match(lines[i])]
+    seen: dict[str, int] = {}
+    for n, head in enumerate(headings):
+        end = headings[n + 1] if n + 1 < len(headings) else len(lines)
+        _parse_block(lines, in_fence, head, end, parsed, seen)
+    return parsed
+
+
+def _fence_mask(lines: list[str]) -> list[bool]:
+    """For each line, whether it lies inside (or opens/closes) a fenced code block."""
+    mask = [False] * len(lines)
+    opener: str | None = None
+    for i, line in enumerate(lines):
+        match = FENCE.match(line)
+        if opener is None:
+            if match:
+                opener = match.group(1)
+                mask[i] = True
+        else:
+            mask[i] = True
+            closes = (
+                match is not None
+                and match.group(1)[0] == opener[0]
+                and len(match.group(1)) >= len(opener)
+                and not line.strip()[len(match.group(1)) :].strip()
+            )
+            if closes:
+                opener = None
+    return mask
+
+
+def _front_matter(
+    lines: list[str], source: str, deck_name: str, problems: list[Problem]
+) -> tuple[int, DeckSettings]:
+    """Return the index of the first line after the front matter, and the deck settings.
+
+    A negative index means the front matter was unusable and nothing else should be parsed.
+    """
+    default = DeckSettings(name=deck_name, source=source)
+    if not lines or lines[0].strip() != "---":
+        return 0, default
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        problems.append(
+            Problem(source, 1, "front matter is not closed", "end it with a line '---'")
+        )
+        return -1, default
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as exc:
+        line = 2 + getattr(getattr(exc, "problem_mark", None), "line", 0)
+        problems.append(
+            Problem(
+                source,
+                line,
+                f"front matter is not valid YAML: {_yaml_reason(exc)}",
+                "write it as 'key: value' lines",
+            )
+        )
+        return -1, default
+    if data is None:
+        return end + 1, default
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(source, 2, "front matter must be a mapping", "write it as 'key: value' lines")
+        )
+        return -1, default
+    name = data.get("deck", deck_name)
+    if not isinstance(name, str) or not name.strip():
+        problems.append(
+            Problem(source, 2, "'deck' must be a non-empty name", "e.g. deck: ml/basics")
+        )
+        name = deck_name
+    retention = data.get("retention", 0.9)
+    lo, hi = RETENTION_RANGE
+    if (
+        isinstance(retention, bool)
+        or not isinstance(retention, int | float)
+        or not lo <= retention <= hi
+    ):
+        problems.append(
+            Problem(
+                source,
+                2,
+                f"retention {retention!r} is out of range",
+                f"use a number from {lo} to {hi}, e.g. 0.9",
+            )
+        )
+        retention = 0.9
+    new_per_day = data.get("new_per_day", 10)
+    lo_n, hi_n = NEW_PER_DAY_RANGE
+    if (
+        isinstance(new_per_day, bool)
+        or not isinstance(new_per_day, int)
+        or not lo_n <= new_per_day <= hi_n
+    ):
+        problems.append(
+            Problem(
+                source,
+                2,
+                f"new_per_day {new_per_day!r} is out of range",
+                f"use a whole number from {lo_n} to {hi_n}, e.g. 10",
+            )
+        )
+        new_per_day = 10
+    tags = _tags(data.get("tags"), source, 2, problems)
+    synonyms = _synonyms(data.get("synonyms"), source, 2, problems)
+    settings = DeckSettings(
+        name=name.strip(),
+        source=source,
+        retention=float(retention),
+        new_per_day=new_per_day,
+        tags=tags,
+        synonyms=synonyms,
+    )
+    return end + 1, settings
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None)
+    return str(problem) if problem else str(exc).splitlines()[0]
+
+
+def _tags(value: Any, source: str, line: int, problems: list[Problem]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(t, str | int) for t in value):
+        problems.append(
+            Problem(source, line, "'tags' must be a list of words", "e.g. tags: [nn, loss]")
+        )
+        return ()
+    return tuple(str(t).strip() for t in value if str(t).strip())
+
+
+def _synonyms(
+    value: Any, source: str, line: int, problems: list[Problem]
+) -> dict[str, tuple[str, ...]]:
+    if value is None:
+        return {}
+    ok = isinstance(value, Mapping) and all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+        for k, v in value.items()
+    )
+    if not ok:
+        problems.append(
+            Problem(
+                source,
+                line,
+                "'synonyms' must map a term to a list of variants",
+                "e.g. synonyms: {lasso: [L1, ℓ1]}",
+            )
+        )
+        return {}
+    return {k: tuple(v) for k, v in value.items()}
+
+
+def _parse_block(
+    lines: list[str],
+    in_fence: list[bool],
+    head: int,
+    end: int,
+    parsed: ParsedDeck,
+    seen: dict[str, int],
+) -> None:
+    """Turn the lines of one ``## `` block into its card (or cloze sub-cards)."""
+    source = parsed.deck.source
+    problems = parsed.problems
+    before = len(problems)
+    match = HEADING2.match(lines[head])
+    prompt = (match.group(1) or "").strip() if match else ""
+    prompt = re.sub(r"[ \t]+#+$", "", prompt).strip()
+    if not prompt:
+        problems.append(
+            Problem(source, head + 1, "card has an empty prompt", "write the question after '## '")
+        )
+
+    # The attribute comment: the first non-blank line under the heading.
+    attrs: dict[str, Any] = {}
+    comment_line: int | None = None
+    comment_inline = False
+    cursor = head + 1
+    while cursor < end and not lines[cursor].strip():
+        cursor += 1
+    if cursor < end and not in_fence[cursor] and lines[cursor].lstrip().startswith("<!--"):
+        comment_line = cursor
+        first = lines[cursor].lstrip()[4:]
+        if "-->" in first:
+            comment_inline = True
+            yaml_text, close = first[: first.index("-->")], cursor
+        else:
+            close = next((i for i in range(cursor + 1, end) if "-->" in lines[i]), None)
+            if close is None:
+                problems.append(
+                    Problem(
+                        source,
+                        cursor + 1,
+                        "attribute comment is not closed",
+                        "end it with a line '-->'",
+                    )
+                )
+                return
+            yaml_text = "\n".join([first, *lines[cursor + 1 : close], lines[close].split("-->")[0]])
+        attrs = _attributes(yaml_text, source, cursor + 1, problems)
+        body_start = close + 1
+    else:
+        body_start = head + 1
+
+    # Body, key points, task list.
+    body: list[str] = []
+    key_points: list[str] = []
+    choices: list[Choice] = []
+    task_lines: set[int] = set()
+    kp_line: int | None = None
+    in_kp = False
+    for i in range(body_start, end):
+        line = lines[i]
+        if not in_fence[i] and KEY_POINTS.match(line):
+            in_kp, kp_line = True, i
+            continue
+        if in_kp:
+            # The list ends at the first line that is neither a bullet, its indented
+            # continuation, nor blank; whatever follows belongs to the answer again.
+            bullet = None if in_fence[i] else BULLET.match(line)
+            if bullet and bullet.group(1).strip():
+                key_points.append(bullet.group(1).strip())
+                continue
+            if not line.strip():
+                continue
+            if key_points and line[:1] in " \t" and not in_fence[i]:
+                key_points[-1] = f"{key_points[-1]} {line.strip()}"
+                continue
+            in_kp = False
+        task = None if in_fence[i] else TASK.match(line)
+        if task:
+            choices.append(Choice(text=task.group(2).strip(), correct=task.group(1) != " "))
+            task_lines.add(len(body))
+        body.append(line)
+    answer = "\n".join(body).strip("\n")
+
+    if kp_line is not None and not key_points:
+        problems.append(
+            Problem(
+                source,
+                kp_line + 1,
+                "Key points heading has no bullet points",
+                "add '- ' lines under it or remove the heading",
+            )
+        )
+
+    card_type = _card_type(attrs, prompt, answer, choices, key_points, source, head, problems)
+    if len(problems) > before:
+        return
+    if card_type is CardType.CHOICE:
+        # The options are asked separately; what remains of the body is the explanation.
+        answer = "\n".join(b for n, b in enumerate(body) if n not in task_lines).strip("\n")
+    else:
+        choices = []
+
+    tags = tuple(dict.fromkeys((*parsed.deck.tags, *attrs.get("tags", ()))))
+    note_id = attrs.get("id") or generated_id(parsed.deck.name, prompt)
+    if "id" not in attrs:
+        parsed.missing_ids.append(IdInsertion(head, note_id, comment_line, comment_inline))
+    if note_id in seen:
+        problems.append(
+            Problem(
+                source,
+                head + 1,
+                f"duplicate id '{note_id}' (also on line {seen[note_id]})",
+                "give one of the cards a different id",
+            )
+        )
+        return
+    seen[note_id] = head + 1
+    synonyms = {**parsed.deck.synonyms, **attrs.get("synonyms", {})}
+    common = {
+        "note_id": note_id,
+        "deck": parsed.deck.name,
+        "source": source,
+        "line": head + 1,
+        "tags": tags,
+        "prove": attrs.get("prove"),
+        "synonyms": synonyms,
+    }
+    if card_type is CardType.CLOZE:
+        parsed.cards.extend(_cloze_cards(prompt, answer, common))
+        return
+    card = Card(
+        id=note_id,
+        type=card_type,
+        prompt=prompt,
+        answer=answer,
+        key_points=tuple(key_points),
+        choices=tuple(choices),
+        **common,
+    )
+    parsed.cards.append(_with_hash(card))
+
+
+def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> dict[str, Any]:
+    """Validate the YAML of a card's attribute comment; problems are reported at its first line."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = line + (mark.line if mark is not None else 0)
+        problems.append(
+            Problem(
+                source,
+                at,
+                f"attributes are not valid YAML: {_yaml_reason(exc)}",
+                "write them as 'key: value' lines, e.g. id: my-card",
+            )
+        )
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(source, line, "attributes must be 'key: value' lines", "e.g. id: my-card")
+        )
+        return {}
+    attrs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in CARD_KEYS:
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    f"unknown attribute '{key}'",
+                    f"use one of: {', '.join(sorted(CARD_KEYS))}",
+                )
+            )
+        elif key == "id":
+            text_id = (
+                str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+            )
+            if not ID_PATTERN.match(text_id):
+                problems.append(
+                    Problem(
+                        source,
+                        line,
+                        f"id {value!r} is not valid",
+                        "use letters, digits, '-', '_' or '.', e.g. id: l1-sparsity",
+                    )
+                )
+            else:
+                attrs["id"] = text_id
+        elif key == "type":
+            if value not in {t.value for t in CardType}:
+                problems.append(
+                    Problem(
+                        source,
+                        line,
+                        f"unknown type {value!r}",
+                        "use one of: open, basic, cloze, choice (or leave it out)",
+                    )
+                )
+            else:
+                attrs["type"] = CardType(value)
+        elif key == "tags":
+            attrs["tags"] = _tags(value, source, line, problems)
+        elif key == "synonyms":
+            attrs["synonyms"] = _synonyms(value, source, line, problems)
+        elif key == "prove":
+            if not isinstance(value, str) or not PROVE_PATTERN.match(value):
+                problems.append(
+                    Problem(
+                        source,
+                        line,
+                        f"prove {value!r} is not a proof name",
+                        "name a registered proof; see 'quizapp prove --list'",
+                    )
+                )
+                continue
+            from quizapp import proofs  # the registry is a dict of names; no numpy on import
+
+            if not proofs.exists(value):
+                problems.append(
+                    Problem(
+                        source,
+                        line,
+                        f"unknown proof '{value}'",
+                        f"use one of: {', '.join(proofs.names())}",
+                    )
+                )
+            else:
+                attrs["prove"] = value
+    return attrs
+
+
+def _card_type(
+    attrs: dict[str, Any],
+    prompt: str,
+    answer: str,
+    choices: list[Choice],
+    key_points: list[str],
+    source: str,
+    head: int,
+    problems: list[Problem],
+) -> CardType:
+    """Infer the type (or check the declared one) and report what makes the card unusable."""
+    has_cloze = bool(CLOZE.search(prompt) or CLOZE.search(answer))
+    declared = attrs.get("type")
+    if declared is not None:
+        card_type = declared
+    elif choices:
+        card_type = CardType.CHOICE
+    elif has_cloze:
+        card_type = CardType.CLOZE
+    elif key_points:
+        card_type = CardType.OPEN
+    else:
+        card_type = CardType.BASIC
+    line = head + 1
+    if card_type is CardType.CHOICE:
+        if not choices:
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    "choice card has no options",
+                    "add options as '- [x] right' and '- [ ] wrong' lines",
+                )
+            )
+        elif not any(c.correct for c in choices):
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    "choice card has no correct option",
+                    "mark at least one option with '- [x]'",
+                )
+            )
+    if card_type is CardType.CLOZE:
+        deletions = CLOZE.findall(prompt) + CLOZE.findall(answer)
+        if not deletions:
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    "cloze card has no {{...}} deletion",
+                    "wrap the hidden words in {{ }}, e.g. {{c1::0.25}}",
+                )
+            )
+        for raw in deletions:
+            if not _deletion_parts(raw)[1].strip():
+                problems.append(
+                    Problem(
+                        source,
+                        line,
+                        "cloze deletion {{" + raw + "}} is empty",
+                        "put the hidden words inside the braces",
+                    )
+                )
+                break
+    return card_type
+
+
+def _deletion_parts(raw: str) -> tuple[int | None, str, str | None]:
+    """Split a deletion's inner text into (number or None, hidden text, hint or None)."""
+    numbered = CLOZE_NUMBERED.match(raw.strip())
+    if numbered:
+        return int(numbered.group(1)), numbered.group(2), numbered.group(3)
+    return None, raw, None
+
+
+def _cloze_cards(prompt: str, answer: str, common: dict[str, Any]) -> list[Card]:
+    """One card per deletion number: that number is hidden, every other deletion is shown."""
+    text = prompt if not CLOZE.search(answer) else f"{prompt}\n\n{answer}"
+    deletions = [_deletion_parts(m.group(1)) for m in CLOZE.finditer(text)]
+    next_plain = max((n for n, _, _ in deletions if n is not None), default=0) + 1
+    numbered: list[tuple[int, str, str | None]] = []
+    for number, hidden, hint in deletions:
+        if number is None:
+            number, next_plain = next_plain, next_plain + 1
+        numbered.append((number, hidden.strip(), hint))
+    extra = "" if CLOZE.search(answer) else answer
+    revealed = _replace_deletions(text, [f"**{hidden}**" for _, hidden, _ in numbered])
+    full = revealed if not extra else f"{revealed}\n\n{extra}"
+    cards = []
+    for number in dict.fromkeys(n for n, _, _ in numbered):
+        shown = [
+            (f"[{hint.strip()}]" if hint else GAP) if n == number else hidden
+            for n, hidden, hint in numbered
+        ]
+        card = Card(
+            id=f"{common['note_id']}::c{number}",
+            type=CardType.CLOZE,
+            prompt=_replace_deletions(text, shown),
+            answer=full,
+            cloze=number,
+            expected=tuple(hidden for n, hidden, _ in numbered if n == number),
+            **common,
+        )
+        cards.append(_with_hash(card))
+    return cards
+
+
+def _replace_deletions(text: str, replacements: list[str]) -> str:
+    """Replace the n-th ``{{...}}`` of ``text`` with ``replacements[n]``."""
+    parts = iter(replacements)
+    return CLOZE.sub(lambda _match: next(parts), text)
+
+
+def _with_hash(card: Card) -> Card:
+    """Stamp the card with a hash of what a reviewer sees, so sync can tell an edit cheaply."""
+    payload = json.dumps(
+        [
+            card.type,
+            card.prompt,
+            card.answer,
+            card.key_points,
+            [(c.text, c.correct) for c in card.choices],
+            card.expected,
+            card.tags,
+            card.prove,
+            sorted(card.synonyms.items()),
+        ],
+        ensure_ascii=False,
+    )
+    digest = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+    return Card(**{**card.__dict__, "content_hash": digest})
+
+
+def generated_id(deck: str, prompt: str) -> str:
+    """A readable id made from the prompt, stable for the same deck and prompt.
+
+    Being derived rather than random means that if writing it into the file fails (a read-only
+    bundled deck, say), the next sync produces the same id and history still lines up.
+    """
+    words = re.findall(
+        r"[a-z0-9]+", CLOZE.sub(lambda m: _deletion_parts(m.group(1))[1], prompt).lower()
+    )
+    slug = "-".join(words[:6])[:40].strip("-") or "card"
+    digest = hashlib.sha1(f"{deck}\n{prompt}".encode()).hexdigest()[:6]
+    return f"{slug}-{digest}"
+
+
+def insert_ids(text: str, insertions: list[IdInsertion]) -> str:
+    """Write generated ids into a deck's text, changing nothing else byte for byte.
+
+    A card without an attribute comment gets ``<!--\\nid: ...\\n-->`` under its heading; a card
+    whose comment lacks an id gets an ``id:`` line as the comment's first entry.
+    """
+    if not insertions:
+        return text
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.split("\n")
+    crlf = [line.endswith("\r") for line in lines]
+    # Apply bottom-up so earlier line indexes stay valid.
+    for ins in sorted(insertions, key=lambda i: i.heading_line, reverse=True):
+        eol = "\r" if crlf[ins.heading_line] or newline == "\r\n" else ""
+        if ins.comment_line is None:
+            new = [f"<!--{eol}", f"id: {ins.card_id}{eol}", f"-->{eol}"]
+            lines[ins.heading_line + 1 : ins.heading_line + 1] = new
+        elif ins.comment_inline:
+            line = lines[ins.comment_line]
+            at = line.index("<!--") + 4
+            inner = line[at:].lstrip()
+            body_eol = "\r" if line.endswith("\r") else ""
+            rest = inner.removesuffix("\r")
+            lines[ins.comment_line : ins.comment_line + 1] = [
+                f"{line[:at]}{eol}",
+                f"id: {ins.card_id}{eol}",
+                f"{rest}{body_eol}",
+            ]
+        else:
+            line = lines[ins.comment_line]
+            at = line.index("<!--") + 4
+            after = line[at:].removesuffix("\r")
+            if after.strip():
+                # "<!-- tags: [x]" on the opening line: move that entry to a line of its own.
+                lines[ins.comment_line : ins.comment_line + 1] = [
+                    f"{line[:at]}{eol}",
+                    f"id: {ins.card_id}{eol}",
+                    f"{after.strip()}{eol}",
+                ]
+            else:
+                lines.insert(ins.comment_line + 1, f"id: {ins.card_id}{eol}")
+    return "\n".join(lines)

@@ -1,0 +1,315 @@
+"""A review session's operations on the store: what is due, answering, undo, bury, counts.
+
+Each function takes the store and ``now`` and does its work in one transaction, so an answer is
+durable before the caller shows the next card and two terminals never interleave half-writes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from quizapp.cards import Card, CardType, Choice
+from quizapp.clock import day_start, iso, parse_iso
+from quizapp.schedule import CardState, apply_rating, new_review_id, replay
+from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
+
+LEARN_AHEAD = timedelta(minutes=20)  # like Anki: finish short learning steps instead of idling
+MODES = ("review", "quiz")
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The outcome of one answer: its review id (for undo) and the schedule before and after."""
+
+    review_id: str
+    card_id: str
+    rating: int
+    before: CardState
+    after: CardState
+
+
+@dataclass(frozen=True)
+class DeckCounts:
+    """What a deck has for today: cards in learning, reviews due and new cards still allowed."""
+
+    deck: str
+    learning: int
+    due: int
+    new: int
+    total: int
+
+    @property
+    def today(self) -> int:
+        return self.learning + self.due + self.new
+
+
+def card_from_row(row: object) -> Card:
+    """Rebuild a :class:`Card` from its ``cards`` row."""
+    get = row.__getitem__  # type: ignore[attr-defined]
+    return Card(
+        id=get("id"),
+        note_id=get("note_id"),
+        deck=get("deck"),
+        type=CardType(get("type")),
+        prompt=get("prompt"),
+        answer=get("answer"),
+        source=get("source"),
+        line=get("line"),
+        key_points=tuple(json.loads(get("key_points"))),
+        choices=tuple(Choice(text, bool(correct)) for text, correct in json.loads(get("choices"))),
+        cloze=get("cloze"),
+        expected=tuple(json.loads(get("expected"))),
+        tags=tuple(json.loads(get("tags"))),
+        prove=get("prove"),
+        synonyms={k: tuple(v) for k, v in json.loads(get("synonyms")).items()},
+        content_hash=get("content_hash"),
+    )
+
+
+def get_card(store: Store, card_id: str) -> Card:
+    row = store.conn.execute("SELECT * FROM cards WHERE id = ?", (card_id,)).fetchone()
+    if row is None:
+        raise KeyError(card_id)
+    return card_from_row(row)
+
+
+def get_state(store: Store, card_id: str) -> CardState:
+    row = store.conn.execute("SELECT * FROM schedule WHERE card_id = ?", (card_id,)).fetchone()
+    if row is None:
+        raise KeyError(card_id)
+    return CardState.from_row(row)
+
+
+def retention_of(store: Store, deck: str) -> float:
+    row = store.conn.execute("SELECT retention FROM decks WHERE name = ?", (deck,)).fetchone()
+    return float(row[0]) if row else 0.9
+
+
+def _deck_clause(deck: str | None) -> tuple[str, list[object]]:
+    """Filter on a deck and the decks nested under it (``ml`` covers ``ml/basics``)."""
+    if deck is None:
+        return "", []
+    return " AND (deck = ? OR deck LIKE ? ESCAPE '\\')", [deck, _like_prefix(deck)]
+
+
+def _like_prefix(deck: str) -> str:
+    return deck.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
+
+
+def next_card(
+    store: Store,
+    now: datetime,
+    *,
+    deck: str | None = None,
+    exclude: Collection[str] = (),
+) -> str | None:
+    """The id of the card to show next, or ``None`` when the day's work is done.
+
+    Order: learning and relearning cards that are due, then due reviews, then new cards within
+    each deck's daily limit, then learning cards due within the next 20 minutes.
+    """
+    stamp = iso(now)
+    deck_sql, deck_args = _deck_clause(deck)
+    skip_sql = ""
+    skip_args: list[object] = list(exclude)
+    if exclude:
+        skip_sql = f" AND card_id NOT IN ({','.join('?' * len(exclude))})"
+    buried = " AND (buried_until IS NULL OR buried_until <= ?)"
+
+    def first_due(queue: int, until: str) -> str | None:
+        row = store.conn.execute(
+            f"SELECT card_id FROM schedule WHERE queue = ? AND due <= ?{buried}{deck_sql}"
+            f"{skip_sql} ORDER BY due LIMIT 1",
+            [queue, until, stamp, *deck_args, *skip_args],
+        ).fetchone()
+        return row[0] if row else None
+
+    for queue in (QUEUE_LEARNING, QUEUE_REVIEW):
+        if found := first_due(queue, stamp):
+            return found
+    best: tuple[int, str] | None = None
+    for name, allowed in new_allowance(store, now).items():
+        if allowed <= 0 or (deck is not None and name != deck and not name.startswith(deck + "/")):
+            continue
+        row = store.conn.execute(
+            f"SELECT position, card_id FROM schedule WHERE queue = ? AND deck = ?{buried}"
+            f"{skip_sql} ORDER BY position LIMIT 1",
+            [QUEUE_NEW, name, stamp, *skip_args],
+        ).fetchone()
+        if row and (best is None or row[0] < best[0]):
+            best = (row[0], row[1])
+    if best:
+        return best[1]
+    return first_due(QUEUE_LEARNING, iso(now + LEARN_AHEAD))
+
+
+def new_allowance(store: Store, now: datetime) -> dict[str, int]:
+    """How many new cards each deck may still introduce today."""
+    start = iso(day_start(now))
+    introduced = dict(
+        store.conn.execute(
+            "SELECT deck, COUNT(*) FROM schedule WHERE introduced_at >= ? GROUP BY deck", (start,)
+        ).fetchall()
+    )
+    return {
+        name: max(limit - introduced.get(name, 0), 0)
+        for name, limit in store.conn.execute("SELECT name, new_per_day FROM decks")
+    }
+
+
+def answer(
+    store: Store,
+    card_id: str,
+    rating: int,
+    now: datetime,
+    *,
+    typed: str = "",
+    score: float | None = None,
+    duration_ms: int | None = None,
+    mode: str = "review",
+    quiz_id: str | None = None,
+    review_id: str | None = None,
+) -> Answered:
+    """Record an answer and, in review mode, reschedule the card: one transaction, then return.
+
+    Quiz answers are logged (``mode='quiz'``) but leave the schedule alone: a mock interview
+    should not bend the spacing the daily review relies on.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    review_id = review_id or new_review_id()
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT s.*, COALESCE(d.retention, 0.9) AS retention FROM schedule s "
+            "LEFT JOIN decks d ON d.name = s.deck WHERE s.card_id = ?",
+            (card_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(card_id)
+        before = CardState.from_row(row)
+        after = before
+        conn.execute(
+            "INSERT INTO reviews (id, card_id, reviewed_at, rating, answer, score, duration_ms,"
+            " mode, quiz_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (review_id, card_id, iso(now), rating, typed, score, duration_ms, mode, quiz_id),
+        )
+        if mode == "review":
+            after = apply_rating(before, rating, now, review_id, row["retention"])
+            _save_state(store, card_id, after, keep_off=row["queue"] == QUEUE_OFF)
+    return Answered(review_id, card_id, rating, before, after)
+
+
+def _save_state(store: Store, card_id: str, state: CardState, *, keep_off: bool = False) -> None:
+    values = state.to_row()
+    if keep_off:
+        values["queue"] = QUEUE_OFF
+    sets = ", ".join(f"{k} = :{k}" for k in values)
+    store.conn.execute(
+        f"UPDATE schedule SET {sets} WHERE card_id = :card_id", {**values, "card_id": card_id}
+    )
+
+
+def _live_reviews(store: Store, card_id: str) -> list[tuple[str, datetime, int]]:
+    rows = store.conn.execute(
+        "SELECT id, reviewed_at, rating FROM reviews WHERE card_id = ? AND mode = 'review' "
+        "AND id NOT IN (SELECT review_id FROM undos) ORDER BY reviewed_at, id",
+        (card_id,),
+    )
+    return [(r[0], parse_iso(r[1]), r[2]) for r in rows]
+
+
+def undo(store: Store, review_id: str, now: datetime) -> CardState:
+    """Take an answer back: mark it undone and replay the card's remaining reviews.
+
+    Nothing is deleted, so the log stays append-only and mergeable; the schedule comes back
+    exactly because it is a pure function of the log.
+    """
+    with store.transaction() as conn:
+        row = conn.execute("SELECT card_id FROM reviews WHERE id = ?", (review_id,)).fetchone()
+        if row is None:
+            raise KeyError(review_id)
+        card_id = row[0]
+        conn.execute(
+            "INSERT OR IGNORE INTO undos (review_id, undone_at) VALUES (?, ?)",
+            (review_id, iso(now)),
+        )
+        state = _replayed(store, card_id)
+    return state
+
+
+def _replayed(store: Store, card_id: str) -> CardState:
+    """Recompute and save one card's schedule from its live reviews (inside a transaction)."""
+    row = store.conn.execute(
+        "SELECT s.queue, COALESCE(d.retention, 0.9) AS retention FROM schedule s "
+        "LEFT JOIN decks d ON d.name = s.deck WHERE s.card_id = ?",
+        (card_id,),
+    ).fetchone()
+    state = replay(_live_reviews(store, card_id), row["retention"])
+    _save_state(store, card_id, state, keep_off=row["queue"] == QUEUE_OFF)
+    return state
+
+
+def rebuild(store: Store) -> int:
+    """Recompute every card's schedule from the review log; return how many cards were replayed."""
+    with store.transaction() as conn:
+        ids = [r[0] for r in conn.execute("SELECT card_id FROM schedule")]
+        for card_id in ids:
+            _replayed(store, card_id)
+    return len(ids)
+
+
+def bury(store: Store, card_id: str, now: datetime) -> None:
+    """Hide a card until the next study day starts."""
+    until = day_start(now) + timedelta(days=1)
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE schedule SET buried_until = ? WHERE card_id = ?", (iso(until), card_id)
+        )
+
+
+def set_suspended(store: Store, card_id: str, suspended: bool) -> None:
+    """Suspend (take off every queue) or restore a card; its history is untouched."""
+    from quizapp.sync import set_active
+
+    with store.transaction():
+        set_active(store, card_id, suspended=suspended)
+
+
+def deck_counts(store: Store, now: datetime) -> list[DeckCounts]:
+    """Per deck: learning and review cards due now, new cards left for today, live cards."""
+    stamp = iso(now)
+    allowance = new_allowance(store, now)
+    rows = store.conn.execute(
+        "SELECT deck,"
+        " SUM(queue = ? AND due <= ?) AS learning,"
+        " SUM(queue = ? AND due <= ?) AS due,"
+        " SUM(queue = ?) AS new,"
+        " SUM(queue != ?) AS total"
+        " FROM schedule WHERE buried_until IS NULL OR buried_until <= ?"
+        " GROUP BY deck ORDER BY deck",
+        (QUEUE_LEARNING, stamp, QUEUE_REVIEW, stamp, QUEUE_NEW, QUEUE_OFF, stamp),
+    ).fetchall()
+    return [
+        DeckCounts(
+            deck=r["deck"],
+            learning=r["learning"] or 0,
+            due=r["due"] or 0,
+            new=min(r["new"] or 0, allowance.get(r["deck"], 0)),
+            total=r["total"] or 0,
+        )
+        for r in rows
+        if r["total"]
+    ]
+
+
+def history(store: Store, card_id: str) -> list[dict[str, object]]:
+    """A card's reviews, oldest first, with whether each was undone."""
+    rows = store.conn.execute(
+        "SELECT r.*, (u.review_id IS NOT NULL) AS undone FROM reviews r "
+        "LEFT JOIN undos u ON u.review_id = r.id WHERE r.card_id = ? ORDER BY reviewed_at, id",
+        (card_id,),
+    )
+    return [dict(r) for r in rows]

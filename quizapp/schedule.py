@@ -1,0 +1,190 @@
+"""Scheduling through py-fsrs (FSRS-6), made replayable.
+
+quizapp never computes intervals itself: every step goes through ``fsrs.Scheduler.review_card``.
+What this module adds is determinism. fsrs "fuzzes" long intervals with ``random.random()``, so
+replaying the same review log would give different due dates. Here the fuzz is derived from the
+review's UUID instead, which makes the schedule a pure function of the review log: ``rebuild``
+reproduces it exactly, and two machines replaying a merged log agree.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+import fsrs
+import fsrs.scheduler as fsrs_scheduler
+
+from quizapp.clock import iso, parse_iso
+from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+_fuzz_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A card's schedule as stored in the ``schedule`` table (fsrs's Card plus our counters)."""
+
+    state: int = fsrs.State.Learning.value
+    step: int | None = 0
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime = EPOCH
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+    introduced_at: datetime | None = None
+
+    @property
+    def is_new(self) -> bool:
+        return self.reps == 0
+
+    @property
+    def queue(self) -> int:
+        if self.reps == 0:
+            return QUEUE_NEW
+        if self.state == fsrs.State.Review.value:
+            return QUEUE_REVIEW
+        return QUEUE_LEARNING
+
+    def to_fsrs(self) -> fsrs.Card:
+        return fsrs.Card(
+            card_id=0,
+            state=fsrs.State(self.state),
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+        )
+
+    def to_row(self) -> dict[str, object]:
+        return {
+            "state": self.state,
+            "step": self.step,
+            "stability": self.stability,
+            "difficulty": self.difficulty,
+            "due": iso(self.due),
+            "last_review": iso(self.last_review) if self.last_review else None,
+            "reps": self.reps,
+            "lapses": self.lapses,
+            "introduced_at": iso(self.introduced_at) if self.introduced_at else None,
+            "queue": self.queue,
+        }
+
+    @classmethod
+    def from_row(cls, row: dict[str, object] | object) -> CardState:
+        get = row.__getitem__  # works for dicts and sqlite3.Row
+        return cls(
+            state=get("state"),
+            step=get("step"),
+            stability=get("stability"),
+            difficulty=get("difficulty"),
+            due=parse_iso(get("due")),
+            last_review=parse_iso(get("last_review")) if get("last_review") else None,
+            reps=get("reps"),
+            lapses=get("lapses"),
+            introduced_at=parse_iso(get("introduced_at")) if get("introduced_at") else None,
+        )
+
+
+class _ReplayableScheduler(fsrs.Scheduler):
+    """fsrs's scheduler with the interval fuzz drawn from a value we choose, not from ``random``."""
+
+    fuzz_value: float = 0.5
+
+    def _get_fuzzed_interval(self, *, interval: timedelta) -> timedelta:
+        # fsrs reads ``random()`` from its module namespace; swap it for the duration of this call.
+        # The lock keeps two threads from seeing each other's value.
+        original = fsrs_scheduler.random
+        fsrs_scheduler.random = lambda: self.fuzz_value
+        try:
+            return super()._get_fuzzed_interval(interval=interval)
+        finally:
+            fsrs_scheduler.random = original
+
+
+@lru_cache(maxsize=32)
+def scheduler_for(retention: float) -> _ReplayableScheduler:
+    """One scheduler per desired retention (decks may differ), built once."""
+    return _ReplayableScheduler(desired_retention=retention, enable_fuzzing=True)
+
+
+def fuzz_for(review_id: str) -> float:
+    """A number in [0, 1) fixed by the review's id: the same review always fuzzes the same way."""
+    return uuid.UUID(review_id).int / 2**128
+
+
+def new_review_id() -> str:
+    return str(uuid.uuid4())
+
+
+def apply_rating(
+    current: CardState, rating: int, now: datetime, review_id: str, retention: float
+) -> CardState:
+    """The state after answering ``rating`` at ``now``: fsrs decides, we only keep counters."""
+    if rating not in RATINGS:
+        raise ValueError(f"rating must be 1-4, not {rating!r}")
+    scheduler = scheduler_for(retention)
+    with _fuzz_lock:
+        scheduler.fuzz_value = fuzz_for(review_id)
+        card, _log = scheduler.review_card(current.to_fsrs(), fsrs.Rating(rating), now)
+    lapsed = current.state == fsrs.State.Review.value and rating == 1
+    return replace(
+        current,
+        state=card.state.value,
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+        reps=current.reps + 1,
+        lapses=current.lapses + (1 if lapsed else 0),
+        introduced_at=current.introduced_at or now,
+    )
+
+
+def replay(reviews: Iterable[tuple[str, datetime, int]], retention: float) -> CardState:
+    """Rebuild a card's state from its reviews ``(review_id, reviewed_at, rating)`` in order."""
+    state = CardState()
+    for review_id, reviewed_at, rating in reviews:
+        state = apply_rating(state, rating, reviewed_at, review_id, retention)
+    return state
+
+
+def preview_intervals(current: CardState, now: datetime, retention: float) -> dict[int, timedelta]:
+    """What each rating would schedule next, for the 1-4 buttons (fuzz left at the middle)."""
+    scheduler = scheduler_for(retention)
+    out = {}
+    with _fuzz_lock:
+        scheduler.fuzz_value = 0.5
+        for rating in RATINGS:
+            card, _ = scheduler.review_card(current.to_fsrs(), fsrs.Rating(rating), now)
+            out[rating] = card.due - now
+    return out
+
+
+def format_interval(delta: timedelta) -> str:
+    """Compact human interval as on Anki's buttons: 1m, 10m, 3h, 4d, 2.1mo, 1.3y."""
+    seconds = max(delta.total_seconds(), 0)
+    if seconds < 3600:
+        return f"{max(round(seconds / 60), 1)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
+
+
+def iso_or_none(moment: datetime | None) -> str | None:
+    return iso(moment) if moment else None

@@ -1,0 +1,378 @@
+"""Bring the store in line with the markdown decks, all or nothing.
+
+The markdown is the truth for card content; the store is the truth for history. A sync therefore
+adds new cards, updates edited ones (same id, so history stays), retires cards that disappeared
+(history kept; a restored card comes back with it) and never touches the review log.
+
+Every problem in every file is collected first; if there is any, nothing is written at all. Files
+whose size and mtime match what the last sync saw are not even read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from quizapp.cards import Card, DeckSettings, Problem
+from quizapp.clock import iso
+from quizapp.parser import ParsedDeck, deck_name_for, insert_ids, parse_bytes, parse_file
+from quizapp.schedule import CardState
+from quizapp.store import QUEUE_OFF, Store
+
+SKIP_NAMES = {"readme.md"}
+
+
+@dataclass
+class SyncReport:
+    """What a sync did (or, with problems, why it did nothing)."""
+
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    revived: int = 0
+    files_read: int = 0
+    files_skipped: int = 0
+    ids_written: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.problems:
+            return f"{len(self.problems)} problem(s); nothing was changed"
+        parts = [
+            f"{self.added} added",
+            f"{self.updated} updated",
+            f"{self.retired} retired",
+            f"{self.revived} restored",
+            f"{self.files_read} file(s) read, {self.files_skipped} unchanged",
+        ]
+        return ", ".join(parts)
+
+
+def discover(root: Path) -> list[Path]:
+    """Deck files under ``root`` (or ``root`` itself): ``*.md``, minus READMEs and hidden dirs."""
+    if root.is_file():
+        return [root]
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.lower().endswith(".md") and name.lower() not in SKIP_NAMES:
+                found.append(Path(dirpath) / name)
+    return found
+
+
+def load_decks(roots: Sequence[Path]) -> tuple[list[tuple[Path, ParsedDeck]], list[Problem]]:
+    """Parse every deck under ``roots`` (no store involved) and check ids across files."""
+    parsed = []
+    problems: list[Problem] = []
+    for root in roots:
+        root = root.resolve()
+        if not root.exists():
+            problems.append(Problem(str(root), 1, "no such file or folder", "check the path"))
+            continue
+        base = root.parent if root.is_file() else root
+        for path in discover(root):
+            deck = parse_file(path, base)
+            parsed.append((path, deck))
+            problems.extend(deck.problems)
+    problems.extend(_duplicates(card for _, deck in parsed for card in deck.cards))
+    return parsed, problems
+
+
+def _duplicates(cards: Iterable[Card], elsewhere: dict[str, tuple[str, int]] | None = None):
+    """Problems for ids used twice, naming both places (the parser catches one file's own)."""
+    owner: dict[str, tuple[str, int]] = dict(elsewhere or {})
+    problems = []
+    for card in cards:
+        first = owner.setdefault(card.id, (card.source, card.line))
+        if first != (card.source, card.line):
+            problems.append(
+                Problem(
+                    card.source,
+                    card.line,
+                    f"duplicate id '{card.note_id}' (also at {first[0]}:{first[1]})",
+                    "give one of the cards a different id",
+                )
+            )
+    return problems
+
+
+def sync(
+    store: Store, roots: Sequence[Path], now: datetime, *, write_ids: bool = True
+) -> SyncReport:
+    """Apply the decks under ``roots`` to the store in one transaction; see the module docstring."""
+    report = SyncReport()
+    roots = [r.resolve() for r in roots]
+    for root in roots:
+        if not root.exists():
+            report.problems.append(
+                Problem(str(root), 1, "no such file or folder", "check the path")
+            )
+    if report.problems:
+        return report
+
+    known = {
+        row["path"]: (row["mtime_ns"], row["size"], row["root"])
+        for row in store.conn.execute("SELECT path, root, mtime_ns, size FROM files")
+    }
+    present: dict[Path, tuple[Path, os.stat_result]] = {}
+    for root in roots:
+        for path in discover(root):
+            present[path] = (root, path.stat())
+    changed: list[tuple[Path, Path, os.stat_result]] = []
+    for path, (root, stat) in present.items():
+        stamp = known.get(str(path))
+        if stamp and stamp[0] == stat.st_mtime_ns and stamp[1] == stat.st_size:
+            report.files_skipped += 1
+        else:
+            changed.append((path, root, stat))
+
+    parsed: list[tuple[Path, Path, os.stat_result, ParsedDeck, bytes]] = []
+    for path, root, stat in changed:
+        data = path.read_bytes()
+        base = root.parent if root.is_file() else root
+        deck = parse_bytes(data, str(path), deck_name_for(path, base))
+        report.problems.extend(deck.problems)
+        parsed.append((path, root, stat, deck, data))
+    report.files_read = len(parsed)
+    if report.problems:
+        return report
+
+    changed_sources = {str(p) for p, *_ in parsed}
+    report.problems.extend(_cross_file_duplicates(store, parsed, changed_sources))
+    if report.problems:
+        return report
+
+    if write_ids:
+        parsed = [_write_missing_ids(entry, report) for entry in parsed]
+
+    removed_files = [
+        path
+        for path, (_, _, root) in known.items()
+        if Path(root) in roots and Path(path) not in present
+    ]
+    with store.transaction():
+        _apply(store, parsed, removed_files, now, report)
+    return report
+
+
+def _cross_file_duplicates(
+    store: Store, parsed: list[tuple], changed_sources: set[str]
+) -> list[Problem]:
+    """Ids clashing between the re-read files, or with a live card in a file that still exists.
+
+    A live card whose file is gone (or is being re-read) has simply moved: not a clash.
+    """
+    cards = [card for *_, deck, _ in parsed for card in deck.cards]
+    problems = _duplicates(cards)
+    ids = [card.id for card in cards]
+    elsewhere: dict[str, tuple[str, int]] = {}
+    for chunk in range(0, len(ids), 500):
+        batch = ids[chunk : chunk + 500]
+        marks = ",".join("?" * len(batch))
+        for row in store.conn.execute(
+            f"SELECT id, source, line FROM cards WHERE retired = 0 AND id IN ({marks})", batch
+        ):
+            if row["source"] not in changed_sources and os.path.exists(row["source"]):
+                elsewhere[row["id"]] = (row["source"], row["line"])
+    if elsewhere:
+        problems.extend(_duplicates([c for c in cards if c.id in elsewhere], elsewhere))
+    return problems
+
+
+def _write_missing_ids(entry: tuple, report: SyncReport) -> tuple:
+    """Write generated ids into the file (atomically) and re-read it so line numbers are right."""
+    path, root, _stat, deck, data = entry
+    if not deck.missing_ids:
+        return entry
+    text = data.decode("utf-8-sig")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    new_text = insert_ids(text, deck.missing_ids)
+    new_data = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
+    try:
+        write_atomically(path, new_data)
+    except OSError as exc:
+        # Generated ids are derived from deck and prompt, so history still lines up next time.
+        report.warnings.append(
+            f"{path}: could not write card ids ({exc.strerror}); using them anyway"
+        )
+        return entry
+    report.ids_written.append(str(path))
+    base = root.parent if root.is_file() else root
+    return (
+        path,
+        root,
+        path.stat(),
+        parse_bytes(new_data, str(path), deck_name_for(path, base)),
+        new_data,
+    )
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``: a crash leaves the old or the new file, never half."""
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _apply(
+    store: Store,
+    parsed: list[tuple],
+    removed_files: list[str],
+    now: datetime,
+    report: SyncReport,
+) -> None:
+    """Write one sync's changes; the caller holds the transaction."""
+    conn = store.conn
+    stamp = iso(now)
+    next_position = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM schedule").fetchone()[
+        0
+    ]
+    new_cards: list[dict] = []
+    new_schedule: list[dict] = []
+    updates: list[dict] = []
+    revive: list[str] = []
+    for _path, _root, _stat, deck, _data in parsed:
+        _save_deck(store, deck.deck)
+        existing = _existing(store, [c.id for c in deck.cards])
+        for card in deck.cards:
+            row = existing.get(card.id)
+            if row is None:
+                new_cards.append(_card_row(card, stamp, stamp))
+                new_schedule.append(
+                    {
+                        "card_id": card.id,
+                        "deck": card.deck,
+                        "position": next_position,
+                        **CardState().to_row(),
+                    }
+                )
+                next_position += 1
+                continue
+            moved = row["source"] != card.source or row["line"] != card.line
+            if row["content_hash"] != card.content_hash or moved or row["deck"] != card.deck:
+                updates.append(_card_row(card, row["added_at"], stamp))
+                if row["content_hash"] != card.content_hash:
+                    report.updated += 1
+            if row["retired"]:
+                revive.append(card.id)
+    if new_cards:
+        store.db["cards"].insert_all(new_cards)
+        store.db["schedule"].insert_all(new_schedule)
+        report.added = len(new_cards)
+    if updates:
+        columns = [k for k in updates[0] if k != "id"]
+        sets = ", ".join(f"{k} = :{k}" for k in columns)
+        conn.executemany(f"UPDATE cards SET {sets} WHERE id = :id", updates)
+        conn.executemany(
+            "UPDATE schedule SET deck = :deck WHERE card_id = :id",
+            [{"deck": u["deck"], "id": u["id"]} for u in updates],
+        )
+    for card_id in revive:
+        set_active(store, card_id, retired=False)
+    report.revived = len(revive)
+    # Retire last: a card that moved to another file already carries its new source by now.
+    for path, root, stat, deck, _data in parsed:
+        report.retired += _retire(store, str(path), {c.id for c in deck.cards})
+        conn.execute(
+            "INSERT OR REPLACE INTO files (path, root, mtime_ns, size) VALUES (?, ?, ?, ?)",
+            (str(path), str(root), stat.st_mtime_ns, stat.st_size),
+        )
+    for source in removed_files:
+        report.retired += _retire(store, source, set())
+        conn.execute("DELETE FROM files WHERE path = ?", (source,))
+
+
+def _existing(store: Store, ids: list[str]) -> dict[str, dict]:
+    found = {}
+    for chunk in range(0, len(ids), 500):
+        batch = ids[chunk : chunk + 500]
+        marks = ",".join("?" * len(batch))
+        for row in store.conn.execute(
+            f"SELECT id, source, line, deck, content_hash, retired, added_at FROM cards "
+            f"WHERE id IN ({marks})",
+            batch,
+        ):
+            found[row["id"]] = dict(row)
+    return found
+
+
+def _retire(store: Store, source: str, keep: set[str]) -> int:
+    """Retire the live cards of ``source`` that are not in ``keep``; return how many."""
+    rows = store.conn.execute(
+        "SELECT id FROM cards WHERE source = ? AND retired = 0", (source,)
+    ).fetchall()
+    gone = [r["id"] for r in rows if r["id"] not in keep]
+    for card_id in gone:
+        set_active(store, card_id, retired=True)
+    return len(gone)
+
+
+def set_active(
+    store: Store, card_id: str, *, retired: bool | None = None, suspended: bool | None = None
+) -> None:
+    """Change a card's retired/suspended flags and move it on or off the queues accordingly."""
+    conn = store.conn
+    if retired is not None:
+        conn.execute("UPDATE cards SET retired = ? WHERE id = ?", (int(retired), card_id))
+    if suspended is not None:
+        conn.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), card_id))
+    row = conn.execute(
+        "SELECT c.retired, c.suspended, s.* FROM cards c JOIN schedule s ON s.card_id = c.id "
+        "WHERE c.id = ?",
+        (card_id,),
+    ).fetchone()
+    if row is None:
+        return
+    queue = QUEUE_OFF if row["retired"] or row["suspended"] else CardState.from_row(row).queue
+    conn.execute("UPDATE schedule SET queue = ? WHERE card_id = ?", (queue, card_id))
+
+
+def _save_deck(store: Store, deck: DeckSettings) -> None:
+    store.conn.execute(
+        "INSERT OR REPLACE INTO decks (name, source, retention, new_per_day) VALUES (?, ?, ?, ?)",
+        (deck.name, deck.source, deck.retention, deck.new_per_day),
+    )
+
+
+def _card_row(card: Card, added_at: str, updated_at: str) -> dict:
+    return {
+        "id": card.id,
+        "note_id": card.note_id,
+        "deck": card.deck,
+        "type": card.type.value,
+        "prompt": card.prompt,
+        "answer": card.answer,
+        "key_points": json.dumps(list(card.key_points), ensure_ascii=False),
+        "choices": json.dumps([[c.text, c.correct] for c in card.choices], ensure_ascii=False),
+        "cloze": card.cloze,
+        "expected": json.dumps(list(card.expected), ensure_ascii=False),
+        "tags": json.dumps(list(card.tags), ensure_ascii=False),
+        "prove": card.prove,
+        "synonyms": json.dumps({k: list(v) for k, v in card.synonyms.items()}, ensure_ascii=False),
+        "source": card.source,
+        "line": card.line,
+        "content_hash": card.content_hash,
+        "added_at": added_at,
+        "updated_at": updated_at,
+    }
