@@ -38,6 +38,7 @@ CARD_KEYS = {"id", "type", "tags", "prove", "synonyms"}
 RETENTION_RANGE = (0.7, 0.99)
 NEW_PER_DAY_RANGE = (0, 9999)
 GAP = "[...]"
+SHIELD_OPEN, SHIELD_CLOSE = "\x00(", "\x00)"  # stand-ins for braces inside fenced code
 
 
 @dataclass(frozen=True)
@@ -352,7 +353,7 @@ def _parse_block(
         if task:
             choices.append(Choice(text=task.group(2).strip(), correct=task.group(1) != " "))
             task_lines.add(len(body))
-        body.append(line)
+        body.append(_shield(line) if in_fence[i] else line)
     answer = "\n".join(body).strip("\n")
 
     if kp_line is not None and not key_points:
@@ -620,8 +621,23 @@ def _replace_deletions(text: str, replacements: list[str]) -> str:
     return CLOZE.sub(lambda _match: next(parts), text)
 
 
+def _shield(line: str) -> str:
+    """Hide the braces of a code line from cloze matching (``{{`` in code is not a deletion)."""
+    return line.replace("{{", SHIELD_OPEN).replace("}}", SHIELD_CLOSE)
+
+
+def _unshield(text: str) -> str:
+    return text.replace(SHIELD_OPEN, "{{").replace(SHIELD_CLOSE, "}}")
+
+
 def _with_hash(card: Card) -> Card:
-    """Stamp the card with a hash of what a reviewer sees, so sync can tell an edit cheaply."""
+    """Stamp the card with a hash of what a reviewer sees, so sync can tell an edit cheaply.
+
+    This is also where code lines get their shielded braces back, as every card passes here.
+    """
+    card = Card(
+        **{**card.__dict__, "prompt": _unshield(card.prompt), "answer": _unshield(card.answer)}
+    )
     payload = json.dumps(
         [
             card.type,

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from quizapp.cards import Card, CardType, Choice
 from quizapp.clock import day_start, iso, parse_iso
-from quizapp.schedule import CardState, apply_rating, new_review_id, replay
+from quizapp.schedule import RATINGS, CardState, apply_rating, new_review_id, replay
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
 
 LEARN_AHEAD = timedelta(minutes=20)  # like Anki: finish short learning steps instead of idling
@@ -180,6 +180,8 @@ def answer(
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
+    if rating not in RATINGS:
+        raise ValueError(f"rating must be 1-4, not {rating!r}")
     review_id = review_id or new_review_id()
     with store.transaction() as conn:
         row = conn.execute(
