@@ -199,8 +199,19 @@ def answer(
             (review_id, card_id, iso(now), rating, typed, score, duration_ms, mode, quiz_id),
         )
         if mode == "review":
-            after = apply_rating(before, rating, now, review_id, row["retention"])
-            _save_state(store, card_id, after, keep_off=row["queue"] == QUEUE_OFF)
+            latest = conn.execute(
+                "SELECT reviewed_at, id FROM reviews WHERE card_id = ? AND mode = 'review' "
+                "AND id != ? AND id NOT IN (SELECT review_id FROM undos) "
+                "ORDER BY reviewed_at DESC, id DESC LIMIT 1",
+                (card_id, review_id),
+            ).fetchone()
+            if latest is None or (latest[0], latest[1]) < (iso(now), review_id):
+                after = apply_rating(before, rating, now, review_id, row["retention"])
+                _save_state(store, card_id, after, keep_off=row["queue"] == QUEUE_OFF)
+            else:
+                # The clock went backwards (or two answers share a timestamp): replay in log
+                # order so the schedule stays exactly what a rebuild would give.
+                after = _replayed(store, card_id)
     return Answered(review_id, card_id, rating, before, after)
 
 

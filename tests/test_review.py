@@ -183,3 +183,15 @@ def test_replay_of_any_log_equals_the_live_schedule(tmp_path_factory, steps):
     review.rebuild(store)
     assert review.get_state(store, "q0") == live
     store.close()
+
+
+def test_clock_going_backwards_still_matches_a_rebuild(loaded, now):
+    """An answer stamped before (or at) the previous one is replayed in log order, not applied."""
+    review.answer(loaded, "q0", 3, now)
+    review.answer(loaded, "q0", 3, now + timedelta(days=3))
+    review.answer(loaded, "q0", 1, now + timedelta(days=1))  # the clock was reset
+    review.answer(loaded, "q0", 2, now + timedelta(days=1))  # same instant as the last one
+    live = review.get_state(loaded, "q0")
+    review.rebuild(loaded)
+    assert review.get_state(loaded, "q0") == live
+    assert live.reps == 4
