@@ -4,7 +4,7 @@ Why a scanner: syncing 10,000 cards must take well under a second, and all the f
 find level-2 headings outside fenced code, one attribute comment, task lists, cloze braces and the
 ``### Key points`` list. Rendering the markdown is left to the UI, which shows the text as written.
 
-Parsing never raises on bad input and never executes anything: YAML goes through ``yaml.safe_load``
+Parsing never raises on bad input and never executes anything: YAML goes through the safe loader
 only, and every mistake becomes a :class:`~quizapp.cards.Problem` with a line number and a fix.
 The format itself is documented for deck authors in ``content/README.md``.
 """
@@ -12,7 +12,6 @@ The format itself is documented for deck authors in ``content/README.md``.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import yaml
 from quizapp.cards import Card, CardType, Choice, DeckSettings, Problem
 
 HEADING2 = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(.*?))?[ \t]*$")
+TRAILING_HASHES = re.compile(r"[ \t]+#+$")
 ANY_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 KEY_POINTS = re.compile(r"^ {0,3}###[ \t]+key[ \t]+points[ \t]*:?[ \t]*$", re.IGNORECASE)
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -115,7 +115,11 @@ def parse_text(text: str, source: str, deck_name: str) -> ParsedDeck:
     if problems and start < 0:
         return parsed
     in_fence = _fence_mask(lines)
-    headings = [i for i in range(start, len(lines)) if not in_fence[i] and HEADING2.match(lines[i])]
+    headings = [
+        i
+        for i in range(start, len(lines))
+        if "##" in lines[i][:6] and not in_fence[i] and HEADING2.match(lines[i])
+    ]
     seen: dict[str, int] = {}
     for n, head in enumerate(headings):
         end = headings[n + 1] if n + 1 < len(headings) else len(lines)
@@ -128,7 +132,8 @@ def _fence_mask(lines: list[str]) -> list[bool]:
     mask = [False] * len(lines)
     opener: str | None = None
     for i, line in enumerate(lines):
-        match = FENCE.match(line)
+        head = line[:4]
+        match = FENCE.match(line) if ("`" in head or "~" in head) else None
         if opener is None:
             if match:
                 opener = match.group(1)
@@ -163,7 +168,7 @@ def _front_matter(
         )
         return -1, default
     try:
-        data = yaml.safe_load("\n".join(lines[1:end]))
+        data = _safe_yaml("\n".join(lines[1:end]))
     except yaml.YAMLError as exc:
         line = 2 + getattr(getattr(exc, "problem_mark", None), "line", 0)
         problems.append(
@@ -233,6 +238,41 @@ def _front_matter(
     return end + 1, settings
 
 
+# libyaml's C implementation of the same SafeLoader that ``yaml.safe_load`` uses: identical
+# rules (plain data only, no tags that construct objects), about 8x faster, which a first sync of
+# thousands of cards needs. Falls back to the pure-Python SafeLoader where libyaml is missing.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+_SIMPLE_LINE = re.compile(r"^([a-z_]+):[ \t]+([A-Za-z0-9][A-Za-z0-9_.\-]*)[ \t]*$")
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _safe_yaml(text: str) -> Any:
+    """Load YAML as plain data only; never constructs arbitrary objects.
+
+    Most attribute comments are a few ``key: plain-word`` lines (``id: l1-sparsity``). Those are
+    read directly, asking PyYAML's own resolver whether each word is a plain string (``yes``,
+    ``123`` or ``2026-01-01`` are not, and take the full loader), so the result is exactly what
+    the loader would return at a tenth of the cost.
+    """
+    simple: dict[str, str] = {}
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        match = _SIMPLE_LINE.match(line)
+        if match is None:
+            break
+        key, value = match.groups()
+        tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+        if tag != "tag:yaml.org,2002:str":
+            break
+        simple[key] = value
+    else:
+        return simple or None
+    return yaml.load(text, Loader=_SAFE_LOADER)
+
+
 def _yaml_reason(exc: yaml.YAMLError) -> str:
     problem = getattr(exc, "problem", None)
     return str(problem) if problem else str(exc).splitlines()[0]
@@ -287,7 +327,8 @@ def _parse_block(
     before = len(problems)
     match = HEADING2.match(lines[head])
     prompt = (match.group(1) or "").strip() if match else ""
-    prompt = re.sub(r"[ \t]+#+$", "", prompt).strip()
+    if prompt.endswith("#"):  # an ATX closing sequence: "## Question ##"
+        prompt = TRAILING_HASHES.sub("", prompt).strip()
     if not prompt:
         problems.append(
             Problem(source, head + 1, "card has an empty prompt", "write the question after '## '")
@@ -333,7 +374,7 @@ def _parse_block(
     in_kp = False
     for i in range(body_start, end):
         line = lines[i]
-        if not in_fence[i] and KEY_POINTS.match(line):
+        if "###" in line[:6] and not in_fence[i] and KEY_POINTS.match(line):
             in_kp, kp_line = True, i
             continue
         if in_kp:
@@ -349,7 +390,7 @@ def _parse_block(
                 key_points[-1] = f"{key_points[-1]} {line.strip()}"
                 continue
             in_kp = False
-        task = None if in_fence[i] else TASK.match(line)
+        task = None if in_fence[i] or "[" not in line else TASK.match(line)
         if task:
             choices.append(Choice(text=task.group(2).strip(), correct=task.group(1) != " "))
             task_lines.add(len(body))
@@ -375,7 +416,9 @@ def _parse_block(
     else:
         choices = []
 
-    tags = tuple(dict.fromkeys((*parsed.deck.tags, *attrs.get("tags", ()))))
+    tags = parsed.deck.tags
+    if "tags" in attrs:
+        tags = tuple(dict.fromkeys((*tags, *attrs["tags"])))
     note_id = attrs.get("id") or generated_id(parsed.deck.name, prompt)
     if "id" not in attrs:
         parsed.missing_ids.append(IdInsertion(head, note_id, comment_line, comment_inline))
@@ -390,7 +433,9 @@ def _parse_block(
         )
         return
     seen[note_id] = head + 1
-    synonyms = {**parsed.deck.synonyms, **attrs.get("synonyms", {})}
+    synonyms = parsed.deck.synonyms
+    if "synonyms" in attrs:
+        synonyms = {**synonyms, **attrs["synonyms"]}
     common = {
         "note_id": note_id,
         "deck": parsed.deck.name,
@@ -403,22 +448,23 @@ def _parse_block(
     if card_type is CardType.CLOZE:
         parsed.cards.extend(_cloze_cards(prompt, answer, common))
         return
-    card = Card(
-        id=note_id,
-        type=card_type,
-        prompt=prompt,
-        answer=answer,
-        key_points=tuple(key_points),
-        choices=tuple(choices),
-        **common,
+    parsed.cards.append(
+        _make_card(
+            id=note_id,
+            type=card_type,
+            prompt=prompt,
+            answer=answer,
+            key_points=tuple(key_points),
+            choices=tuple(choices),
+            **common,
+        )
     )
-    parsed.cards.append(_with_hash(card))
 
 
 def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> dict[str, Any]:
     """Validate the YAML of a card's attribute comment; problems are reported at its first line."""
     try:
-        data = yaml.safe_load(text)
+        data = _safe_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = line + (mark.line if mark is not None else 0)
@@ -602,16 +648,17 @@ def _cloze_cards(prompt: str, answer: str, common: dict[str, Any]) -> list[Card]
             (f"[{hint.strip()}]" if hint else GAP) if n == number else hidden
             for n, hidden, hint in numbered
         ]
-        card = Card(
-            id=f"{common['note_id']}::c{number}",
-            type=CardType.CLOZE,
-            prompt=_replace_deletions(text, shown),
-            answer=full,
-            cloze=number,
-            expected=tuple(hidden for n, hidden, _ in numbered if n == number),
-            **common,
+        cards.append(
+            _make_card(
+                id=f"{common['note_id']}::c{number}",
+                type=CardType.CLOZE,
+                prompt=_replace_deletions(text, shown),
+                answer=full,
+                cloze=number,
+                expected=tuple(hidden for n, hidden, _ in numbered if n == number),
+                **common,
+            )
         )
-        cards.append(_with_hash(card))
     return cards
 
 
@@ -630,30 +677,31 @@ def _unshield(text: str) -> str:
     return text.replace(SHIELD_OPEN, "{{").replace(SHIELD_CLOSE, "}}")
 
 
-def _with_hash(card: Card) -> Card:
-    """Stamp the card with a hash of what a reviewer sees, so sync can tell an edit cheaply.
+def _make_card(**fields: Any) -> Card:
+    """Build a card stamped with a hash of what a reviewer sees, so sync can tell an edit cheaply.
 
-    This is also where code lines get their shielded braces back, as every card passes here.
+    Every card passes here, so this is also where code lines get their shielded braces back.
     """
-    card = Card(
-        **{**card.__dict__, "prompt": _unshield(card.prompt), "answer": _unshield(card.answer)}
-    )
-    payload = json.dumps(
-        [
-            card.type,
-            card.prompt,
-            card.answer,
-            card.key_points,
-            [(c.text, c.correct) for c in card.choices],
-            card.expected,
-            card.tags,
-            card.prove,
-            sorted(card.synonyms.items()),
-        ],
-        ensure_ascii=False,
-    )
-    digest = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
-    return Card(**{**card.__dict__, "content_hash": digest})
+    fields["prompt"] = prompt = _unshield(fields["prompt"])
+    fields["answer"] = answer = _unshield(fields["answer"])
+    synonyms = fields.get("synonyms") or {}
+    parts = [
+        fields["type"].value,
+        prompt,
+        answer,
+        *fields.get("key_points", ()),
+        "\x1e",
+        *(f"{int(c.correct)}{c.text}" for c in fields.get("choices", ())),
+        "\x1e",
+        *fields.get("expected", ()),
+        "\x1e",
+        *fields.get("tags", ()),
+        "\x1e",
+        fields.get("prove") or "",
+        repr(sorted(synonyms.items())) if synonyms else "",
+    ]
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return Card(**fields, content_hash=digest)
 
 
 def generated_id(deck: str, prompt: str) -> str:

@@ -18,14 +18,18 @@ Concurrency: WAL mode lets a second terminal read while one writes; every write 
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-from sqlite_utils import Migrations
+if TYPE_CHECKING:
+    import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 2  # the number of migrations in quizapp.migrations
 BUSY_TIMEOUT_MS = 30_000
 
 # Queue values in ``schedule.queue``: which list a card is drawn from.
@@ -34,122 +38,26 @@ QUEUE_REVIEW = 1
 QUEUE_NEW = 2
 QUEUE_OFF = 3  # retired (gone from the markdown) or suspended
 
-migrations = Migrations("quizapp")
 
+def import_sqlite_utils() -> ModuleType:
+    """Import sqlite-utils without letting it pull in numpy and pandas.
 
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    """The first schema: cards, their schedule, the review log, deck settings and file stamps."""
-    db.execute(
-        """
-        CREATE TABLE cards (
-            id TEXT PRIMARY KEY,
-            note_id TEXT NOT NULL,
-            deck TEXT NOT NULL,
-            type TEXT NOT NULL,
-            prompt TEXT NOT NULL,
-            answer TEXT NOT NULL,
-            key_points TEXT NOT NULL DEFAULT '[]',
-            choices TEXT NOT NULL DEFAULT '[]',
-            cloze INTEGER,
-            expected TEXT NOT NULL DEFAULT '[]',
-            tags TEXT NOT NULL DEFAULT '[]',
-            prove TEXT,
-            synonyms TEXT NOT NULL DEFAULT '{}',
-            source TEXT NOT NULL,
-            line INTEGER NOT NULL,
-            content_hash TEXT NOT NULL,
-            retired INTEGER NOT NULL DEFAULT 0,
-            suspended INTEGER NOT NULL DEFAULT 0,
-            added_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        )
-        """
-    )
-    db.execute("CREATE INDEX cards_source ON cards (source)")
-    db.execute(
-        """
-        CREATE TABLE schedule (
-            card_id TEXT PRIMARY KEY REFERENCES cards (id),
-            deck TEXT NOT NULL,
-            position INTEGER NOT NULL,
-            queue INTEGER NOT NULL,
-            state INTEGER NOT NULL,
-            step INTEGER,
-            stability REAL,
-            difficulty REAL,
-            due TEXT NOT NULL,
-            last_review TEXT,
-            reps INTEGER NOT NULL DEFAULT 0,
-            lapses INTEGER NOT NULL DEFAULT 0,
-            introduced_at TEXT
-        )
-        """
-    )
-    db.execute("CREATE INDEX schedule_due ON schedule (queue, due)")
-    db.execute("CREATE INDEX schedule_new ON schedule (queue, deck, position)")
-    db.execute("CREATE INDEX schedule_introduced ON schedule (introduced_at)")
-    db.execute(
-        """
-        CREATE TABLE reviews (
-            id TEXT PRIMARY KEY,
-            card_id TEXT NOT NULL REFERENCES cards (id),
-            reviewed_at TEXT NOT NULL,
-            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
-            answer TEXT NOT NULL DEFAULT '',
-            score REAL,
-            duration_ms INTEGER,
-            mode TEXT NOT NULL CHECK (mode IN ('review', 'quiz'))
-        )
-        """
-    )
-    db.execute("CREATE INDEX reviews_card ON reviews (card_id, reviewed_at)")
-    db.execute("CREATE INDEX reviews_time ON reviews (reviewed_at)")
-    db.execute(
-        """
-        CREATE TABLE decks (
-            name TEXT PRIMARY KEY,
-            source TEXT NOT NULL,
-            retention REAL NOT NULL,
-            new_per_day INTEGER NOT NULL
-        )
-        """
-    )
-    db.execute(
-        """
-        CREATE TABLE files (
-            path TEXT PRIMARY KEY,
-            root TEXT NOT NULL,
-            mtime_ns INTEGER NOT NULL,
-            size INTEGER NOT NULL
-        )
-        """
-    )
-    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '1')")
-
-
-@migrations()
-def m002_undo_bury_quiz(db: sqlite_utils.Database) -> None:
-    """Undo without deleting history, burying a card until tomorrow, and mock-interview quizzes."""
-    db.execute(
-        "CREATE TABLE undos (review_id TEXT PRIMARY KEY REFERENCES reviews (id), undone_at TEXT)"
-    )
-    db.execute("ALTER TABLE schedule ADD COLUMN buried_until TEXT")
-    db.execute(
-        """
-        CREATE TABLE quizzes (
-            id TEXT PRIMARY KEY,
-            deck TEXT,
-            started_at TEXT NOT NULL,
-            finished_at TEXT,
-            questions INTEGER NOT NULL,
-            score REAL
-        )
-        """
-    )
-    db.execute("ALTER TABLE reviews ADD COLUMN quiz_id TEXT REFERENCES quizzes (id)")
-    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    sqlite-utils imports them, when installed, only to map their scalar types to column types;
+    quizapp never stores numpy values, and loading numpy costs the CLI and the app a noticeable
+    slice of their start-up. Hiding them during this one import leaves sqlite-utils on its
+    plain-Python path; if numpy is already loaded (a proof ran), nothing changes.
+    """
+    if "sqlite_utils" in sys.modules:
+        return sys.modules["sqlite_utils"]
+    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes "import name" fail
+    try:
+        import sqlite_utils
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+    return sqlite_utils
 
 
 class StoreError(Exception):
@@ -161,8 +69,16 @@ class Store:
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.path = path
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils' view of the same connection, built on first use.
+
+        Imported lazily: sqlite-utils pulls in numpy and more (~200 ms), which the daily
+        start-up and the answer path must not pay for.
+        """
+        return import_sqlite_utils().Database(self.conn)
 
     @classmethod
     def open(cls, path: Path | str, *, migrate: bool = True) -> Store:
@@ -199,8 +115,16 @@ class Store:
         return store
 
     def migrate(self, *, stop_before: str | None = None) -> None:
-        """Apply pending migrations, each in its own transaction (safe to re-run)."""
+        """Apply pending migrations (sqlite-utils' Migrations), each recorded; safe to re-run.
+
+        An up-to-date store is recognised from ``meta`` alone, without importing sqlite-utils.
+        """
         try:
+            if stop_before is None and self.schema_version() == SCHEMA_VERSION:
+                return
+            import_sqlite_utils()
+            from quizapp.migrations import migrations
+
             with self.transaction():
                 # Two processes starting at once must not both create the tables.
                 migrations.apply(self.db, stop_before=stop_before)
@@ -208,7 +132,13 @@ class Store:
             raise StoreError(f"{self.path}: cannot upgrade the database: {exc}") from exc
 
     def schema_version(self) -> int:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        """The schema version recorded in ``meta``; 0 for a new, empty database."""
+        try:
+            row = self.conn.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchone()
+        except sqlite3.OperationalError:  # no meta table yet
+            return 0
         return int(row[0]) if row else 0
 
     @contextmanager

@@ -277,8 +277,8 @@ def _apply(
             if row["retired"]:
                 revive.append(card.id)
     if new_cards:
-        store.db["cards"].insert_all(new_cards)
-        store.db["schedule"].insert_all(new_schedule)
+        _insert_many(conn, "cards", new_cards)
+        _insert_many(conn, "schedule", new_schedule)
         report.added = len(new_cards)
     if updates:
         columns = [k for k in updates[0] if k != "id"]
@@ -301,6 +301,14 @@ def _apply(
     for source in removed_files:
         report.retired += _retire(store, source, set())
         conn.execute("DELETE FROM files WHERE path = ?", (source,))
+
+
+def _insert_many(conn, table: str, rows: list[dict]) -> None:
+    """One ``executemany`` per table: the bulk of a first sync of thousands of cards."""
+    columns = list(rows[0])
+    names = ", ".join(columns)
+    marks = ", ".join(f":{c}" for c in columns)
+    conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def _existing(store: Store, ids: list[str]) -> dict[str, dict]:
@@ -363,16 +371,23 @@ def _card_row(card: Card, added_at: str, updated_at: str) -> dict:
         "type": card.type.value,
         "prompt": card.prompt,
         "answer": card.answer,
-        "key_points": json.dumps(list(card.key_points), ensure_ascii=False),
-        "choices": json.dumps([[c.text, c.correct] for c in card.choices], ensure_ascii=False),
+        "key_points": _json(list(card.key_points)),
+        "choices": _json([[c.text, c.correct] for c in card.choices]),
         "cloze": card.cloze,
-        "expected": json.dumps(list(card.expected), ensure_ascii=False),
-        "tags": json.dumps(list(card.tags), ensure_ascii=False),
+        "expected": _json(list(card.expected)),
+        "tags": _json(list(card.tags)),
         "prove": card.prove,
-        "synonyms": json.dumps({k: list(v) for k, v in card.synonyms.items()}, ensure_ascii=False),
+        "synonyms": _json({k: list(v) for k, v in card.synonyms.items()}),
         "source": card.source,
         "line": card.line,
         "content_hash": card.content_hash,
         "added_at": added_at,
         "updated_at": updated_at,
     }
+
+
+def _json(value: list | dict) -> str:
+    """JSON text for a column; empty values (most of them) skip the encoder."""
+    if not value:
+        return "[]" if isinstance(value, list) else "{}"
+    return json.dumps(value, ensure_ascii=False)

@@ -284,3 +284,30 @@ def test_braces_in_fenced_code_are_not_cloze_deletions():
     cloze = parse("## Fill {{c1::this}}\n\n```\n{{ keep }}\n```\n").cards
     assert len(cloze) == 1 and cloze[0].expected == ("this",)
     assert "{{ keep }}" in cloze[0].answer
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["id", "type", "prove", "tags", "x_y"]),
+            st.sampled_from(
+                ["c1", "yes", "No", "123", "1e3", "0x1f", "1_000", "2026-01-01", "null", "l1-a",
+                 "True", "on", "a.b", "1.5", "v2", ".inf", "x_y", "[a, b]", "'q'", "a: b"]
+            )
+            | st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,8}", fullmatch=True),
+        ),
+        max_size=4,
+    )
+)
+def test_fast_attribute_reader_agrees_with_yaml_safe_load(pairs):
+    import yaml
+
+    from quizapp.parser import _safe_yaml
+
+    text = "\n".join(f"{k}: {v}" for k, v in pairs) + "\n"
+    try:
+        expected = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return
+    assert _safe_yaml(text) == expected

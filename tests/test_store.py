@@ -1,4 +1,4 @@
-"""The store keeps the user's history safe: migrations, two writers at once, and a killed process."""
+"""The store keeps history safe: migrations, two writers at once, and a killed process."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from quizapp import review
-from quizapp.store import SCHEMA_VERSION, Store, migrations
+from quizapp.migrations import migrations
+from quizapp.store import SCHEMA_VERSION, Store, StoreError
 from quizapp.sync import sync
 
 from .conftest import NOW, write_deck
@@ -64,6 +67,7 @@ def test_reopening_applies_no_migration_twice(tmp_path):
     with Store.open(db) as store:
         names = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
     assert names == [m.name for m in migrations._migrations]
+    assert len(names) == SCHEMA_VERSION
 
 
 def test_upgrade_from_the_first_schema_keeps_every_row(tmp_path):
@@ -155,12 +159,5 @@ def test_killed_mid_burst_loses_no_committed_answer(tmp_path):
 def test_unopenable_database_is_a_clear_error(tmp_path):
     bad = tmp_path / "not-a-db.db"
     bad.write_bytes(b"this is not sqlite" * 100)
-    try:
+    with pytest.raises(StoreError, match=r"not-a-db\.db"):
         Store.open(bad)
-    except Exception as exc:  # noqa: BLE001 - the type is part of what we check
-        from quizapp.store import StoreError
-
-        assert isinstance(exc, StoreError)
-        assert str(bad) in str(exc)
-    else:
-        raise AssertionError("opening garbage should fail")

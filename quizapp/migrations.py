@@ -1,0 +1,128 @@
+"""The store's schema history, applied by sqlite-utils' ``Migrations``.
+
+Each migration runs once, in a transaction, and is recorded in ``_sqlite_migrations``; a test
+upgrades a database made by the first one. Never edit a migration that has shipped: add a new one
+and bump ``quizapp.store.SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("quizapp")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """The first schema: cards, their schedule, the review log, deck settings and file stamps."""
+    db.execute(
+        """
+        CREATE TABLE cards (
+            id TEXT PRIMARY KEY,
+            note_id TEXT NOT NULL,
+            deck TEXT NOT NULL,
+            type TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            key_points TEXT NOT NULL DEFAULT '[]',
+            choices TEXT NOT NULL DEFAULT '[]',
+            cloze INTEGER,
+            expected TEXT NOT NULL DEFAULT '[]',
+            tags TEXT NOT NULL DEFAULT '[]',
+            prove TEXT,
+            synonyms TEXT NOT NULL DEFAULT '{}',
+            source TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            retired INTEGER NOT NULL DEFAULT 0,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            added_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX cards_source ON cards (source)")
+    db.execute(
+        """
+        CREATE TABLE schedule (
+            card_id TEXT PRIMARY KEY REFERENCES cards (id),
+            deck TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            queue INTEGER NOT NULL,
+            state INTEGER NOT NULL,
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due TEXT NOT NULL,
+            last_review TEXT,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            introduced_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX schedule_due ON schedule (queue, due)")
+    db.execute("CREATE INDEX schedule_new ON schedule (queue, deck, position)")
+    db.execute("CREATE INDEX schedule_introduced ON schedule (introduced_at)")
+    db.execute(
+        """
+        CREATE TABLE reviews (
+            id TEXT PRIMARY KEY,
+            card_id TEXT NOT NULL REFERENCES cards (id),
+            reviewed_at TEXT NOT NULL,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            answer TEXT NOT NULL DEFAULT '',
+            score REAL,
+            duration_ms INTEGER,
+            mode TEXT NOT NULL CHECK (mode IN ('review', 'quiz'))
+        )
+        """
+    )
+    db.execute("CREATE INDEX reviews_card ON reviews (card_id, reviewed_at)")
+    db.execute("CREATE INDEX reviews_time ON reviews (reviewed_at)")
+    db.execute(
+        """
+        CREATE TABLE decks (
+            name TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            retention REAL NOT NULL,
+            new_per_day INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE files (
+            path TEXT PRIMARY KEY,
+            root TEXT NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            size INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '1')")
+
+
+@migrations()
+def m002_undo_bury_quiz(db: sqlite_utils.Database) -> None:
+    """Undo without deleting history, burying a card until tomorrow, and mock-interview quizzes."""
+    db.execute(
+        "CREATE TABLE undos (review_id TEXT PRIMARY KEY REFERENCES reviews (id), undone_at TEXT)"
+    )
+    db.execute("ALTER TABLE schedule ADD COLUMN buried_until TEXT")
+    db.execute(
+        """
+        CREATE TABLE quizzes (
+            id TEXT PRIMARY KEY,
+            deck TEXT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            questions INTEGER NOT NULL,
+            score REAL
+        )
+        """
+    )
+    db.execute("ALTER TABLE reviews ADD COLUMN quiz_id TEXT REFERENCES quizzes (id)")
+    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
