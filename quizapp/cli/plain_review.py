@@ -119,7 +119,8 @@ def run(store: Store, stream: TextIO, *, deck: str | None = None, limit: int | N
                 skipped.add(card_id)
                 continue
             if command in (":u", ":undo"):
-                last = _undo(store, last)
+                done -= _undo(store, last)
+                last = None
                 continue
             verdict = grade(card, typed)
             show_verdict(card, verdict)
@@ -135,7 +136,8 @@ def run(store: Store, stream: TextIO, *, deck: str | None = None, limit: int | N
                 skipped.add(card_id)
                 continue
             if choice == "u":
-                last = _undo(store, last)
+                done -= _undo(store, last)
+                last = None
                 continue
             last = review.answer(
                 store,
@@ -162,11 +164,11 @@ def _next_in(answered: review.Answered) -> str:
     return format_interval(answered.after.due - utc_now())
 
 
-def _undo(store: Store, last: review.Answered | None) -> None:
-    """Undo the session's last answer (once); returns the new "last answer", which is none."""
+def _undo(store: Store, last: review.Answered | None) -> int:
+    """Undo the session's last answer; returns how many answers were taken back (0 or 1)."""
     if last is None:
         click.echo("Nothing to undo.")
-        return None
+        return 0
     review.undo(store, last.review_id, utc_now())
     click.echo("Undone: that card's previous schedule is back.")
-    return None
+    return 1

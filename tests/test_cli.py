@@ -1,0 +1,283 @@
+"""The quizapp command, driven as a user would: arguments in, text and exit status out."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from quizapp import review
+from quizapp.cli import main
+from quizapp.clock import utc_now
+from quizapp.paths import bundled_content
+from quizapp.store import Store
+
+from .conftest import SAMPLE, write_deck
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*prefix, name))
+
+
+def test_every_command_explains_itself():
+    names = []
+    for path, command in all_commands(main):
+        result = run(*path, "--help")
+        assert result.exit_code == 0, path
+        assert "Usage:" in result.output
+        assert command.help and len(command.help.split()) >= 4, f"{path} needs a real help text"
+        names.append(" ".join(path))
+    assert {
+        "review",
+        "due",
+        "stats",
+        "sync",
+        "check",
+        "rebuild",
+        "new",
+        "decks add",
+        "prove",
+    } <= set(names)
+
+
+def test_check_of_the_bundled_content_is_clean():
+    result = run("check", str(bundled_content()))
+    assert result.exit_code == 0, result.output
+    assert "ok: 3 file(s)" in result.output
+    assert "have no id yet" not in result.output
+
+
+def test_check_reports_every_problem_with_file_and_line(tmp_path):
+    write_deck(tmp_path, "a.md", "## Q\n<!-- type: essay -->\nA\n\n## \nB\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[0].endswith(
+        "a.md:2: unknown type 'essay' (use one of: open, basic, cloze, choice (or leave it out))"
+    )
+    assert lines[1].endswith("a.md:5: card has an empty prompt (write the question after '## ')")
+    assert lines[-1] == "2 problem(s) found; nothing was changed."
+    assert "Traceback" not in result.output
+
+
+def test_check_fix_writes_ids(tmp_path):
+    path = write_deck(tmp_path, "a.md", "## What is dropout?\nRandomly zeroing units.\n")
+    assert "1 card(s) have no id yet" in run("check", str(tmp_path)).output
+    result = run("check", "--fix", str(tmp_path))
+    assert result.exit_code == 0 and "wrote 1 id(s)" in result.output
+    assert "id: what-is-dropout-" in path.read_text("utf-8")
+
+
+def test_sync_with_a_broken_deck_exits_1_and_changes_nothing(tmp_path):
+    db = tmp_path / "q.db"
+    folder = tmp_path / "decks"
+    write_deck(folder, "a.md", SAMPLE)
+    assert run("--db", str(db), "sync", str(folder)).exit_code == 0
+    write_deck(folder, "b.md", "---\nnew_per_day: lots\n---\n## Q\nA\n")
+    result = CliRunner().invoke(main, ["--db", str(db), "sync", str(folder)])
+    assert result.exit_code == 1
+    assert "b.md:2: new_per_day 'lots' is out of range" in result.output
+    with Store.open(db) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 4
+
+
+def test_plain_review_goes_through_the_bundled_deck_end_to_end(tmp_path):
+    db = tmp_path / "q.db"
+    answers = []
+    # Answer the first eight cards: an empty line ends a typed answer; Enter takes the suggestion.
+    for _ in range(8):
+        answers.append("backpropagation multiplies derivatives and relu keeps gradient one\n\n3\n")
+    result = CliRunner().invoke(
+        main, ["--db", str(db), "review", "--plain", "--limit", "8"], input="".join(answers)
+    )
+    assert result.exit_code == 0, result.output
+    assert "Model answer:" in result.output
+    assert "8 answer(s) saved." in result.output
+    with Store.open(db) as store:
+        rows = store.conn.execute("SELECT card_id, rating, answer, mode FROM reviews").fetchall()
+        assert len(rows) == 8
+        assert all(r["mode"] == "review" for r in rows)
+        assert {r["rating"] for r in rows} <= {1, 2, 3}
+        for r in rows:
+            card = review.get_card(store, r["card_id"])
+            assert card.prompt.split("\n")[0][:40] in result.output
+            assert review.get_state(store, r["card_id"]).reps == 1
+
+
+def test_plain_review_scores_open_answers_and_shows_missed_points(tmp_path):
+    db = tmp_path / "q.db"
+    folder = tmp_path / "decks"
+    write_deck(
+        folder,
+        "a.md",
+        "## How does L1 regularization create a sparse model?\n<!-- id: l1 -->\nModel.\n\n"
+        "### Key points\n- L1 sets some weights to exactly zero\n"
+        "- The geometry of the L1 ball has corners on the axes\n",
+    )
+    (tmp_path / "cfg.toml").write_text(f'decks = ["{folder}"]\n', "utf-8")
+    env = {"QUIZAPP_CONFIG": str(tmp_path / "cfg.toml")}
+    result = CliRunner(env=env).invoke(
+        main,
+        ["--db", str(db), "review", "--plain", "--deck", "a"],
+        input="lasso drives some weights to exactly zero\n\n\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "✓ L1 sets some weights to exactly zero" in result.output
+    assert "✗ The geometry of the L1 ball has corners on the axes" in result.output
+    with Store.open(db) as store:
+        row = store.conn.execute("SELECT rating, score, answer FROM reviews").fetchone()
+    assert row["answer"] == "lasso drives some weights to exactly zero"
+    assert 0.2 < row["score"] < 0.8
+    assert f"Score: {row['score']:.0%}" in result.output
+
+
+def test_plain_review_choice_cloze_skip_undo_and_quit(tmp_path):
+    db = tmp_path / "q.db"
+    folder = tmp_path / "decks"
+    write_deck(folder, "sample.md", SAMPLE)
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text(f'decks = ["{folder}"]\n', "utf-8")
+    runner = CliRunner(env={"QUIZAPP_CONFIG": str(cfg)})
+    # Cards come in file order: basic, cloze, choice, open.
+    script = "\n".join(
+        [
+            "",  # basic: Enter reveals
+            "3",  # rate Good
+            "0.25",  # cloze gap
+            "",  # accept the suggested Good
+            "1 3",  # choice: both right options
+            "u",  # at the rating prompt: undo the last saved answer (the cloze card)
+            ":q",  # the cloze card is shown again; quit there
+        ]
+    )
+    result = runner.invoke(
+        main, ["--db", str(db), "review", "--plain", "--deck", "sample"], input=script + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Fill the gap" in result.output and "Your pick" in result.output
+    assert "Score: 100%" in result.output  # the gap and the choice were both right
+    assert "Undone" in result.output
+    with Store.open(db) as store:
+        undone = {r[0] for r in store.conn.execute("SELECT review_id FROM undos")}
+        live = store.conn.execute(
+            "SELECT card_id, rating FROM reviews WHERE id NOT IN (SELECT review_id FROM undos)"
+        ).fetchall()
+        assert len(undone) == 1
+        assert [(r[0], r[1]) for r in live] == [("relu-name", 3)]
+        assert review.get_state(store, "sigmoid-max::c1").is_new
+    assert "1 answer(s) saved." in result.output
+
+
+def test_plain_review_ends_cleanly_on_end_of_input(tmp_path):
+    result = CliRunner().invoke(
+        main, ["--db", str(tmp_path / "q.db"), "review", "--plain"], input=""
+    )
+    assert result.exit_code == 0
+    assert "0 answer(s) saved." in result.output
+
+
+def test_due_lists_the_bundled_decks():
+    result = run("due")
+    assert result.exit_code == 0
+    assert "interview" in result.output and "regularization" in result.output
+    assert "card(s) to study today" in result.output
+
+
+def test_stats_counts_what_was_answered(tmp_path):
+    db = tmp_path / "q.db"
+    run("--db", str(db), "sync")
+    with Store.open(db) as store:
+        card = review.next_card(store, utc_now())
+        review.answer(store, card, 3, utc_now())
+    result = run("--db", str(db), "stats")
+    assert "reviews      1 today, 1 in all" in result.output
+    assert "streak       1 day(s)" in result.output
+
+
+def test_rebuild_reports_and_keeps_schedules(tmp_path):
+    db = tmp_path / "q.db"
+    run("--db", str(db), "sync")
+    with Store.open(db) as store:
+        card = review.next_card(store, utc_now())
+        review.answer(store, card, 4, utc_now())
+        before = review.get_state(store, card)
+    result = run("--db", str(db), "rebuild")
+    assert "rebuilt the schedule of" in result.output
+    with Store.open(db) as store:
+        assert review.get_state(store, card) == before
+
+
+def test_decks_add_list_remove_and_sync_includes_the_folder(tmp_path):
+    folder = tmp_path / "mine"
+    write_deck(folder, "mine.md", "## My own question\n<!-- id: mine -->\nMy answer.\n")
+    assert "registered" in run("decks", "add", str(folder)).output
+    assert str(folder.resolve()) in run("decks", "list").output
+    assert "(bundled)" in run("decks", "list").output
+    db = tmp_path / "q.db"
+    run("--db", str(db), "sync")
+    with Store.open(db) as store:
+        assert review.get_card(store, "mine").deck == "mine"
+    assert "removed" in run("decks", "remove", str(folder)).output
+    result = CliRunner().invoke(main, ["decks", "remove", str(folder)])
+    assert result.exit_code == 1 and "is not registered" in result.output
+
+
+def test_decks_add_refuses_a_broken_folder(tmp_path):
+    write_deck(tmp_path, "bad.md", "## Q\n- [ ] no right answer\n")
+    result = CliRunner().invoke(main, ["decks", "add", str(tmp_path)])
+    assert result.exit_code == 1 and "choice card has no correct option" in result.output
+    assert str(tmp_path) not in run("decks", "list").output
+
+
+def test_new_appends_a_template_opens_the_editor_and_checks(tmp_path, monkeypatch):
+    deck = write_deck(tmp_path, "mine.md", "## Existing\n<!-- id: existing -->\nA\n")
+    editor = tmp_path / "fake-editor"
+    log = tmp_path / "editor-args"
+    editor.write_text(
+        f"#!{sys.executable}\nimport sys\nopen({str(log)!r}, 'w').write(' '.join(sys.argv[1:]))\n"
+    )
+    editor.chmod(editor.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("EDITOR", str(editor))
+    result = run("new", str(deck))
+    assert result.exit_code == 0, result.output
+    text = deck.read_text("utf-8")
+    assert text.startswith("## Existing\n<!-- id: existing -->\nA\n\n## Your question here\n")
+    assert log.read_text() == str(deck)  # an unknown editor gets the file only
+    ids = [line for line in text.splitlines() if line.startswith("id: card-")]
+    assert len(ids) == 1
+
+
+def test_new_without_an_editor_still_adds_the_template(tmp_path):
+    deck = tmp_path / "fresh.md"
+    result = run("new", str(deck))
+    assert result.exit_code == 0
+    assert "no editor configured" in result.output
+    assert deck.read_text("utf-8").lstrip().startswith("## Your question here")
+
+
+def test_unusable_config_is_a_clear_error(tmp_path):
+    cfg = Path(os.environ["QUIZAPP_CONFIG"])
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text("decks = [unclosed", "utf-8")
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "q.db"), "sync"])
+    assert result.exit_code == 1
+    assert "not valid TOML" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args", [["review", "--limit", "0"], ["--db"], ["nope"]])
+def test_bad_arguments_are_usage_errors(args):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "Error:" in result.output
+    assert "Traceback" not in result.output
