@@ -1,4 +1,4 @@
-"""The shape of the project: the core stands without the UI, start-up stays light, docs stay true."""
+"""The shape of the project: a core without the UI, a light start-up, docs that stay true."""
 
 from __future__ import annotations
 
