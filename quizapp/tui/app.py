@@ -1,0 +1,318 @@
+"""The quizapp terminal app: the app object, its factory and ``run``, the CLI's entry point.
+
+Start-up order, chosen so the first screen appears as fast as a bare Textual app:
+
+1. The home screen is painted with nothing but Textual imported.
+2. A thread worker imports the core (sqlite-utils, fsrs), opens its own connection, migrates the
+   store and posts :class:`StoreOpened`; the main thread then opens its connection and shows
+   the counts. sqlite3 connections never cross threads.
+3. The same worker syncs the decks (unchanged files are skipped by mtime) and posts
+   :class:`SyncFinished`; problems are shown as ``FILE:LINE: message`` and the cards already
+   in the store stay reviewable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from quizapp.clock import utc_now
+from quizapp.tui.home_screen import HomeScreen
+from quizapp.tui.messages import StoreOpened, SyncFinished
+
+if TYPE_CHECKING:
+    from quizapp.store import Store
+
+
+class QuizApp(App[None]):
+    """Spaced-repetition review in the terminal. Build it with :func:`make_app`."""
+
+    # Textual does not load a default screen's own CSS_PATH, so the home screen's comes from here.
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "home_screen.tcss"]
+    TITLE = "quizapp"
+    SUB_TITLE = "ML interview prep"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, key_display="^q"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    syncing: reactive[bool] = reactive(False)
+    store_ready: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        source: Store | Path,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        roots: Sequence[Path] | None = None,
+        deck: str | None = None,
+        start_review: bool = False,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        if isinstance(source, str | Path):
+            self.db_path: Path | None = Path(source)
+            self._given_store: Store | None = None
+        else:
+            self.db_path = source.path
+            self._given_store = source
+        self.store: Store | None = None
+        self.clock = clock
+        self.roots = [Path(r) for r in roots] if roots is not None else None
+        self.deck = deck
+        self.start_review = start_review
+        self.cursor_blink = cursor_blink
+        self.last_sync: SyncFinished | None = None
+        self._sync_again = False
+
+    def get_default_screen(self) -> Screen:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        if self._given_store is not None:
+            self.store = self._given_store
+            self._store_opened()
+            self.sync_decks()
+        else:
+            self.sync_decks(announce_open=True)
+
+    # -- the store and syncing -------------------------------------------------------------------
+
+    def sync_decks(self, *, announce_open: bool = False) -> None:
+        """Sync the decks into the store in a thread worker (a second request waits its turn)."""
+        if self.syncing:
+            self._sync_again = True
+            return
+        self.syncing = True
+        if self.db_path is None:  # an in-memory store cannot be shared with a thread
+            assert self.store is not None
+            self.post_message(self._sync_with(self.store))
+            return
+        self._sync_worker(self.db_path, announce_open)
+
+    @work(thread=True, group="sync", exit_on_error=False, name="sync decks")
+    def _sync_worker(self, path: Path, announce_open: bool) -> None:
+        from quizapp.store import Store, StoreError
+
+        try:
+            store = Store.open(path)
+        except StoreError as exc:
+            self.post_message(SyncFinished(None, str(exc)))
+            return
+        try:
+            if announce_open:
+                self.post_message(StoreOpened())
+            self.post_message(self._sync_with(store))
+        finally:
+            store.close()
+        _warm_up_scoring()
+
+    def _sync_with(self, store: Store) -> SyncFinished:
+        """Run one sync on ``store`` (whichever thread owns it) and wrap the outcome."""
+        from quizapp.config import ConfigError
+
+        try:
+            if self.roots is None:
+                from quizapp.library import sync_all
+
+                report = sync_all(store, self.clock())
+            else:
+                from quizapp.sync import sync
+
+                report = sync(store, self.roots, self.clock())
+        except ConfigError as exc:
+            return SyncFinished(None, str(exc))
+        except Exception as exc:  # a bad deck folder must not take the review down with it
+            return SyncFinished(None, f"the sync failed: {type(exc).__name__}: {exc}")
+        return SyncFinished(report)
+
+    def on_store_opened(self, message: StoreOpened) -> None:
+        from quizapp.store import Store, StoreError
+
+        assert self.db_path is not None
+        try:
+            # The worker already migrated; migrating here would wait on its sync transaction.
+            self.store = Store.open(self.db_path, migrate=False)
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot open the store", severity="error", timeout=30)
+            return
+        self._store_opened()
+
+    def _store_opened(self) -> None:
+        self.store_ready = True
+        if self.start_review:
+            self.start_review = False
+            self.action_review(self.deck)
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        self.syncing = False
+        self.last_sync = message
+        if message.error:
+            self.notify(message.error, title="Sync failed", severity="error", timeout=15)
+        elif message.report is not None and message.report.problems:
+            count = len(message.report.problems)
+            self.notify(
+                f"{count} problem(s) in your decks, so nothing was synced; "
+                "the home screen lists them. You can still review what is in the store.",
+                title="Deck problems",
+                severity="warning",
+                timeout=10,
+            )
+        for screen in self.screen_stack:
+            screen.post_message(SyncFinished(message.report, message.error))
+        if self._sync_again:
+            self._sync_again = False
+            self.sync_decks()
+
+    def on_unmount(self) -> None:
+        if self.store is not None and self._given_store is None:
+            self.store.close()
+            self.store = None
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quiz":
+            return quiz_available()
+        return True
+
+    def action_review(self, deck: str | None = None) -> None:
+        if not self.store_ready:
+            self.notify("The store is still opening; try again in a moment.")
+            return
+        from quizapp.tui.review_screen import ReviewScreen
+
+        self.push_screen(ReviewScreen(deck))
+
+    def action_browse(self) -> None:
+        if not self.store_ready:
+            self.notify("The store is still opening; try again in a moment.")
+            return
+        from quizapp.tui.browse_screen import BrowseScreen
+
+        self.push_screen(BrowseScreen())
+
+    def action_stats(self) -> None:
+        if not self.store_ready:
+            self.notify("The store is still opening; try again in a moment.")
+            return
+        screen = _stats_screen(self)
+        if screen is None:
+            self.notify("The statistics screen is not available in this version.")
+            return
+        self.push_screen(screen)
+
+    def action_quiz(self) -> None:
+        if not quiz_available():
+            self.notify("Mock interviews are not available in this version.")
+            return
+        self.notify("Mock interviews are coming to the app soon; use 'quizapp quiz' meanwhile.")
+
+    def action_sync(self) -> None:
+        if self.syncing:
+            self.notify("A sync is already running.")
+        self.sync_decks()
+
+    def action_help(self) -> None:
+        from quizapp.tui.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def open_in_editor(self, path: Path, line: int) -> bool:
+        """Suspend the app, run ``$EDITOR`` at ``path:line``, then re-sync; False on failure.
+
+        Screens that wait for the re-sync get :class:`SyncFinished` like at start-up.
+        """
+        from textual.app import SuspendNotSupported
+
+        from quizapp.editor import EditorError, edit
+
+        try:
+            try:
+                with self.suspend():
+                    edit(path, line)
+            except SuspendNotSupported:  # no terminal to hand over (tests, headless)
+                edit(path, line)
+        except EditorError as exc:
+            self.notify(str(exc), title="Cannot edit", severity="error", timeout=10)
+            return False
+        self.sync_decks()
+        return True
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Review", "Review today's cards in every deck", self.action_review)
+        yield SystemCommand("Browse cards", "Search, sort and suspend cards", self.action_browse)
+        yield SystemCommand("Statistics", "Reviews, retention and streaks", self.action_stats)
+        yield SystemCommand("Sync decks", "Re-read the markdown decks now", self.action_sync)
+        yield SystemCommand("Help", "Every key binding, screen by screen", self.action_help)
+        if quiz_available():
+            yield SystemCommand("Mock interview", "A timed quiz", self.action_quiz)
+        yield from super().get_system_commands(screen)
+
+
+def quiz_available() -> bool:
+    """Whether the quiz core exists yet; the home screen hides the quiz until it does."""
+    from importlib.util import find_spec
+
+    return find_spec("quizapp.quiz") is not None
+
+
+def _stats_screen(app: QuizApp) -> Screen | None:
+    """The stats helper's screen, if it is installed."""
+    try:
+        from quizapp.tui.stats_screen import StatsScreen
+    except ImportError:
+        return None
+    return StatsScreen()
+
+
+def _warm_up_scoring() -> None:
+    """Import the scorer in the background so the first reveal does not pay for it."""
+    try:
+        import quizapp.grading
+        import quizapp.scoring  # noqa: F401
+    except Exception:  # the reveal reports a broken scorer; warming up must stay silent
+        pass
+
+
+def make_app(
+    source: Store | Path | str,
+    *,
+    now: Callable[[], datetime] = utc_now,
+    roots: Sequence[Path] | None = None,
+    deck: str | None = None,
+    start_review: bool = False,
+    cursor_blink: bool = True,
+) -> QuizApp:
+    """Build the app on a store (or the path of one). Tests pass a fixed ``now`` and ``roots``.
+
+    ``roots=None`` syncs what the user configured (the bundled deck and registered folders).
+    """
+    if isinstance(source, str):
+        source = Path(source)
+    return QuizApp(
+        source,
+        clock=now,
+        roots=roots,
+        deck=deck,
+        start_review=start_review,
+        cursor_blink=cursor_blink,
+    )
+
+
+def run(db_path: Path, deck: str | None = None) -> None:
+    """Open the app on ``db_path``; with ``deck``, go straight to reviewing that deck."""
+    make_app(db_path, deck=deck, start_review=deck is not None).run()

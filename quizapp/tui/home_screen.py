@@ -1,0 +1,204 @@
+"""The first screen: today's work per deck, the streak, the sync's outcome, and where to go next.
+
+It imports nothing from the core at module level: it is painted before the store is open, and
+fills in its numbers when the app says the store is ready.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, ProgressBar, Static
+
+from quizapp.tui.messages import SyncFinished
+
+if TYPE_CHECKING:
+    from quizapp.tui.app import QuizApp
+
+ALL_DECKS = "\0all"  # row key of the "all decks" row; no deck name can contain a NUL
+
+
+class HomeScreen(Screen[None]):
+    """Decks with their new / learning / due counts and the actions of the day."""
+
+    # Its styles are in home_screen.tcss, which the app loads (see QuizApp.CSS_PATH).
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "app.review", "Review all"),
+        Binding("b", "app.browse", "Browse"),
+        Binding("t", "app.stats", "Stats"),
+        Binding("m", "app.quiz", "Mock interview"),
+        Binding("ctrl+r", "app.sync", "Sync", key_display="^r"),
+    ]
+
+    @property
+    def quiz_app(self) -> QuizApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Content.from_markup("[b]quizapp[/b]  [dim]ML interview prep[/dim]"), id="title"
+        )
+        with Vertical(id="home"):
+            yield Static("Opening your store…", id="today")
+            yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="sync-line"):
+                yield Static("Syncing decks…", id="sync-status", markup=False)
+                yield ProgressBar(
+                    total=None, show_eta=False, show_percentage=False, id="sync-progress"
+                )
+            with VerticalScroll(id="problems-box"):
+                yield Static(id="problems", markup=False)
+        with Horizontal(id="actions"):
+            yield Button("Review  r", id="review", variant="primary", compact=True)
+            yield Button("Browse  b", id="browse", compact=True)
+            yield Button("Stats  t", id="stats", compact=True)
+            yield Button("Mock interview  m", id="quiz", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        table.add_column("Deck", key="deck")
+        for label in ("New", "Learning", "Due", "Today", "Cards"):
+            table.add_column(label, key=label.lower())
+        self.query_one("#problems-box").display = False
+        from quizapp.tui.app import quiz_available
+
+        self.query_one("#quiz").display = quiz_available()
+        self.watch(self.app, "store_ready", self._store_ready, init=True)
+        self.watch(self.app, "syncing", self._syncing, init=True)
+
+    def _store_ready(self, ready: bool) -> None:
+        if ready:
+            self.refresh_counts()
+
+    def _syncing(self, syncing: bool) -> None:
+        self.query_one("#sync-progress").display = syncing
+        if syncing:
+            self.query_one("#sync-status", Static).update("Syncing decks…")
+
+    def on_screen_resume(self) -> None:
+        if self.quiz_app.store_ready:
+            self.refresh_counts()
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        self.show_sync(message)
+        if self.quiz_app.store_ready:
+            self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Re-read today's counts and the streak from the store (a few milliseconds)."""
+        from quizapp import review, stats
+        from quizapp.schedule import format_interval
+
+        app = self.quiz_app
+        assert app.store is not None
+        now = app.clock()
+        counts = review.deck_counts(app.store, now)
+        summary = stats.summary(app.store, now)
+        table = self.query_one("#decks", DataTable)
+        selected = _row_key(table)
+        table.clear()
+        total = sum(c.today for c in counts)
+        if counts:
+            table.add_row(
+                "All decks",
+                *(
+                    str(sum(getattr(c, field) for c in counts))
+                    for field in ("new", "learning", "due", "today", "total")
+                ),
+                key=ALL_DECKS,
+            )
+        for c in counts:
+            table.add_row(
+                c.deck,
+                str(c.new),
+                str(c.learning),
+                str(c.due),
+                str(c.today),
+                str(c.total),
+                key=c.deck,
+            )
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+        if not counts:
+            today = "No cards yet. Add a folder of decks with 'quizapp decks add FOLDER'."
+        else:
+            if summary.next_due is None:
+                next_due = "nothing scheduled"
+            else:
+                next_due = f"next due in {format_interval(summary.next_due - now)}"
+            today = (
+                f"{total} to study  ·  {summary.reviews_today} done today  ·  "
+                f"streak {summary.streak_days} day{'s' if summary.streak_days != 1 else ''}"
+                f"  ·  {next_due}"
+            )
+        self.query_one("#today", Static).update(today)
+
+    def show_sync(self, message: SyncFinished) -> None:
+        status = self.query_one("#sync-status", Static)
+        box = self.query_one("#problems-box")
+        problems = self.query_one("#problems", Static)
+        if message.error:
+            status.update(f"✗ {message.error}")
+            box.display = False
+            return
+        report = message.report
+        assert report is not None
+        lines = [str(p) for p in sorted(report.problems)]
+        lines += [f"warning: {w}" for w in report.warnings]
+        if report.problems:
+            status.update(
+                f"✗ {len(report.problems)} problem(s) in your decks; nothing was synced "
+                "(fix them, then ^r). You can still review what is in the store."
+            )
+        else:
+            status.update(f"✓ Decks synced: {_short_summary(report)}")
+        problems.update("\n".join(lines))
+        box.display = bool(lines)
+        self.set_class(bool(report.problems), "-problems")
+
+    @on(DataTable.RowSelected, "#decks")
+    def _deck_chosen(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        self.quiz_app.action_review(None if key == ALL_DECKS else key)
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        actions = {
+            "review": self.quiz_app.action_review,
+            "browse": self.quiz_app.action_browse,
+            "stats": self.quiz_app.action_stats,
+            "quiz": self.quiz_app.action_quiz,
+        }
+        if event.button.id in actions:
+            actions[event.button.id]()
+
+
+def _row_key(table: DataTable) -> str | None:
+    if not table.row_count:
+        return None
+    try:
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except Exception:
+        return None
+
+
+def _short_summary(report: object) -> str:
+    """What changed, or that nothing did, in a few words."""
+    parts = []
+    for label in ("added", "updated", "retired", "revived"):
+        count = getattr(report, label)
+        if count:
+            parts.append(f"{count} {label if label != 'revived' else 'restored'}")
+    read, skipped = report.files_read, report.files_skipped
+    if not parts:
+        parts.append("no changes")
+    parts.append(f"{read + skipped} file(s), {skipped} unchanged")
+    return ", ".join(parts)

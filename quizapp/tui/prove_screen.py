@@ -1,0 +1,221 @@
+"""Prove it: run a card's simulation and show the claim, the verdict, the figures and a chart.
+
+The simulation (numpy) and the PNG (matplotlib) run in thread workers, so the screen keeps
+answering keys while they work; this module is imported only when the screen first opens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, LoadingIndicator, Static
+from textual_plotext import PlotextPlot
+
+if TYPE_CHECKING:
+    from quizapp.proofs import Proof
+    from quizapp.tui.app import QuizApp
+
+HOLDS, FAILS = "✓", "✗"
+
+
+def figures_folder(app: QuizApp) -> Path:
+    """Where saved figures go: next to the store, so they are easy to find again."""
+    if app.db_path is not None:
+        return app.db_path.parent / "figures"
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / "quizapp-figures"
+
+
+def verdict_content(proof: Proof) -> Content:
+    mark = HOLDS if proof.holds else FAILS
+    style = "bold $text-success" if proof.holds else "bold $text-error"
+    return Content.assemble(
+        Content.styled(f"{mark} ", style),
+        Content.styled(proof.claim, "bold"),
+        Content.styled(
+            "\n(holds on this run)" if proof.holds else "\n(does NOT hold on this run)",
+            "$text-muted",
+        ),
+    )
+
+
+def details_content(proof: Proof) -> Content:
+    """Checks with their measured numbers, then the key figures."""
+    from quizapp.proofs.report import format_number
+
+    lines = [Content.styled("Checks", "bold")]
+    for check in proof.checks:
+        mark = Content.styled(
+            HOLDS if check.holds else FAILS, "$text-success" if check.holds else "$text-error"
+        )
+        detail = f": {check.detail}" if check.detail else ""
+        lines.append(Content.assemble("  ", mark, f" {check.statement}{detail}"))
+    if proof.figures:
+        lines += [Content(""), Content.styled("Key figures", "bold")]
+        width = max(len(label) for label in proof.figures)
+        lines += [
+            Content(f"  {label:<{width}}  {format_number(value)}")
+            for label, value in proof.figures.items()
+        ]
+    lines += [Content(""), Content.styled("What to look at", "bold"), Content(proof.explanation)]
+    return Content("\n").join(lines)
+
+
+class ProveScreen(Screen[None]):
+    """One proof: runs on open; ``s`` saves the full matplotlib figure, ``r`` re-runs."""
+
+    CSS_PATH = "prove_screen.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "save_figure", "Save figure"),
+        Binding("r", "rerun", "Run again (next seed)"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    @dataclass
+    class Finished(Message):
+        proof: Proof
+
+    @dataclass
+    class Failed(Message):
+        error: str
+
+    @dataclass
+    class FigureSaved(Message):
+        path: Path | None
+        error: str = ""
+
+    def __init__(self, name: str, seed: int = 0) -> None:
+        super().__init__()
+        self.proof_name = name
+        self.seed = seed
+        self.proof: Proof | None = None
+        self.saving = False
+
+    @property
+    def quiz_app(self) -> QuizApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Prove it  │  {self.proof_name}", id="status", markup=False)
+        with VerticalScroll(id="proof"):
+            yield Static(id="claim")
+            yield LoadingIndicator(id="running")
+            yield PlotextPlot(id="chart")
+            yield Static(id="details")
+            yield Static(id="saved", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#chart").display = False
+        self.start()
+
+    def start(self) -> None:
+        self.proof = None
+        self.query_one("#claim", Static).update(
+            f"Running the '{self.proof_name}' simulation (seed {self.seed})…"
+        )
+        self.query_one("#running").display = True
+        self.query_one("#chart").display = False
+        self.query_one("#details", Static).update("")
+        self.refresh_bindings()
+        self.run_proof(self.proof_name, self.seed)
+
+    @work(thread=True, exclusive=True, group="proof", exit_on_error=False)
+    def run_proof(self, name: str, seed: int) -> None:
+        from quizapp import proofs
+
+        try:
+            proof = proofs.run(name, seed=seed)
+        except Exception as exc:  # a failing experiment is shown, not raised
+            self.post_message(self.Failed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(self.Finished(proof))
+
+    @on(Finished)
+    def _finished(self, message: Finished) -> None:
+        if message.proof.seed != self.seed:
+            return  # a re-run superseded it
+        self.proof = message.proof
+        self.query_one("#running").display = False
+        self.query_one("#status", Static).update(f"Prove it  │  {message.proof.title}")
+        self.query_one("#claim", Static).update(verdict_content(message.proof))
+        self.query_one("#details", Static).update(details_content(message.proof))
+        chart = self.query_one("#chart", PlotextPlot)
+        chart.display = True
+        self.draw_chart()
+        self.refresh_bindings()
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.query_one("#running").display = False
+        self.query_one("#claim", Static).update(
+            Content.styled(f"The simulation failed: {message.error}", "$text-error")
+        )
+
+    def draw_chart(self) -> None:
+        from quizapp.proofs.textchart import draw
+
+        if self.proof is None:
+            return
+        chart = self.query_one("#chart", PlotextPlot)
+        width = max(chart.size.width, self.size.width - 4, 40)
+        draw(self.proof, chart.plt, width, max(chart.size.height, 16))
+        chart.refresh()
+
+    def on_resize(self) -> None:
+        self.draw_chart()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save_figure":
+            return None if self.proof is None or self.saving else True
+        return True
+
+    def action_save_figure(self) -> None:
+        if self.proof is None or self.saving:
+            return
+        self.saving = True
+        self.refresh_bindings()
+        path = figures_folder(self.quiz_app) / f"{self.proof.name}-seed{self.proof.seed}.png"
+        self.query_one("#saved", Static).update("Saving the figure…")
+        self.save_figure(self.proof, path)
+
+    @work(thread=True, exclusive=True, group="figure", exit_on_error=False)
+    def save_figure(self, proof: Proof, path: Path) -> None:
+        from quizapp.proofs.figure import render_figure
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            written = render_figure(proof, path)
+        except Exception as exc:
+            self.post_message(self.FigureSaved(None, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(self.FigureSaved(written))
+
+    @on(FigureSaved)
+    def _saved(self, message: FigureSaved) -> None:
+        self.saving = False
+        self.refresh_bindings()
+        saved = self.query_one("#saved", Static)
+        if message.path is None:
+            saved.update(f"Could not save the figure: {message.error}")
+            return
+        saved.update(f"Figure saved: {message.path}")
+        self.notify(str(message.path), title="Figure saved")
+
+    def action_rerun(self) -> None:
+        self.seed += 1
+        self.start()
+
+    def action_back(self) -> None:
+        self.dismiss()

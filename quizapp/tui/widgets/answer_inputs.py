@@ -1,0 +1,245 @@
+"""The three ways to answer a card before the reveal: a text box, gap inputs, or numbered options.
+
+Each input posts its own ``Submitted`` message when the user asks to see the answer, and offers
+``value`` (the answer as :func:`quizapp.grading.grade` expects it) and ``lock_answer`` (stop editing
+after the reveal, so what was typed stays visible next to the verdict).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Static, TextArea
+
+from quizapp.cards import Choice
+
+REVEAL_KEY = "ctrl+s"  # arrives unchanged in every terminal and in tmux, unlike ctrl+enter
+
+
+class AnswerBox(TextArea):
+    """A multi-line answer for open cards.
+
+    Enter starts a new line, so the reveal needs another key: ctrl+s, or tab to the reveal button.
+    Escape leaves the box so single-key commands (undo, skip, edit) work.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(REVEAL_KEY, "submit", "Reveal", key_display="^s"),
+        Binding("escape", "leave", "Commands"),
+    ]
+
+    @dataclass
+    class Submitted(Message):
+        box: AnswerBox
+        value: str
+
+        @property
+        def control(self) -> AnswerBox:
+            return self.box
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            "",
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            highlight_cursor_line=False,
+            placeholder="Type your answer. ctrl+s shows the model answer.",
+            id=id,
+        )
+        self.border_title = "Your answer"
+        self.border_subtitle = "^s reveal · esc then u/s/e/p commands"
+
+    @property
+    def value(self) -> str:
+        return self.text
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted(self, self.text))
+
+    def action_leave(self) -> None:
+        self.screen.set_focus(None)
+
+    def lock_answer(self) -> None:
+        self.read_only = True
+        self.border_subtitle = ""
+
+
+class BasicHint(Static):
+    """Basic cards are self-graded: nothing to type, recall and reveal."""
+
+    value = ""
+
+    def lock_answer(self) -> None:
+        self.display = False
+
+
+class ClozeInputs(Vertical):
+    """One input per gap; enter moves to the next gap and submits from the last one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Commands"),
+    ]
+
+    @dataclass
+    class Submitted(Message):
+        inputs: ClozeInputs
+        value: str
+
+        @property
+        def control(self) -> ClozeInputs:
+            return self.inputs
+
+    def __init__(self, gaps: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.gaps = max(gaps, 1)
+
+    def compose(self) -> ComposeResult:
+        for n in range(1, self.gaps + 1):
+            label = f"Gap {n}" if self.gaps > 1 else "Gap"
+            yield Input(placeholder=f"{label}: type what is hidden, then enter", id=f"gap-{n}")
+
+    @property
+    def value(self) -> str:
+        """Gaps joined with ``;``, the separator the cloze grader splits on."""
+        return "; ".join(i.value.strip() for i in self.query(Input))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.post_message(self.Submitted(self, self.value))
+
+    def action_leave(self) -> None:
+        self.screen.set_focus(None)
+
+    def focus_first(self) -> None:
+        self.query(Input).first().focus()
+
+    def lock_answer(self) -> None:
+        for field in self.query(Input):
+            field.disabled = True
+
+
+class ChoiceOption(Static):
+    """One numbered option; its CSS classes say if it is picked, highlighted, right or wrong."""
+
+    def __init__(self, number: int, choice: Choice) -> None:
+        super().__init__(markup=False)
+        self.number = number
+        self.choice = choice
+        self.picked = False
+
+    def on_mount(self) -> None:
+        self.update_text()
+
+    def update_text(self, verdict: str = "") -> None:
+        box = "[x]" if self.picked else "[ ]"
+        self.update(Content(f"{verdict}{box} {self.number}. {self.choice.text}"))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        picker = self.parent
+        if isinstance(picker, ChoicePicker):
+            picker.toggle(self.number)
+            picker.focus()
+
+
+class ChoicePicker(Vertical, can_focus=True):
+    """Numbered options picked with their number keys (several may be right); enter submits."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"toggle({n})", f"Pick {n}", show=False) for n in range(1, 10)),
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("space", "toggle_cursor", "Pick", show=False),
+        Binding("enter", "submit", "Reveal", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0)
+
+    @dataclass
+    class Submitted(Message):
+        picker: ChoicePicker
+        value: str
+
+        @property
+        def control(self) -> ChoicePicker:
+            return self.picker
+
+    def __init__(self, choices: tuple[Choice, ...], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.choices = choices
+        self.locked = False
+        self.border_subtitle = "1-9 pick · enter reveal"
+
+    def compose(self) -> ComposeResult:
+        for n, choice in enumerate(self.choices, start=1):
+            yield ChoiceOption(n, choice)
+
+    @property
+    def options(self) -> list[ChoiceOption]:
+        return list(self.query(ChoiceOption))
+
+    @property
+    def picked(self) -> list[int]:
+        return [o.number for o in self.options if o.picked]
+
+    @property
+    def value(self) -> str:
+        return " ".join(str(n) for n in self.picked)
+
+    def toggle(self, number: int) -> None:
+        if self.locked or not 1 <= number <= len(self.choices):
+            return
+        option = self.options[number - 1]
+        option.picked = not option.picked
+        option.set_class(option.picked, "-picked")
+        option.update_text()
+        self.cursor = number - 1
+
+    def watch_cursor(self, cursor: int) -> None:
+        for index, option in enumerate(self.options):
+            option.set_class(index == cursor and not self.locked, "-cursor")
+
+    def on_focus(self) -> None:
+        self.watch_cursor(self.cursor)
+
+    def action_toggle(self, number: int) -> None:
+        self.toggle(number)
+
+    def action_toggle_cursor(self) -> None:
+        self.toggle(self.cursor + 1)
+
+    def action_move(self, step: int) -> None:
+        self.cursor = (self.cursor + step) % max(len(self.choices), 1)
+
+    def action_submit(self) -> None:
+        if not self.locked:
+            self.post_message(self.Submitted(self, self.value))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not self.locked
+
+    def lock_answer(self) -> None:
+        """Show the solution: each option marked right or wrong against what was picked."""
+        self.locked = True
+        self.can_focus = False
+        self.border_subtitle = ""
+        for option in self.options:
+            right = option.picked == option.choice.correct
+            option.set_class(False, "-cursor")
+            option.set_class(option.choice.correct, "-correct")
+            option.set_class(not right, "-wrong")
+            option.update_text("✓ " if option.choice.correct else "  ")

@@ -1,0 +1,85 @@
+"""The four rating keys, as in Anki, each with the interval it would schedule next.
+
+The suggested rating is preselected: enter (or space) accepts it, 1-4 pick one directly, left and
+right move the selection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from quizapp.schedule import RATINGS
+
+
+class RatingChoice(Static):
+    """One rating: its key, its name and the next interval; a click picks it."""
+
+    def __init__(self, rating: int) -> None:
+        super().__init__(id=f"rating-{rating}", classes=f"rating-{RATINGS[rating].lower()}")
+        self.rating = rating
+
+    def set_interval(self, interval: str) -> None:
+        self.update(
+            Content.from_markup(
+                "[b]$key[/b] $name\n[dim]$interval[/dim]",
+                key=str(self.rating),
+                name=RATINGS[self.rating],
+                interval=interval,
+            )
+        )
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(RatingBar.Rated(self.rating))
+
+
+class RatingBar(Horizontal, can_focus=True):
+    """Again / Hard / Good / Easy with their intervals; posts :class:`Rated`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"rate({n})", RATINGS[n], show=False) for n in RATINGS),
+        Binding("enter,space", "accept", "Accept rating", key_display="enter"),
+        Binding("left", "move(-1)", "Previous", show=False),
+        Binding("right", "move(1)", "Next", show=False),
+    ]
+
+    selected: reactive[int] = reactive(3)
+
+    @dataclass
+    class Rated(Message):
+        rating: int
+
+    def compose(self) -> ComposeResult:
+        for rating in RATINGS:
+            yield RatingChoice(rating)
+
+    def set_choices(self, intervals: dict[int, str], suggested: int) -> None:
+        """Show each rating's next interval and preselect the suggested one."""
+        for choice in self.query(RatingChoice):
+            choice.set_interval(intervals.get(choice.rating, ""))
+            choice.set_class(choice.rating == suggested, "-suggested")
+        self.selected = suggested
+        self.watch_selected(suggested)
+
+    def watch_selected(self, selected: int) -> None:
+        for choice in self.query(RatingChoice):
+            choice.set_class(choice.rating == selected, "-selected")
+
+    def action_rate(self, rating: int) -> None:
+        self.post_message(self.Rated(rating))
+
+    def action_accept(self) -> None:
+        self.post_message(self.Rated(self.selected))
+
+    def action_move(self, step: int) -> None:
+        self.selected = min(max(self.selected + step, 1), len(RATINGS))

@@ -1,0 +1,232 @@
+"""The daily review through the keyboard, checked on screen and in the store.
+
+Each test drives the real app (Pilot) over a temp store and the small deck in conftest.py, with
+the clock stopped, and asserts on what a user would see and on what was saved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Markdown
+
+from quizapp import review
+from quizapp.store import Store
+from quizapp.tui.review_screen import ReviewScreen
+from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoiceOption, ChoicePicker
+from quizapp.tui.widgets.rating_bar import RatingBar
+from quizapp.tui.widgets.verdict import VerdictView
+
+from .conftest import NOW, settle
+
+OPEN_ANSWER = "The sigmoid derivative is at most 0.25 so the gradient shrinks with depth."
+
+
+def reviews(db_path: Path) -> list[dict]:
+    with Store.open(db_path) as store:
+        rows = store.conn.execute(
+            "SELECT r.*, (u.review_id IS NOT NULL) AS undone FROM reviews r "
+            "LEFT JOIN undos u ON u.review_id = r.id ORDER BY reviewed_at, r.rowid"
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+
+def prompt_text(app) -> str:
+    return app.screen.query_one("#prompt", Markdown).source
+
+
+def verdict_text(app) -> str:
+    return str(app.screen.query_one(VerdictView).render())
+
+
+async def start_review(pilot) -> ReviewScreen:
+    await settle(pilot)
+    await pilot.press("r")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReviewScreen)
+    return pilot.app.screen
+
+
+async def test_open_card_type_reveal_rate_next(app_factory, db_path):
+    """Type an answer, reveal with ctrl+s, see the score and key points, rate, get the next card."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        assert "Why does ReLU help against vanishing gradients?" in prompt_text(app)
+        assert isinstance(app.focused, AnswerBox)
+        await pilot.press(*OPEN_ANSWER)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+        text = verdict_text(app)
+        assert "Score" in text
+        assert "✓ The sigmoid derivative is at most 0.25" in text
+        assert "✗ ReLU has derivative 1 for positive inputs" in text
+        bar = screen.query_one(RatingBar)
+        assert bar.display and app.focused is bar
+        assert bar.selected == screen.verdict.suggested
+        intervals = [str(c.render()) for c in bar.query("RatingChoice")]
+        assert [i.split()[1] for i in intervals] == ["Again", "Hard", "Good", "Easy"]
+        assert all(len(i.split()) == 3 for i in intervals)  # key, name, next interval
+
+        await pilot.press("3")
+        await pilot.pause()
+        assert "[...]" in prompt_text(app)  # the cloze card is next
+
+    saved = reviews(db_path)
+    assert len(saved) == 1
+    assert saved[0]["card_id"] == "relu-open"
+    assert saved[0]["rating"] == 3
+    assert saved[0]["answer"] == OPEN_ANSWER
+    assert saved[0]["score"] is not None and 0 < saved[0]["score"] < 1
+
+
+async def test_enter_accepts_the_suggested_rating(app_factory, db_path):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press(*"nothing useful")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        suggested = screen.verdict.suggested
+        await pilot.press("enter")
+        await pilot.pause()
+    assert [r["rating"] for r in reviews(db_path)] == [suggested]
+
+
+async def test_tab_to_the_reveal_button_also_reveals(app_factory):
+    """The reveal works without ctrl+s too: tab out of the box onto the button, press enter."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press(*"relu")
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == "reveal-button"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.phase == "answer"
+
+
+async def test_undo_brings_the_card_back_and_restores_its_schedule(app_factory, db_path):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press(*"relu", "ctrl+s")
+        await pilot.press("4")
+        await pilot.pause()
+        assert "[...]" in prompt_text(app)
+        with Store.open(db_path) as store:
+            assert review.get_state(store, "relu-open").reps == 1
+        await pilot.press("escape", "u")  # leave the gap input, then undo
+        await pilot.pause()
+        assert "Why does ReLU help" in prompt_text(app)
+        assert screen.phase == "question"
+    with Store.open(db_path) as store:
+        assert review.get_state(store, "relu-open").reps == 0
+    assert [r["undone"] for r in reviews(db_path)] == [1]
+
+
+async def test_cloze_card_with_two_gaps(app_factory, db_path):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_review(pilot)
+        await pilot.press("escape", "s")  # skip the open card
+        await pilot.pause()
+        assert "[...]" in prompt_text(app)
+        gaps = list(app.screen.query(Input))
+        assert len(gaps) == 2 and app.focused is gaps[0]
+        await pilot.press(*"0.25", "enter")
+        assert app.focused is gaps[1]
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        text = verdict_text(app)
+        assert text.startswith("Correct")
+        assert "2 of 2 gaps" in text
+        await pilot.press("enter")
+        await pilot.pause()
+    saved = reviews(db_path)
+    assert [(r["card_id"], r["rating"], r["score"]) for r in saved] == [
+        ("bounds-cloze::c1", 3, 1.0)
+    ]
+    assert saved[0]["answer"] == "0.25; 1"
+
+
+async def test_choice_card_picked_with_number_keys(app_factory, db_path):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press("escape", "s", "escape", "s")  # skip the open and the cloze card
+        await pilot.pause()
+        picker = screen.query_one(ChoicePicker)
+        assert app.focused is picker
+        await pilot.press("1", "2")
+        assert picker.picked == [1, 2]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert verdict_text(app).startswith("Not quite")
+        options = list(picker.query(ChoiceOption))
+        assert [o.has_class("-wrong") for o in options] == [False, True, True]
+        assert [o.has_class("-correct") for o in options] == [True, False, True]
+        assert screen.query_one(RatingBar).selected == 1  # Again is suggested
+        await pilot.press("enter")
+        await pilot.pause()
+    saved = reviews(db_path)
+    assert [(r["card_id"], r["rating"], r["answer"], r["score"]) for r in saved] == [
+        ("zero-choice", 1, "1 2", 0.0)
+    ]
+
+
+async def test_basic_card_space_reveals_and_space_rates_good(app_factory, db_path):
+    app = app_factory(deck="other", start_review=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert "What does SGD stand for?" in prompt_text(app)
+        await pilot.press("space")
+        await pilot.pause()
+        assert screen.phase == "answer"
+        assert "Stochastic gradient descent." in screen.query_one("#model-answer", Markdown).source
+        await pilot.press("space")  # accepts Good, the preselected rating of a self-graded card
+        await pilot.pause()
+        # Good on a new card is a 10-minute learning step, close enough to come back now.
+        assert screen.phase == "question"
+        assert "What does SGD stand for?" in prompt_text(app)
+        await pilot.press("space", "4")
+        await pilot.pause()
+        assert screen.phase == "done"
+        assert "Nothing more is due" in prompt_text(app)
+    ratings = [(r["card_id"], r["rating"]) for r in reviews(db_path)]
+    assert ratings == [("sgd-basic", 3), ("sgd-basic", 4)]
+
+
+async def test_bury_hides_the_card_until_tomorrow(app_factory, db_path):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_review(pilot)
+        await pilot.press("escape", "b")
+        await pilot.pause()
+        assert "[...]" in prompt_text(app)
+    with Store.open(db_path) as store:
+        shown_today = review.next_card(store, NOW)
+        assert shown_today != "relu-open"
+        assert reviews(db_path) == []
+
+
+async def test_quitting_mid_session_keeps_every_rated_answer(app_factory, db_path):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_review(pilot)
+        await pilot.press(*"relu", "ctrl+s", "2")
+        await pilot.pause()
+        await pilot.press(*"0.25", "enter", "1", "enter")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("3")  # picks option 3 on the choice card, not yet revealed
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert [(r["card_id"], r["rating"]) for r in reviews(db_path)] == [
+        ("relu-open", 2),
+        ("bounds-cloze::c1", 1),
+    ]
