@@ -88,7 +88,7 @@ def retention_of(store: Store, deck: str) -> float:
     return float(row[0]) if row else 0.9
 
 
-def _deck_clause(deck: str | None) -> tuple[str, list[object]]:
+def deck_clause(deck: str | None) -> tuple[str, list[object]]:
     """Filter on a deck and the decks nested under it (``ml`` covers ``ml/basics``)."""
     if deck is None:
         return "", []
@@ -112,7 +112,7 @@ def next_card(
     each deck's daily limit, then learning cards due within the next 20 minutes.
     """
     stamp = iso(now)
-    deck_sql, deck_args = _deck_clause(deck)
+    deck_sql, deck_args = deck_clause(deck)
     skip_sql = ""
     skip_args: list[object] = list(exclude)
     if exclude:

@@ -57,9 +57,9 @@ def _read_answer(card: Card, stream: TextIO) -> str:
     return _read_line(stream).strip()
 
 
-def show_card(card: Card, queue: int, left: int) -> None:
+def show_card(card: Card, label: str, left: int) -> None:
     click.echo("")
-    click.secho(f"── {card.deck} · {QUEUE_NAMES.get(queue, '')} · {left} left ──", dim=True)
+    click.secho(f"── {card.deck} · {label} · {left} left ──", dim=True)
     click.secho(card.prompt, bold=True)
     for n, choice in enumerate(card.choices, start=1):
         click.echo(f"  {n}. {choice.text}")
@@ -109,7 +109,7 @@ def run(store: Store, stream: TextIO, *, deck: str | None = None, limit: int | N
             card = review.get_card(store, card_id)
             state = review.get_state(store, card_id)
             left = sum(c.today for c in review.deck_counts(store, now) if _in(c.deck, deck))
-            show_card(card, state.queue, left)
+            show_card(card, QUEUE_NAMES[state.queue], left)
             started = time.monotonic()
             typed = _read_answer(card, stream)
             command = typed.lower() if typed.startswith(":") else ""
