@@ -161,3 +161,44 @@ def test_unopenable_database_is_a_clear_error(tmp_path):
     bad.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match=r"not-a-db\.db"):
         Store.open(bad)
+
+
+SYNC_ONCE = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from quizapp.clock import utc_now
+    from quizapp.store import Store
+    from quizapp.sync import sync
+
+    store = Store.open(sys.argv[1])
+    report = sync(store, [Path(sys.argv[2])], utc_now())
+    print(report.ok, report.added)
+    """
+)
+
+
+def test_two_terminals_starting_at_once_sync_the_same_decks_safely(tmp_path):
+    deck = "\n".join(f"## Q{i}\n<!-- id: q{i} -->\nA{i}\n" for i in range(3000))
+    folder = tmp_path / "decks"
+    write_deck(folder, "deck.md", deck)
+    db = tmp_path / "quiz.db"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", SYNC_ONCE, str(db), str(folder)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    for proc, (out, err) in zip(procs, results, strict=True):
+        assert proc.returncode == 0, err
+        assert out.startswith("True")
+    added = sorted(int(out.split()[1]) for out, _ in results)
+    assert added == [0, 3000]  # the second one found the first one's cards, added none
+    with Store.open(db) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 3000
+        positions = store.conn.execute("SELECT COUNT(DISTINCT position) FROM schedule").fetchone()
+        assert positions[0] == 3000
