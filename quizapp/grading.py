@@ -8,9 +8,12 @@ self-graded, so there is nothing to judge.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from quizapp.cards import Card, CardType
+
+DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-"})
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,33 @@ def grade(card: Card, typed: str) -> Grade:
 
 
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[*_`]", "", text)).strip().lower()
+    """Lower case, emphasis and product signs as spaces, one kind of minus sign, single spaces."""
+    text = re.sub(r"[*`·×]", " ", text).translate(DASHES)
+    return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def gap_matches(expected: str, typed: str) -> bool:
-    """Whether a typed gap answer counts: exact after normalising, or one typo in a long word."""
+def _canonical(text: str, synonyms: Mapping[str, Sequence[str]]) -> str:
+    """Replace each variant of a synonym group with its canonical term (``lambda`` -> ``λ``)."""
+    for term, variants in synonyms.items():
+        for variant in sorted(variants, key=len, reverse=True):
+            pattern = rf"(?<!\w){re.escape(_normal(variant))}(?!\w)"
+            text = re.sub(pattern, _normal(term), text)
+    return text
+
+
+def gap_matches(
+    expected: str, typed: str, synonyms: Mapping[str, Sequence[str]] | None = None
+) -> bool:
+    """Whether a typed gap answer counts: exact after normalising, or one typo in a long word.
+
+    The card's and deck's synonyms apply, so ``lambda`` fills a gap whose answer is ``λ``.
+    """
     from rapidfuzz.distance import Levenshtein
 
     want, got = _normal(expected), _normal(typed)
-    if want == got:
+    if synonyms:
+        want, got = _canonical(want, synonyms), _canonical(got, synonyms)
+    if want == got or want.replace(" ", "") == got.replace(" ", ""):
         return True
     if re.fullmatch(r"[\d.,\-+/^ ]+", want):
         return False  # numbers must be exact: 0.25 is not 0.26
@@ -72,11 +93,15 @@ def gap_matches(expected: str, typed: str) -> bool:
 
 def _grade_cloze(card: Card, typed: str) -> Grade:
     """Several gaps in one sub-card are typed separated by ``;`` (or on separate lines)."""
-    answers = [a for a in re.split(r"[;\n]", typed)] if len(card.expected) > 1 else [typed]
+    answers = re.split(r"[;\n]", typed) if len(card.expected) > 1 else [typed]
     answers += [""] * (len(card.expected) - len(answers))
-    points = tuple(
-        PointResult(want, gap_matches(want, got), got.strip() if gap_matches(want, got) else "")
+    hits = [
+        gap_matches(want, got, card.synonyms)
         for want, got in zip(card.expected, answers, strict=False)
+    ]
+    points = tuple(
+        PointResult(want, hit, got.strip() if hit else "")
+        for want, got, hit in zip(card.expected, answers, hits, strict=False)
     )
     value = sum(p.covered for p in points) / max(len(points), 1)
     return Grade(value, 3 if value == 1 else 1, points)

@@ -1,0 +1,76 @@
+"""Verdicts for cloze and choice answers (open answers are covered by the scorer's own tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.cards import CardType
+from quizapp.grading import gap_matches, grade, parse_choice
+from quizapp.parser import parse_text
+
+SYNONYMS = {"λ": ["lambda"], "η": ["eta", "lr"]}
+
+
+def card(text: str):
+    parsed = parse_text(text, "d.md", "d")
+    assert not parsed.problems, parsed.problems
+    return parsed.cards
+
+
+@pytest.mark.parametrize(
+    ("expected", "typed", "ok"),
+    [
+        ("0.25", "0.25", True),
+        ("0.25", " 0.25 ", True),
+        ("0.25", "0.26", False),  # numbers are exact
+        ("Gaussian", "gausian", True),  # one typo in a long word
+        ("Gaussian", "gaussain", False),  # a swap is two edits
+        ("1/p", "1/q", False),  # short answers are exact
+        ("2/(fan_in + fan_out)", "2/(fan_in+fan_out)", True),  # spacing does not matter
+        ("1 − 2ηλ", "1 - 2 eta lambda", True),  # synonyms and the unicode minus
+        ("ηλ", "eta*lambda", True),
+        ("[-λ, λ]", "[-lambda, lambda]", True),
+        ("fan_in", "fan_out", False),
+    ],
+)
+def test_gap_matching(expected, typed, ok):
+    assert gap_matches(expected, typed, SYNONYMS) is ok
+
+
+def test_cloze_with_two_gaps_in_one_sub_card_takes_both_answers():
+    (c,) = card("## {{c1::Lasso}} uses L1 and {{c1::ridge}} uses L2\n")
+    assert grade(c, "lasso; ridge").value == 1.0
+    half = grade(c, "lasso; elastic")
+    assert half.value == 0.5 and half.suggested_rating == 1
+    assert [p.covered for p in half.points] == [True, False]
+
+
+def test_cloze_grade_uses_the_decks_synonyms():
+    (c,) = card(
+        "---\nsynonyms: {λ: [lambda]}\n---\n## The subdifferential at 0 is {{c1::[-λ, λ]}}\n"
+    )
+    assert grade(c, "[-lambda, lambda]").suggested_rating == 3
+
+
+def test_choice_needs_exactly_the_correct_set():
+    (c,) = card("## Which zero weights?\n- [x] L1\n- [ ] L2\n- [x] Elastic net\n")
+    assert c.type is CardType.CHOICE
+    assert grade(c, "1 3").value == 1.0
+    assert grade(c, "3,1").suggested_rating == 3
+    partial = grade(c, "1")
+    assert partial.value == 0.0 and partial.suggested_rating == 1
+    assert [p.covered for p in partial.points] == [True, True, False]
+    assert grade(c, "9").value == 0.0
+
+
+def test_parse_choice_rejects_out_of_range_and_empty():
+    assert parse_choice("2", 3) == {2}
+    assert parse_choice("1, 2 3", 3) == {1, 2, 3}
+    assert parse_choice("4", 3) is None
+    assert parse_choice("none", 3) is None
+
+
+def test_basic_cards_are_self_graded():
+    (c,) = card("## Front\nBack\n")
+    verdict = grade(c, "")
+    assert verdict.value is None and verdict.suggested_rating is None
