@@ -214,11 +214,16 @@ class QuizApp(App[None]):
             return
         self.push_screen(screen)
 
-    def action_quiz(self) -> None:
+    def action_quiz(self, deck: str | None = None) -> None:
         if not quiz_available():
-            self.notify("Mock interviews are not available in this version.")
+            self.notify("Mock interviews are not in the app yet; try 'quizapp quiz'.")
             return
-        self.notify("Mock interviews are coming to the app soon; use 'quizapp quiz' meanwhile.")
+        if not self.store_ready:
+            self.notify("The store is still opening; try again in a moment.")
+            return
+        from quizapp.tui.quiz_screen import QuizScreen  # type: ignore[import-not-found]
+
+        self.push_screen(QuizScreen(deck))
 
     def action_sync(self) -> None:
         if self.syncing:
@@ -264,10 +269,14 @@ class QuizApp(App[None]):
 
 
 def quiz_available() -> bool:
-    """Whether the quiz core exists yet; the home screen hides the quiz until it does."""
+    """Whether the mock-interview screen exists yet; Home and the palette hide it until then.
+
+    The place for it: ``quizapp/tui/quiz_screen.py`` exposing ``QuizScreen(deck: str | None)``,
+    built on the quiz core (``quizapp.quiz``).
+    """
     from importlib.util import find_spec
 
-    return find_spec("quizapp.quiz") is not None
+    return find_spec("quizapp.tui.quiz_screen") is not None
 
 
 def _stats_screen(app: QuizApp) -> Screen | None:
@@ -276,7 +285,8 @@ def _stats_screen(app: QuizApp) -> Screen | None:
         from quizapp.tui.stats_screen import StatsScreen
     except ImportError:
         return None
-    return StatsScreen()
+    assert app.store is not None
+    return StatsScreen(app.store, app.clock)
 
 
 def _warm_up_scoring() -> None:

@@ -83,7 +83,19 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Rating (after the reveal)", binding_rows(RatingBar.BINDINGS)),
         ("Prove it", binding_rows(ProveScreen.BINDINGS)),
         ("Browse", binding_rows(BrowseScreen.BINDINGS)),
+        *_optional_screen("Stats", "quizapp.tui.stats_screen", "StatsScreen"),
     ]
+
+
+def _optional_screen(title: str, module: str, name: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A section for a screen that may not be installed yet (it is written in parallel)."""
+    import importlib
+
+    try:
+        screen = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return []
+    return [(title, binding_rows(screen.BINDINGS))]
 
 
 def help_markdown() -> str:

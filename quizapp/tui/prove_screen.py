@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -71,6 +71,30 @@ def details_content(proof: Proof) -> Content:
     return Content("\n").join(lines)
 
 
+class ProofChart(PlotextPlot):
+    """The proof's main panel as a terminal chart.
+
+    It redraws from the proof on every render: plotext transforms a log axis's data and ticks in
+    place when it builds, so building the same figure twice (any resize or refresh) would take
+    the logarithm twice.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.proof: Proof | None = None
+
+    def show(self, proof: Proof) -> None:
+        self.proof = proof
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        from quizapp.proofs.textchart import draw
+
+        if self.proof is not None:
+            draw(self.proof, self.plt, self.size.width, self.size.height)
+        return super().render()
+
+
 class ProveScreen(Screen[None]):
     """One proof: runs on open; ``s`` saves the full matplotlib figure, ``r`` re-runs."""
 
@@ -111,7 +135,7 @@ class ProveScreen(Screen[None]):
         with VerticalScroll(id="proof"):
             yield Static(id="claim")
             yield LoadingIndicator(id="running")
-            yield PlotextPlot(id="chart")
+            yield ProofChart(id="chart")
             yield Static(id="details")
             yield Static(id="saved", markup=False)
         yield Footer()
@@ -151,9 +175,9 @@ class ProveScreen(Screen[None]):
         self.query_one("#status", Static).update(f"Prove it  │  {message.proof.title}")
         self.query_one("#claim", Static).update(verdict_content(message.proof))
         self.query_one("#details", Static).update(details_content(message.proof))
-        chart = self.query_one("#chart", PlotextPlot)
+        chart = self.query_one(ProofChart)
         chart.display = True
-        self.draw_chart()
+        chart.show(message.proof)
         self.refresh_bindings()
 
     @on(Failed)
@@ -162,19 +186,6 @@ class ProveScreen(Screen[None]):
         self.query_one("#claim", Static).update(
             Content.styled(f"The simulation failed: {message.error}", "$text-error")
         )
-
-    def draw_chart(self) -> None:
-        from quizapp.proofs.textchart import draw
-
-        if self.proof is None:
-            return
-        chart = self.query_one("#chart", PlotextPlot)
-        width = max(chart.size.width, self.size.width - 4, 40)
-        draw(self.proof, chart.plt, width, max(chart.size.height, 16))
-        chart.refresh()
-
-    def on_resize(self) -> None:
-        self.draw_chart()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save_figure":

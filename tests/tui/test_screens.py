@@ -1,0 +1,260 @@
+"""Home, prove it, browse, editing, sync problems, help and the command palette, through Pilot."""
+
+from __future__ import annotations
+
+import stat
+from datetime import timedelta
+
+from textual.widgets import DataTable, Input, Markdown, Static
+
+from quizapp import review
+from quizapp.store import Store
+from quizapp.sync import sync
+from quizapp.tui.browse_screen import BrowseScreen
+from quizapp.tui.help_screen import HelpScreen
+from quizapp.tui.home_screen import HomeScreen
+from quizapp.tui.prove_screen import ProofChart, ProveScreen
+from quizapp.tui.review_screen import ReviewScreen
+
+from .conftest import NOW, settle
+from .test_review_flow import prompt_text, start_review
+
+
+def table_rows(table: DataTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_home_lists_decks_with_todays_counts(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        rows = table_rows(app.screen.query_one("#decks", DataTable))
+        # deck, new, learning, due, today, cards
+        assert rows == [
+            ["All decks", "5", "0", "0", "5", "5"],
+            ["drills", "4", "0", "0", "4", "4"],
+            ["other", "1", "0", "0", "1", "1"],
+        ]
+        today = str(app.screen.query_one("#today", Static).render())
+        assert today.startswith("5 to study")
+        assert "Decks synced: 5 added" in str(app.screen.query_one("#sync-status").render())
+
+
+async def test_enter_on_a_deck_reviews_only_that_deck(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # All decks -> drills -> other
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.deck == "other"
+        assert "What does SGD stand for?" in prompt_text(app)
+
+
+async def test_home_counts_follow_the_review(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_review(pilot)
+        await pilot.press(*"relu", "ctrl+s", "4")
+        await pilot.pause()
+        await pilot.press("escape", "escape")  # leave the gap input, then the review
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        rows = table_rows(app.screen.query_one("#decks", DataTable))
+        assert rows[1] == ["drills", "3", "0", "0", "3", "4"]
+        assert "1 done today" in str(app.screen.query_one("#today", Static).render())
+
+
+async def test_sync_problems_are_listed_and_the_store_stays_reviewable(
+    app_factory, db_path, deck_dir
+):
+    with Store.open(db_path) as store:
+        sync(store, [deck_dir], NOW)
+    broken = deck_dir / "broken.md"
+    broken.write_text("## A card\n<!--\nid: bad id!\n-->\nAnswer.\n", encoding="utf-8")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        problems = str(app.screen.query_one("#problems", Static).render())
+        assert f"{broken}:2: id 'bad id!' is not valid" in problems
+        assert "1 problem(s)" in str(app.screen.query_one("#sync-status").render())
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert "Why does ReLU help" in prompt_text(app)
+
+
+async def test_prove_it_runs_in_a_worker_and_shows_claim_verdict_and_chart(app_factory, db_path):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_review(pilot)
+        await pilot.press("escape", "p")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProveScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        claim = str(screen.query_one("#claim", Static).render())
+        assert claim.startswith("✓ In a 24-layer MLP")
+        chart = screen.query_one(ProofChart)
+        assert chart.display
+        assert "sigmoid" in str(chart.render())  # the legend of the drawn series
+        details = str(screen.query_one("#details", Static).render())
+        assert "Key figures" in details
+
+        await pilot.press("s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        figure = db_path.parent / "figures" / "vanishing-gradients-seed0.png"
+        assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert str(figure) in str(screen.query_one("#saved", Static).render())
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert "Why does ReLU help" in prompt_text(app)
+
+
+async def test_browse_searches_sorts_and_suspends(app_factory, db_path):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        table = screen.query_one("#cards", DataTable)
+        assert table.row_count == 5
+
+        await pilot.press("slash", *"relu")
+        await pilot.pause(0.3)
+        assert sorted(row.id for row in screen.shown) == ["relu-basic", "relu-open"]
+        assert table.row_count == 2
+
+        search = screen.query_one("#search", Input)
+        search.value = "type:choice"
+        await pilot.press("enter")  # applies the search now and goes back to the table
+        await pilot.pause()
+        assert [row.id for row in screen.shown] == ["zero-choice"]
+        assert "Which penalties" in screen.query_one("#preview", Markdown).source
+
+        await pilot.press("x")
+        await pilot.pause()
+        assert screen.shown[0].suspended
+        assert table_rows(table)[0][-1] == "suspended"
+        with Store.open(db_path) as store:
+            assert (
+                store.conn.execute(
+                    "SELECT suspended FROM cards WHERE id = 'zero-choice'"
+                ).fetchone()[0]
+                == 1
+            )
+            assert review.next_card(store, NOW, exclude={"relu-open", "bounds-cloze::c1"}) == (
+                "relu-basic"
+            )
+
+        search.value = ""
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(6):  # deck -> due -> stability -> difficulty -> lapses -> score -> type
+            await pilot.press("o")
+        await pilot.pause()
+        assert screen.sort_column == "type"
+        assert [row.type for row in screen.shown] == ["basic", "basic", "choice", "cloze", "open"]
+
+
+async def test_browse_shows_a_cards_history(app_factory, db_path, deck_dir):
+    with Store.open(db_path) as store:
+        sync(store, [deck_dir], NOW - timedelta(days=3))
+        review.answer(store, "relu-basic", 3, NOW - timedelta(days=3), score=None)
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#search", Input).value = "stand for"
+        await pilot.press("slash", "enter")
+        await pilot.pause()
+        history = str(screen.query_one("#history", Static).render())
+        assert "2026-02-27 12:00 UTC  Good" in history
+
+
+async def test_edit_runs_the_editor_resyncs_and_keeps_the_history(
+    app_factory, db_path, deck_dir, tmp_path, monkeypatch
+):
+    with Store.open(db_path) as store:
+        sync(store, [deck_dir], NOW - timedelta(days=1))
+        review.answer(store, "relu-open", 1, NOW - timedelta(days=1))  # due again now
+    editor = tmp_path / "stand-in-editor"
+    editor.write_text(
+        "#!/bin/sh\n"
+        "sed -i 's/Why does ReLU help against vanishing gradients?/"
+        'Why does ReLU help deep networks train?/\' "$1"\n',
+        encoding="utf-8",
+    )
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        assert "Why does ReLU help against vanishing gradients?" in prompt_text(app)
+        await pilot.press("escape", "e")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Why does ReLU help deep networks train?" in prompt_text(app)
+        assert "1 earlier review(s) kept" in str(screen.query_one("#status", Static).render())
+    assert "deep networks train" in (deck_dir / "drills.md").read_text("utf-8")
+    with Store.open(db_path) as store:
+        assert (
+            review.get_card(store, "relu-open").prompt == "Why does ReLU help deep networks train?"
+        )
+        assert len(review.history(store, "relu-open")) == 1
+
+
+async def test_edit_without_an_editor_says_how_to_set_one(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_review(pilot)
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("set $EDITOR" in m for m in messages)
+        assert "Why does ReLU help" in prompt_text(app)
+
+
+async def test_help_lists_the_bindings_of_every_screen(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one(Markdown).source
+        for expected in (
+            "| `^s` | Reveal |",
+            "| `u` | Undo |",
+            "| `1-4` | Again, Hard, Good, Easy |",
+            "| `s` | Save figure |",
+            "| `x` | Suspend |",
+            "| `^q` | Quit |",
+        ):
+            assert expected in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_command_palette_opens_the_browser(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"browse cards")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
