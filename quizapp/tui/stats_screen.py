@@ -1,0 +1,366 @@
+"""The statistics screen: a review calendar, the due forecast, true retention and quiz scores.
+
+The numbers come from :func:`quizapp.stats.snapshot`, read on the main thread with the app's
+store (a few indexed queries). Exporting PNGs is slower (matplotlib), so it runs in a thread
+worker that is handed the snapshot, never the store, and posts a message when it is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from math import ceil
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult, RenderResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+from textual_plotext import PlotextPlot
+
+from quizapp.stats import Bucket, StatsSnapshot, snapshot
+from quizapp.store import Store
+
+# GitHub's dark-theme greens: no reviews, then four levels up to the busiest day shown.
+LEVEL_COLOURS = ("#3a3f47", "#0e4429", "#006d32", "#26a641", "#39d353")
+CELL = "■"
+WEEKDAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+LABEL_WIDTH = 4
+BLOCKS = " ▏▎▍▌▋▊▉█"  # eighths of a cell, for bar lengths finer than one character
+COLUMN_BLOCKS = " ▁▂▃▄▅▆▇█"  # the same, upwards
+QUIZZES_SHOWN = 30  # the terminal shows the latest quizzes; the PNG has them all
+
+
+def level(count: int, peak: int) -> int:
+    """0 for no reviews, else 1-4 by the share of the busiest day (GitHub's quartiles)."""
+    if count <= 0 or peak <= 0:
+        return 0
+    return min(4, ceil(4 * count / peak))
+
+
+def bar(fraction: float, width: int) -> str:
+    """A horizontal bar ``width`` cells long at most, in eighths of a cell."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    return ("█" * (eighths // 8) + (BLOCKS[eighths % 8] if eighths % 8 else "")).ljust(width)
+
+
+class CalendarHeatmap(Widget):
+    """Reviews per day as coloured squares: a column per week, Monday at the top.
+
+    Shows as many of the latest weeks as fit its width, like GitHub's contribution calendar.
+    """
+
+    DEFAULT_CSS = """
+    CalendarHeatmap {
+        height: 9;
+    }
+    """
+
+    days: reactive[tuple[tuple[date, int], ...]] = reactive(tuple)
+
+    def render(self) -> RenderResult:
+        if not self.days:
+            return Content("No reviews yet.")
+        last = self.days[-1][0]
+        first_monday = self.days[0][0] - timedelta(days=self.days[0][0].weekday())
+        weeks_total = (last - first_monday).days // 7 + 1
+        room = self.size.width - LABEL_WIDTH
+        cell = 2 if room >= 2 * weeks_total else 1  # "■ " reads better than "■" when it fits
+        weeks = max(1, min(weeks_total, room // cell))
+        start = last - timedelta(days=last.weekday()) - timedelta(weeks=weeks - 1)
+        counts = {day: count for day, count in self.days if day >= start}
+        peak = max(counts.values(), default=0)
+        lines = [self._months(start, weeks, cell)]
+        for weekday in range(7):
+            parts: list[str | tuple[str, str]] = [WEEKDAY_LABELS[weekday].ljust(LABEL_WIDTH)]
+            for week in range(weeks):
+                day = start + timedelta(days=7 * week + weekday)
+                if day in counts:
+                    parts.append((CELL.ljust(cell), LEVEL_COLOURS[level(counts[day], peak)]))
+                else:
+                    parts.append(" " * cell)  # before the data or after today
+            lines.append(Content.assemble(*parts))
+        legend = Content.assemble(
+            " " * LABEL_WIDTH,
+            ("less ", "dim"),
+            *((CELL, colour) for colour in LEVEL_COLOURS),
+            (" more" + (f"   (busiest day shown: {peak})" if peak else ""), "dim"),
+        )
+        lines.append(legend)
+        return Content("\n").join(lines)
+
+    @staticmethod
+    def _months(start: date, weeks: int, cell: int) -> Content:
+        """Month names over the week in which each month starts, where they do not overlap."""
+        row = [" "] * (LABEL_WIDTH + weeks * cell)
+        free_from = 0
+        for week in range(weeks):
+            monday = start + timedelta(weeks=week)
+            firsts = [monday + timedelta(days=i) for i in range(7)]
+            month_start = next((d for d in firsts if d.day == 1), None)
+            column = LABEL_WIDTH + week * cell
+            if month_start and column >= free_from and column + 3 <= len(row):
+                row[column : column + 3] = month_start.strftime("%b")
+                free_from = column + 4
+        return Content.styled("".join(row), "dim")
+
+
+class RetentionBars(Widget):
+    """True retention per interval bucket: a bar, the rate and recalled/total."""
+
+    DEFAULT_CSS = """
+    RetentionBars {
+        height: auto;
+    }
+    """
+
+    buckets: reactive[tuple[Bucket, ...]] = reactive(tuple)
+
+    def render(self) -> RenderResult:
+        if not any(b.total for b in self.buckets):
+            return Content("No reviews of cards in review yet.")
+        label_width = max(len(b.label) for b in self.buckets) + 1
+        counts_width = max(len(f" {b.recalled}/{b.total}") for b in self.buckets)
+        width = max(4, self.size.width - label_width - len(" 100%") - counts_width)
+        lines = []
+        for b in self.buckets:
+            if b.total:
+                assert b.rate is not None
+                lines.append(
+                    Content.assemble(
+                        b.label.ljust(label_width),
+                        (bar(b.rate, width), "$accent"),
+                        f" {b.rate:4.0%}",
+                        (f" {b.recalled}/{b.total}", "dim"),
+                    )
+                )
+            else:
+                lines.append(Content.assemble(b.label.ljust(label_width), ("no reviews", "dim")))
+        return Content("\n").join(lines)
+
+
+class ColumnChart(Widget):
+    """Vertical bars in eighths of a cell, one per value, with the scale on the left.
+
+    The first bar can be told apart (``first_style``): in the forecast it is today, overdue
+    cards included.
+    """
+
+    DEFAULT_CSS = """
+    ColumnChart {
+        height: 1fr;
+    }
+    """
+
+    values: reactive[tuple[int, ...]] = reactive(tuple)
+    ticks: reactive[tuple[tuple[int, str], ...]] = reactive(tuple)  # (bar index, label)
+    style = "$primary"
+    first_style = "$warning"
+
+    def render(self) -> RenderResult:
+        if not any(self.values):
+            return Content("Nothing falls due in this period.")
+        peak = max(max(self.values), 1)
+        scale = len(f"{peak:,}") + 1
+        room = max(1, self.size.width - scale)
+        values = self.values[:room]  # too narrow for all: the first ones, never wrapped lines
+        rows = max(1, self.size.height - 1)
+        step = max(1, min(3, room // len(values)))
+        width = 1 if step == 1 else step - 1  # keep a gap between bars when there is room
+        eighths = [round(8 * rows * value / peak) for value in values]
+        lines = []
+        for row in range(rows - 1, -1, -1):
+            label = f"{peak:,}" if row == rows - 1 else ("0" if row == 0 else "")
+            parts: list[str | tuple[str, str]] = [(label.rjust(scale - 1) + "▕", "dim")]
+            for index, height in enumerate(eighths):
+                filled = height - 8 * row
+                block = "█" if filled >= 8 else (COLUMN_BLOCKS[filled] if filled > 0 else " ")
+                style = self.first_style if index == 0 else self.style
+                parts.append((block * width + " " * (step - width), style))
+            lines.append(Content.assemble(*parts))
+        axis = [" "] * (scale + step * len(values))
+        free_from = 0
+        for index, text in self.ticks:
+            column = scale + step * index
+            if column >= free_from and column + len(text) <= len(axis):
+                axis[column : column + len(text)] = text
+                free_from = column + len(text) + 1
+        lines.append(Content.styled("".join(axis), "dim"))
+        return Content("\n").join(lines)
+
+
+class StatsScreen(Screen[None]):
+    """The four charts of :mod:`quizapp.stats`, and ``x`` to export them as PNG files."""
+
+    CSS_PATH = "stats_screen.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "export", "Export PNGs"),
+        Binding("r", "reload", "Refresh"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    @dataclass
+    class Exported(Message):
+        """The export worker wrote ``paths`` into ``folder``."""
+
+        folder: Path
+        paths: list[Path]
+
+    @dataclass
+    class ExportFailed(Message):
+        """The export worker could not write the PNGs; ``error`` says why."""
+
+        folder: Path
+        error: str
+
+    def __init__(
+        self,
+        store: Store,
+        now: Callable[[], datetime],
+        *,
+        export_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.now = now
+        self.export_dir = export_dir
+        self.snapshot: StatsSnapshot | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status", markup=False)
+        with Vertical(id="stats"):
+            with Vertical(id="heatmap-panel", classes="panel"):
+                yield CalendarHeatmap(id="heatmap")
+            with Horizontal(id="lower"):
+                with Vertical(id="forecast-panel", classes="panel"):
+                    yield ColumnChart(id="forecast")
+                with Vertical(id="retention-panel", classes="panel"):
+                    yield RetentionBars(id="retention")
+                with Vertical(id="quiz-panel", classes="panel"):
+                    yield PlotextPlot(id="quiz-trend")
+                    yield Static("No finished quizzes yet.", id="no-quizzes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#heatmap-panel").border_title = "Reviews per day"
+        self.query_one("#forecast-panel").border_title = "Due, next 30 days"
+        self.query_one("#retention-panel").border_title = "True retention"
+        self.query_one("#quiz-panel").border_title = "Quiz scores"
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        """Re-read the statistics from the store and redraw every chart."""
+        self.show(snapshot(self.store, self.now()))
+
+    def show(self, snap: StatsSnapshot) -> None:
+        self.snapshot = snap
+        year_total = sum(count for _, count in snap.reviews_per_day)
+        retention = snap.true_retention
+        plural = "" if snap.streak_days == 1 else "s"
+        self.query_one("#status", Static).update(
+            f"Statistics  ·  {snap.reviews_today} reviews today  ·  "
+            f"{year_total:,} in {len(snap.reviews_per_day)} days  ·  "
+            f"streak {snap.streak_days} day{plural}  ·  retention "
+            + (f"{retention:.0%}" if retention is not None else "not measured yet")
+        )
+        self.query_one(CalendarHeatmap).days = snap.reviews_per_day
+        active = sum(1 for _, count in snap.reviews_per_day if count)
+        self.query_one(
+            "#heatmap-panel"
+        ).border_subtitle = f"{snap.reviews_today} today · {year_total:,} on {active} days"
+        self._draw_forecast(snap.due_forecast)
+        reviewed = sum(b.total for b in snap.retention)
+        self.query_one(RetentionBars).buckets = snap.retention
+        self.query_one("#retention-panel").border_subtitle = f"{reviewed:,} reviews"
+        self._draw_quiz_trend(snap.quiz_trend)
+
+    def _draw_forecast(self, forecast: Sequence[tuple[date, int]]) -> None:
+        chart = self.query_one("#forecast", ColumnChart)
+        chart.values = tuple(count for _, count in forecast)
+        chart.ticks = tuple(
+            (i, "today" if i == 0 else f"{day:%d %b}")
+            for i, (day, _) in enumerate(forecast)
+            if i % 7 == 0
+        )
+        self.query_one(
+            "#forecast-panel"
+        ).border_subtitle = (
+            f"{chart.values[0] if chart.values else 0} today · {sum(chart.values):,} in all"
+        )
+
+    def _draw_quiz_trend(self, trend: Sequence[tuple[datetime, float]]) -> None:
+        plot = self.query_one("#quiz-trend", PlotextPlot)
+        plot.display = bool(trend)
+        self.query_one("#no-quizzes").display = not trend
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        panel = self.query_one("#quiz-panel")
+        if not trend:
+            panel.border_subtitle = ""
+            return
+        shown = trend[-QUIZZES_SHOWN:]
+        xs = list(range(1, len(shown) + 1))
+        plt.plot(xs, [score * 100 for _, score in shown], marker="braille")
+        plt.ylim(0, 100)
+        plt.yticks([0, 50, 100])
+        ticks = [xs[0], xs[-1]] if len(xs) > 1 else xs
+        plt.xticks(ticks, [f"{shown[i - 1][0].astimezone():%d %b}" for i in ticks])
+        plot.refresh()
+        latest = f"latest {trend[-1][1]:.0%}"
+        panel.border_subtitle = (
+            f"{latest} · {len(trend)} quizzes"
+            if len(trend) <= QUIZZES_SHOWN
+            else f"{latest} · last {QUIZZES_SHOWN} of {len(trend)}"
+        )
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_export(self) -> None:
+        """Write the PNGs of what is on screen, in a thread; a notification names the folder."""
+        if self.snapshot is None:
+            return
+        if self.export_dir is None:
+            from quizapp.charts import default_export_dir
+
+            self.export_dir = default_export_dir()
+        self.notify("Drawing the charts…", timeout=2)
+        self._export(self.snapshot, self.export_dir)
+
+    @work(thread=True, exclusive=True, group="stats-export", exit_on_error=False)
+    def _export(self, snap: StatsSnapshot, folder: Path) -> None:
+        from quizapp.charts import write_all
+
+        try:
+            paths = write_all(snap, folder)
+        except Exception as exc:  # a full disk or a bad folder must not close the app
+            self.post_message(self.ExportFailed(folder, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(self.Exported(folder, paths))
+
+    def on_stats_screen_exported(self, message: Exported) -> None:
+        names = ", ".join(path.name for path in message.paths)
+        self.notify(
+            f"{names}\nin {message.folder}", title="Charts exported", markup=False, timeout=10
+        )
+
+    def on_stats_screen_export_failed(self, message: ExportFailed) -> None:
+        self.notify(
+            f"{message.folder}: {message.error}",
+            title="Export failed",
+            severity="error",
+            markup=False,
+            timeout=15,
+        )
