@@ -7,7 +7,6 @@ committed by :func:`quizapp.review.answer` before the next card is printed. Line
 
 from __future__ import annotations
 
-import time
 from typing import TextIO
 
 import click
@@ -15,11 +14,10 @@ import click
 from quizapp import review
 from quizapp.cards import Card, CardType
 from quizapp.clock import utc_now
-from quizapp.grading import Grade, grade
-from quizapp.schedule import RATINGS, format_interval, preview_intervals
+from quizapp.grading import Grade
+from quizapp.schedule import RATINGS, format_interval
+from quizapp.session import QUEUE_NAMES, ReviewSession
 from quizapp.store import Store
-
-QUEUE_NAMES = {0: "learning", 1: "review", 2: "new"}
 
 
 class _Quit(Exception):
@@ -94,81 +92,61 @@ def _ask_rating(intervals: dict[int, str], suggested: int | None, stream: TextIO
 def run(store: Store, stream: TextIO, *, deck: str | None = None, limit: int | None = None) -> int:
     """Review until nothing is due, ``limit`` cards are answered, or the user quits.
 
-    Returns the number of answers recorded.
+    The session logic (what comes next, skips, undo) is :class:`quizapp.session.ReviewSession`,
+    the same one the terminal app drives. Returns the number of answers kept.
     """
-    skipped: set[str] = set()
-    done = 0
-    last: review.Answered | None = None
+    session = ReviewSession(store, utc_now, deck=deck)
+    undone_card: Card | None = None
     try:
-        while limit is None or done < limit:
-            now = utc_now()
-            card_id = review.next_card(store, now, deck=deck, exclude=skipped)
-            if card_id is None:
-                click.echo("\nNothing more is due. Well done." if done else "\nNothing is due.")
+        while limit is None or len(session.answers) < limit:
+            card = undone_card or session.next()
+            undone_card = None
+            if card is None:
+                click.echo(
+                    "\nNothing more is due. Well done." if session.answers else "\nNothing is due."
+                )
                 break
-            card = review.get_card(store, card_id)
-            state = review.get_state(store, card_id)
-            left = sum(c.today for c in review.deck_counts(store, now) if _in(c.deck, deck))
-            show_card(card, QUEUE_NAMES[state.queue], left)
-            started = time.monotonic()
+            assert session.state is not None
+            show_card(card, QUEUE_NAMES[session.state.queue], session.remaining().total)
             typed = _read_answer(card, stream)
             command = typed.lower() if typed.startswith(":") else ""
             if command in (":q", ":quit"):
                 break
             if command in (":s", ":skip"):
-                skipped.add(card_id)
+                session.skip()
                 continue
             if command in (":u", ":undo"):
-                done -= _undo(store, last)
-                last = None
+                undone_card = _undo(session)
                 continue
-            verdict = grade(card, typed)
-            show_verdict(card, verdict)
-            retention = review.retention_of(store, card.deck)
-            intervals = {
-                n: format_interval(d)
-                for n, d in preview_intervals(state, utc_now(), retention).items()
-            }
-            choice = _ask_rating(intervals, verdict.suggested_rating, stream)
+            verdict = session.judge(typed)
+            show_verdict(card, verdict.grade)
+            suggested = verdict.suggested if verdict.grade.suggested_rating else None
+            choice = _ask_rating(verdict.intervals, suggested, stream)
             if choice == "q":
                 break
             if choice == "s":
-                skipped.add(card_id)
+                session.skip()
                 continue
             if choice == "u":
-                done -= _undo(store, last)
-                last = None
+                undone_card = _undo(session)
                 continue
-            last = review.answer(
-                store,
-                card_id,
-                int(choice),
-                utc_now(),
-                typed=typed,
-                score=verdict.value,
-                duration_ms=int((time.monotonic() - started) * 1000),
-            )
-            done += 1
-            click.echo(f"saved: {RATINGS[int(choice)]}, next in {_next_in(last)}")
+            answered = session.rate(int(choice), typed, verdict.grade.value)
+            click.echo(f"saved: {RATINGS[int(choice)]}, next in {_next_in(answered)}")
     except _Quit:
         pass
-    click.echo(f"{done} answer(s) saved.")
-    return done
-
-
-def _in(name: str, deck: str | None) -> bool:
-    return deck is None or name == deck or name.startswith(deck + "/")
+    click.echo(f"{len(session.answers)} answer(s) saved.")
+    return len(session.answers)
 
 
 def _next_in(answered: review.Answered) -> str:
     return format_interval(answered.after.due - utc_now())
 
 
-def _undo(store: Store, last: review.Answered | None) -> int:
-    """Undo the session's last answer; returns how many answers were taken back (0 or 1)."""
-    if last is None:
+def _undo(session: ReviewSession) -> Card | None:
+    """Undo the session's latest answer; its card comes back to be answered again."""
+    card = session.undo()
+    if card is None:
         click.echo("Nothing to undo.")
-        return 0
-    review.undo(store, last.review_id, utc_now())
+        return None
     click.echo("Undone: that card's previous schedule is back.")
-    return 1
+    return card
