@@ -117,7 +117,7 @@ def _live_reviews_by_day(store: Store, first: date, days: int) -> list[tuple[dat
 
     Counting every review of a day is an index-only range count; the few that do not count
     (quiz answers, undone answers) are then found and subtracted. Reading every stamp into
-    Python instead costs ten times more with a year of reviews.
+    Python instead costs several times more with a year of reviews.
     """
     bounds = _bounds(first, days)
     conn = store.conn
