@@ -1,0 +1,127 @@
+"""How well and how fast the answer scorer works: agreement with the labelled answers, and speed.
+
+Run from the project root::
+
+    python benchmarks/bench_scoring.py            # both splits, confusion matrix, timing
+    python benchmarks/bench_scoring.py --split tune   # what to look at while tuning
+
+It prints Spearman's rank correlation between ``score().value`` and the interviewer labels of
+``tests/data/answers.jsonl`` on the ``tune`` and ``heldout`` splits, the confusion matrix of the
+suggested rating against the rating the label maps to (through the same ``suggest_rating``), and
+the median time to score a 250-word answer. Numbers only: nothing here asserts (the held-out floor
+lives in ``tests/test_scoring_eval.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from quizapp.parser import parse_file  # noqa: E402
+from quizapp.scoring import score, suggest_rating  # noqa: E402
+
+ANSWERS = ROOT / "tests" / "data" / "answers.jsonl"
+DECKS = (ROOT / "content" / "interview.md", ROOT / "content" / "regularization.md")
+RATING_NAMES = ("Again", "Hard", "Good", "Easy")
+
+
+def ranks(values: list[float]) -> list[float]:
+    """Ranks from 0, ties sharing the mean of their positions (as Spearman's rho needs)."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    result = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            result[order[k]] = (i + j) / 2
+        i = j + 1
+    return result
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    """Spearman's rho: the Pearson correlation of the ranks."""
+    rx, ry = ranks(xs), ranks(ys)
+    mx, my = statistics.fmean(rx), statistics.fmean(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    vx = sum((a - mx) ** 2 for a in rx)
+    vy = sum((b - my) ** 2 for b in ry)
+    return cov / (vx * vy) ** 0.5 if vx and vy else 0.0
+
+
+def load_cards() -> dict:
+    return {card.id: card for path in DECKS for card in parse_file(path).cards}
+
+
+def load_answers() -> list[dict]:
+    with ANSWERS.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def score_row(row: dict, cards: dict) -> float:
+    card = cards[row["card_id"]]
+    return score(row["answer"], card.key_points, question=card.prompt, synonyms=card.synonyms).value
+
+
+def confusion(rows: list[dict], predicted: list[float]) -> list[list[int]]:
+    matrix = [[0] * 4 for _ in range(4)]
+    for row, value in zip(rows, predicted, strict=True):
+        matrix[suggest_rating(row["label"]) - 1][suggest_rating(value) - 1] += 1
+    return matrix
+
+
+def print_confusion(matrix: list[list[int]]) -> None:
+    print("  rows: rating from the label; columns: suggested rating")
+    print("  " + " " * 8 + "".join(f"{name:>7}" for name in RATING_NAMES))
+    for name, line in zip(RATING_NAMES, matrix, strict=True):
+        print("  " + f"{name:>8}" + "".join(f"{count:>7}" for count in line))
+    total = sum(map(sum, matrix))
+    exact = sum(matrix[i][i] for i in range(4))
+    near = sum(matrix[i][j] for i in range(4) for j in range(4) if abs(i - j) <= 1)
+    print(f"  exact {exact}/{total} ({exact / total:.0%}), within one {near / total:.0%}")
+
+
+def timing(cards: dict, runs: int) -> tuple[float, int]:
+    """Median milliseconds to score a 250-word answer against a card with six key points."""
+    card = cards["vanishing-gradients"]
+    words = " ".join(row["answer"] for row in load_answers() if row["kind"] != "keyword-stuffed")
+    answer = " ".join(words.split()[:250])
+    score(answer, card.key_points, question=card.prompt, synonyms=card.synonyms)  # warm caches
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        score(answer, card.key_points, question=card.prompt, synonyms=card.synonyms)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), len(answer.split())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("tune", "heldout", "both"), default="both")
+    parser.add_argument("--runs", type=int, default=300, help="timing repetitions")
+    args = parser.parse_args()
+
+    cards = load_cards()
+    rows = load_answers()
+    splits = ("tune", "heldout") if args.split == "both" else (args.split,)
+    for split in splits:
+        chosen = [row for row in rows if row["split"] == split]
+        predicted = [score_row(row, cards) for row in chosen]
+        rho = spearman(predicted, [row["label"] for row in chosen])
+        print(f"{split}: n={len(chosen)}  Spearman rho = {rho:.3f}")
+        print_confusion(confusion(chosen, predicted))
+        print()
+    median, words = timing(cards, args.runs)
+    print(f"time per {words}-word answer: median {median:.2f} ms over {args.runs} runs")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,318 @@
+"""The answer scorer, one behaviour per test: each test fails if its behaviour breaks.
+
+Most tests compare a right answer with a control that differs only in the behaviour under test
+(the synonym replaced by an unrelated word, the statement negated), so they check the behaviour
+itself rather than a number that happens to come out.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quizapp.scoring import (
+    EASY,
+    RATING_THRESHOLDS,
+    KeyPointResult,
+    Score,
+    key_points_from_answer,
+    score,
+    suggest_rating,
+)
+from quizapp.vocabulary import DEFAULT_SYNONYMS, merge_synonyms
+
+VANISHING_QUESTION = (
+    "Why are vanishing gradients problematic for training deep neural networks? "
+    "How does using ReLU alleviate this problem?"
+)
+VANISHING_POINTS = [
+    "Backpropagation multiplies per-layer derivatives, so the gradient shrinks exponentially "
+    "with depth.",
+    "The sigmoid derivative is at most 0.25 and close to zero when the unit saturates.",
+    "The early layers receive tiny gradients and barely learn, so training stalls.",
+    "ReLU has derivative exactly 1 for positive inputs, so active units pass the gradient "
+    "unchanged.",
+    "ReLU does not saturate for positive inputs, unlike sigmoid and tanh.",
+    "Dead ReLUs output zero for every input and receive no gradient, so they stop learning.",
+]
+GOOD_VANISHING_ANSWER = (
+    "Backpropagation multiplies the derivatives of every layer, so the gradient shrinks "
+    "exponentially with depth. The sigmoid's derivative is at most 0.25 and close to zero when "
+    "the unit saturates, so the early layers receive tiny gradients and barely learn: training "
+    "stalls. ReLU has a derivative of exactly 1 for positive inputs, so active units pass the "
+    "gradient back unchanged, and it does not saturate for positive inputs. The catch: dead "
+    "ReLUs output zero and receive no gradient, so they stop learning."
+)
+
+
+def strength(answer: str, key_point: str, **kwargs) -> float:
+    return score(answer, [key_point], **kwargs).points[0].strength
+
+
+# ---------------------------------------------------------------------------------------------
+# Synonyms, abbreviations and symbols
+
+
+@pytest.mark.parametrize(
+    ("key_point", "synonym_answers", "control"),
+    [
+        ("Use lasso.", ["Use L1.", "Use ℓ1.", "Use an l1 penalty."], "Use dropout."),
+        ("Use ridge.", ["Use L2.", "Use weight decay.", "Use ℓ2."], "Use dropout."),
+        ("Use ReLU.", ["Use rectified linear units.", "Use a rectifier."], "Use sigmoid units."),
+        (
+            "Lower the learning rate.",
+            ["Lower the lr.", "Reduce the step size.", "Decrease η."],
+            "Lower the momentum.",
+        ),
+        ("Train with SGD.", ["Train with stochastic gradient descent."], "Train with Adam."),
+        ("Use a neural network.", ["Use an NN.", "Use a neural net."], "Use a decision tree."),
+        (
+            "The weight becomes exactly 0.",
+            ["The weight goes to zero.", "Weights become exactly zero."],
+            "The weight becomes small.",
+        ),
+    ],
+)
+def test_synonyms_abbreviations_and_symbols_count_as_the_key_point(
+    key_point: str, synonym_answers: list[str], control: str
+) -> None:
+    for answer in synonym_answers:
+        assert strength(answer, key_point) == 1.0, answer
+    assert strength(control, key_point) < 0.5
+
+
+def test_cards_can_add_their_own_synonyms() -> None:
+    key_point = "Add a fudge factor."
+    answer = "Add an epsilon."
+    assert not score(answer, [key_point]).points[0].covered
+    extended = score(answer, [key_point], synonyms={"fudge factor": ["epsilon"]})
+    assert extended.points[0].covered
+
+
+def test_merge_synonyms_joins_groups_that_share_a_phrase() -> None:
+    merged = merge_synonyms(DEFAULT_SYNONYMS, {"Lasso": ["least absolute shrinkage"]})
+    assert "least absolute shrinkage" in merged["l1"]
+    assert "Lasso" not in merged  # folded into the built-in L1 group, not a second group
+    bridged = merge_synonyms({"a": ["b"]}, {"c": ["d"]}, {"b": ["c"]})
+    assert bridged == {"a": ("b", "c", "d")}
+
+
+# ---------------------------------------------------------------------------------------------
+# Inflection, word order, stop words, typos
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["Regularizing.", "Regularization.", "Regularisation.", "It is regularized.", "Regularizes."],
+)
+def test_inflections_of_a_word_match_each_other(answer: str) -> None:
+    assert strength(answer, "Regularize.") == 1.0
+    assert strength("Normalizing.", "Regularize.") == 0.0
+
+
+def test_word_order_and_stop_words_do_not_matter() -> None:
+    key_point = "Lasso sets some weights exactly to zero."
+    reordered = "Exactly zero is where some of the weights are set by the lasso."
+    assert strength(reordered, key_point) == strength(key_point, key_point) == 1.0
+
+
+def test_typos_are_forgiven() -> None:
+    key_point = "The early layers receive tiny gradients and barely learn, so training stalls."
+    typed = "the erly layers recieve tiny gradeints and barely lern, so trainig stals"
+    assert strength(typed, key_point) == 1.0
+    # A different first letter or too many edits is another word, not a typo.
+    assert strength("the xarly layers get qradients", key_point) < 0.5
+
+
+# ---------------------------------------------------------------------------------------------
+# Negation
+
+
+def test_negated_statement_does_not_cover_the_key_point() -> None:
+    key_point = "Lasso sets weights to exactly zero."
+    assert score("Lasso sets weights to exactly zero.", [key_point]).points[0].covered
+    for answer in (
+        "Ridge does not set weights to zero.",
+        "Lasso does not set weights to zero.",
+        "Lasso never sets weights to zero.",
+        "Lasso doesn't set any weight to zero.",
+    ):
+        result = score(answer, [key_point])
+        assert not result.points[0].covered, answer
+        assert result.value < 0.2, answer
+
+
+def test_negated_key_point_is_covered_by_a_negated_answer_only() -> None:
+    key_point = "ReLU does not saturate for positive inputs."
+    assert strength("ReLU doesn't saturate for positive inputs.", key_point) == 1.0
+    assert strength("ReLU is non-saturating for positive inputs.", key_point) == 1.0
+    assert strength("ReLU saturates for positive inputs.", key_point) < 0.5
+
+
+def test_not_only_is_not_a_negation() -> None:
+    key_point = "Dropout trains an ensemble of sub-networks."
+    assert (
+        strength("Dropout not only regularizes, it trains an ensemble of sub-networks.", key_point)
+        == 1.0
+    )
+
+
+def test_denying_a_key_point_costs_more_than_leaving_it_out() -> None:
+    points = ["Lasso sets some weights exactly to zero.", "Ridge shrinks all weights."]
+    silent = score("Ridge shrinks all weights.", points)
+    denying = score("Ridge shrinks all weights. Lasso does not set weights to zero.", points)
+    assert denying.value < silent.value
+
+
+# ---------------------------------------------------------------------------------------------
+# Gaming
+
+
+def test_key_point_words_in_random_order_score_low() -> None:
+    words = [w.strip(".,") for p in VANISHING_POINTS for w in p.split() if len(w) > 3]
+    random.Random(7).shuffle(words)
+    stuffed = " ".join(words)
+    assert score(stuffed, VANISHING_POINTS, question=VANISHING_QUESTION).value < 0.35
+    assert score(GOOD_VANISHING_ANSWER, VANISHING_POINTS, question=VANISHING_QUESTION).value > 0.9
+
+
+def test_a_list_of_every_ml_term_scores_low() -> None:
+    terms = (
+        "backpropagation, chain rule, gradient, derivative, sigmoid, tanh, ReLU, saturation, "
+        "dead ReLU, early layers, exponential, positive inputs, leaky ReLU, batch norm, "
+        "residual connections, dropout, Adam, SGD, learning rate"
+    )
+    assert score(terms, VANISHING_POINTS, question=VANISHING_QUESTION).value < 0.35
+
+
+def test_repeating_the_question_scores_low() -> None:
+    repeated = score(VANISHING_QUESTION, VANISHING_POINTS, question=VANISHING_QUESTION)
+    assert repeated.value < 0.2
+    # Restating the question before a good answer costs nothing.
+    prefixed = score(
+        VANISHING_QUESTION + " " + GOOD_VANISHING_ANSWER,
+        VANISHING_POINTS,
+        question=VANISHING_QUESTION,
+    )
+    assert prefixed.value > 0.9
+
+
+def test_words_copied_from_the_question_count_less() -> None:
+    key_point = "ReLU alleviates vanishing gradients in deep networks."
+    answer = "ReLU alleviates vanishing gradients in deep networks."
+    assert strength(answer, key_point) == 1.0
+    assert strength(answer, key_point, question=VANISHING_QUESTION) < 1.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Result shape, rating, fallback key points
+
+
+def test_result_reports_each_key_point_with_the_span_that_matched() -> None:
+    result = score(GOOD_VANISHING_ANSWER, VANISHING_POINTS, question=VANISHING_QUESTION)
+    assert isinstance(result, Score)
+    assert [p.text for p in result.points] == VANISHING_POINTS
+    for point in result.points:
+        assert isinstance(point, KeyPointResult)
+        if point.covered:
+            assert point.span is not None
+            assert point.matched == GOOD_VANISHING_ANSWER[point.span[0] : point.span[1]]
+            assert point.matched
+        else:
+            assert point.span is None and point.matched == ""
+    relu_point = result.points[3]
+    assert relu_point.covered and "derivative of exactly 1" in relu_point.matched
+    partial = score("ReLU has a derivative of 1 for positive inputs.", VANISHING_POINTS)
+    assert [p.covered for p in partial.points] == [False, False, False, True, False, False]
+
+
+def test_suggested_rating_follows_the_documented_thresholds() -> None:
+    assert [threshold for threshold, _ in RATING_THRESHOLDS] == [0.35, 0.60, 0.85]
+    values = (0.0, 0.349, 0.35, 0.599, 0.6, 0.849, 0.85, 1.0)
+    assert [suggest_rating(v) for v in values] == [1, 1, 2, 2, 3, 3, 4, 4]
+    result = score(GOOD_VANISHING_ANSWER, VANISHING_POINTS)
+    assert result.suggested_rating == suggest_rating(result.value) == EASY
+
+
+def test_no_key_points_means_nothing_to_cover() -> None:
+    result = score("anything at all", [])
+    assert result.value == 0.0 and result.points == () and result.suggested_rating == 1
+
+
+def test_key_points_from_answer_splits_the_model_answer_into_sentences() -> None:
+    model_answer = (
+        "Dropout drops units at random, e.g. half of them, during training.\n"
+        "Each step trains a different sub-network.\n\n"
+        "```python\nnn.Dropout(p=0.5)\n```\n"
+        "- At test time all units are kept. The outputs are scaled by p = 0.5.\n"
+        "Done."
+    )
+    assert key_points_from_answer(model_answer) == [
+        "Dropout drops units at random, e.g. half of them, during training.",
+        "Each step trains a different sub-network.",
+        "At test time all units are kept.",
+        "The outputs are scaled by p = 0.5. Done.",
+    ]
+
+
+def test_cards_without_key_points_are_scored_against_their_model_answer() -> None:
+    model_answer = (
+        "Dropout drops units at random during training. All sub-networks share the same "
+        "weights. At test time the activations are scaled by the keep probability."
+    )
+    points = key_points_from_answer(model_answer)
+    good = score("Units are dropped at random while training; sub-networks share weights.", points)
+    assert [p.covered for p in good.points] == [True, True, False]
+    assert score("Momentum smooths the gradient updates.", points).value == 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties
+
+UNRELATED_SENTENCES = [
+    "My grandmother bakes bread every Sunday morning.",
+    "The bus to Leeds was late again.",
+    "Paris is lovely in the spring.",
+    "We painted the kitchen blue last summer.",
+    "The cat sleeps on the warm windowsill.",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(answer=st.text(max_size=300), points=st.lists(st.text(max_size=80), max_size=6))
+def test_value_is_always_between_zero_and_one(answer: str, points: list[str]) -> None:
+    result = score(answer, points)
+    assert 0.0 <= result.value <= 1.0
+    assert 1 <= result.suggested_rating <= 4
+    for point in result.points:
+        assert 0.0 <= point.strength <= 1.0
+        if point.span is not None:
+            assert 0 <= point.span[0] < point.span[1] <= len(answer)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    kept=st.lists(st.sampled_from(GOOD_VANISHING_ANSWER.split(". ")), min_size=1, max_size=4),
+    unrelated=st.sampled_from(UNRELATED_SENTENCES),
+    where=st.booleans(),
+)
+def test_adding_an_unrelated_sentence_never_raises_the_score_much(
+    kept: list[str], unrelated: str, where: bool
+) -> None:
+    """Unrelated means sharing no word with the key points ("the train to Leeds" would share
+    "train" with "training stalls", and a match next to it may then grow)."""
+    answer = ". ".join(kept)
+    padded = f"{unrelated} {answer}" if where else f"{answer}. {unrelated}"
+    before = score(answer, VANISHING_POINTS, question=VANISHING_QUESTION).value
+    after = score(padded, VANISHING_POINTS, question=VANISHING_QUESTION).value
+    assert after <= before + 0.05
+
+
+@settings(max_examples=60, deadline=None)
+@given(kept=st.lists(st.sampled_from(GOOD_VANISHING_ANSWER.split(". ")), min_size=1, max_size=6))
+def test_letter_case_does_not_change_the_score(kept: list[str]) -> None:
+    answer = ". ".join(kept)
+    assert score(answer.upper(), VANISHING_POINTS).value == score(answer, VANISHING_POINTS).value
