@@ -1,0 +1,519 @@
+"""Tests for the "prove it" experiments.
+
+Each proof is checked three ways: its own verdict (`holds`) on the default seed and two others;
+an independent recomputation of its key figures from the series it returns (so a verdict that
+did not follow from the plotted data would be caught); and a rendered figure. The solvers and
+the piece counter are checked against independent methods.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from quizapp import proofs
+from quizapp.cli.prove_cmd import prove
+from quizapp.proofs.figure import figure_bytes, render_figure
+from quizapp.proofs.model import Check, Panel, Proof, Series
+from quizapp.proofs.report import format_report
+from quizapp.proofs.textchart import draw, text_chart
+
+NAMES = [
+    "bias-term",
+    "bias-variance",
+    "depth-vs-width",
+    "dropout-ensemble",
+    "elastic-net",
+    "l1-sparsity",
+    "learning-rate",
+    "regularization-overfitting",
+    "vanishing-gradients",
+]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[tuple[str, int], Proof]:
+    """Every proof on seeds 0, 1, 2, computed once for the whole module."""
+    return {(name, seed): proofs.run(name, seed=seed) for name in NAMES for seed in (0, 1, 2)}
+
+
+def y_of(proof: Proof, panel: int, label: str) -> np.ndarray:
+    return np.array(proof.panels[panel].get(label).y)
+
+
+def x_of(proof: Proof, panel: int, label: str) -> np.ndarray:
+    return np.array(proof.panels[panel].get(label).x)
+
+
+# --- independent recomputation of each claim from the returned series -----------------------
+
+
+def recheck_vanishing_gradients(p: Proof) -> None:
+    sigmoid = y_of(p, 0, "sigmoid (Glorot init)")
+    relu = y_of(p, 0, "ReLU (He init)")
+    assert sigmoid[-1] / sigmoid[0] >= 1000
+    assert relu.max() / relu.min() <= 10
+    assert math.isclose(p.figures["sigmoid last/first gradient ratio"], sigmoid[-1] / sigmoid[0])
+    # the gradient shrinks by the product of the per-layer gains: sigmoid's are all well below 1
+    assert np.all(y_of(p, 1, "sigmoid") < 0.5)
+
+
+def recheck_bias_term(p: Proof) -> None:
+    without = y_of(p, 0, "y = w·x (no bias)")
+    with_bias = y_of(p, 0, "y = w·x + b")
+    noise = y_of(p, 0, "noise level (mean ε²)")[0]
+    x, y = x_of(p, 2, "data"), y_of(p, 2, "data")
+    floor = np.mean(y**2) - (x @ y) ** 2 / (x @ x) / x.size  # min over w of mean (y - w x)^2
+    assert math.isclose(without[-1], floor, rel_tol=1e-3)
+    assert floor >= 10 * noise
+    assert abs(with_bias[-1] - noise) <= 0.1 * noise
+    assert y_of(p, 1, "loss of y = w·x").min() >= floor * (1 - 1e-9)  # no weight does better
+
+
+def recheck_bias_variance(p: Proof) -> None:
+    bias2 = y_of(p, 0, "bias²")
+    variance = y_of(p, 0, "variance")
+    noise = y_of(p, 0, "noise σ²")
+    measured = y_of(p, 0, "measured test error")
+    assert len(bias2) == 13  # degrees 0..12
+    assert np.all(np.diff(bias2) < 0)
+    assert np.all(np.diff(variance) > 0)
+    best = int(np.argmin(measured))
+    assert 0 < best < len(measured) - 1
+    np.testing.assert_allclose(bias2 + variance + noise, measured, rtol=0.05)
+    np.testing.assert_allclose(y_of(p, 0, "bias² + variance + noise"), bias2 + variance + noise)
+
+
+def recheck_regularization_overfitting(p: Proof) -> None:
+    for panel in (0, 1):
+        train = y_of(p, panel, "training error")
+        held_out = y_of(p, panel, "held-out error")
+        at_zero = y_of(p, panel, "held-out at λ = 0")[0]
+        assert np.all(np.diff(train) >= -1e-10 * train[1:])
+        best = int(np.argmin(held_out))
+        assert 0 < best < len(held_out) - 1
+        assert held_out[best] < at_zero
+
+
+def recheck_dropout_ensemble(p: Proof) -> None:
+    logit_error = y_of(p, 1, "logit (linear in the mask)")
+    vs_ensemble = y_of(p, 1, "probability vs exact ensemble")
+    gap = y_of(p, 1, "ensemble vs weight scaling")[0]
+    assert logit_error[-1] < logit_error[0] / 10  # sampled logits converge to weight scaling
+    assert vs_ensemble[-1] < 0.01  # sampled probabilities converge to the ensemble mean...
+    assert gap > vs_ensemble[-1]  # ...which is not the weight-scaled prediction
+    gap_plain = y_of(p, 2, "test, no dropout")[-1] - y_of(p, 2, "train, no dropout")[-1]
+    gap_dropout = y_of(p, 2, "test, dropout")[-1] - y_of(p, 2, "train, dropout")[-1]
+    assert gap_dropout < gap_plain
+    mean = y_of(p, 0, "mean of 1024 sub-networks")
+    scaled = y_of(p, 0, "weight scaling (× q)")
+    assert np.mean((mean > 0.5) == (scaled > 0.5)) >= 0.95
+
+
+def recheck_l1_sparsity(p: Proof) -> None:
+    l2 = y_of(p, 0, "L2 gradient step")
+    sub = y_of(p, 0, "L1 subgradient step")
+    prox = y_of(p, 0, "L1 proximal step (soft threshold)")
+    assert not np.any(l2 == 0.0)
+    a, lam, w_data = (p.params[k] for k in ("curvature", "lam", "w_data"))
+    gaps = l2 - a * w_data / (a + lam)  # distance to the L2 optimum, from the parameters
+    assert np.all(gaps > 0)
+    ratios = gaps[1:20] / gaps[:19]
+    assert np.ptp(ratios) < 1e-6  # geometric: the same factor every step
+    assert not np.any(sub == 0.0)
+    crossed = int(np.argmax(sub <= 0))
+    assert crossed > 0 and np.count_nonzero(np.diff(np.sign(sub[crossed:]))) >= 5
+    zero_from = int(np.flatnonzero(prox != 0.0)[-1]) + 1
+    assert zero_from < len(prox)
+    assert np.all(prox[zero_from:] == 0.0)
+    lasso_zeros = y_of(p, 3, "lasso")
+    assert np.all(y_of(p, 3, "ridge") == 0)
+    assert np.all(np.diff(lasso_zeros) >= 0)
+    # the zero counts agree with the plotted coefficient paths
+    paths = np.array([s.y for s in p.panels[2].series])
+    np.testing.assert_array_equal(np.count_nonzero(paths == 0.0, axis=0), lasso_zeros)
+
+
+def recheck_learning_rate(p: Proof) -> None:
+    crawl = y_of(p, 1, "lr = 0.05/L (crawls)")
+    fastest = y_of(p, 1, "lr = 1/L (fastest)")
+    oscillating_w = y_of(p, 0, "lr = 1.5/L (oscillates, converges)")
+    oscillating = y_of(p, 1, "lr = 1.5/L (oscillates, converges)")
+    diverging = y_of(p, 1, "lr = 2.2/L (diverges)")
+    assert np.all(np.diff(crawl) < 0) and crawl[-1] > 0.01 * crawl[0]
+    assert fastest[-1] <= 1e-20 * fastest[0]
+    assert fastest[-1] == min(crawl[-1], fastest[-1], oscillating[-1], diverging[-1])
+    assert np.all(np.sign(oscillating_w[1:]) == -np.sign(oscillating_w[:-1]))
+    assert np.all(np.diff(oscillating) < 0)
+    assert np.all(np.diff(diverging) > 0)
+    rates, final = x_of(p, 2, "final loss"), y_of(p, 2, "final loss")
+    start = y_of(p, 2, "starting loss")[0]
+    np.testing.assert_array_equal(final < start, rates < 2)
+    assert 0.9 <= rates[np.argmin(final)] <= 1.1
+    rates, distance = x_of(p, 3, "gradient descent"), y_of(p, 3, "gradient descent")
+    assert distance[(rates >= 0.5) & (rates <= 1.9)].max() < 1e-3
+    assert distance[rates >= 2.1].min() > 1e-2
+
+
+def recheck_elastic_net(p: Proof) -> None:
+    lasso_counts = y_of(p, 1, "lasso")  # fits keeping 0, 1, 2, 3 members of a group
+    enet_counts = y_of(p, 1, "elastic net")
+    assert lasso_counts[1] >= 0.6 * lasso_counts.sum()
+    assert enet_counts[3] == enet_counts.sum()
+    enet = y_of(p, 0, "elastic net (λ2 = 1)")[:6]  # the two relevant groups
+    assert np.all(enet != 0.0)
+
+
+def count_slope_changes(x: np.ndarray, y: np.ndarray) -> int:
+    slopes = np.diff(y) / np.diff(x)
+    return 1 + int(np.count_nonzero(np.abs(np.diff(slopes)) > 1e-9 * np.abs(slopes).max()))
+
+
+def recheck_depth_vs_width(p: Proof) -> None:
+    neurons = x_of(p, 0, "deep: k layers × 2 units (sawtooth)")
+    deep = y_of(p, 0, "deep: k layers × 2 units (sawtooth)")
+    shallow = y_of(p, 0, "shallow: n units, best case")
+    np.testing.assert_array_equal(deep, 2 ** (neurons / 2))
+    np.testing.assert_array_equal(shallow, neurons + 1)
+    assert np.all(y_of(p, 0, "shallow: n random units") <= neurons + 1)
+    for k, series in enumerate(p.panels[1].series, start=1):  # exact polylines of the sawtooth
+        assert count_slope_changes(np.array(series.x), np.array(series.y)) == 2**k
+    mean = y_of(p, 2, "mean")
+    neurons_random = y_of(p, 2, "neurons (one piece each)")
+    assert np.all((mean / neurons_random >= 0.5) & (mean / neurons_random <= 2))
+
+
+RECHECKS = {
+    "bias-term": recheck_bias_term,
+    "bias-variance": recheck_bias_variance,
+    "depth-vs-width": recheck_depth_vs_width,
+    "dropout-ensemble": recheck_dropout_ensemble,
+    "elastic-net": recheck_elastic_net,
+    "l1-sparsity": recheck_l1_sparsity,
+    "learning-rate": recheck_learning_rate,
+    "regularization-overfitting": recheck_regularization_overfitting,
+    "vanishing-gradients": recheck_vanishing_gradients,
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_claim_holds_and_follows_from_the_data(name: str, runs) -> None:
+    proof = runs[(name, 0)]
+    assert proof.holds, [c for c in proof.checks if not c.holds]
+    RECHECKS[name](proof)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_claim_holds_for_other_seeds(name: str, seed: int, runs) -> None:
+    proof = runs[(name, seed)]
+    assert proof.holds, [c for c in proof.checks if not c.holds]
+    RECHECKS[name](proof)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_proof_is_deterministic(name: str, runs) -> None:
+    again = proofs.run(name, seed=0)
+    assert again.figures == runs[(name, 0)].figures
+    assert again.panels == runs[(name, 0)].panels
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_figure_renders_to_png(name: str, runs, tmp_path) -> None:
+    path = render_figure(runs[(name, 0)], tmp_path / f"{name}.png")
+    data = path.read_bytes()
+    assert data.startswith(PNG_MAGIC)
+    assert len(data) > 20_000  # several labelled panels, not an empty canvas
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+
+def test_registry_lists_exactly_the_proofs_sorted() -> None:
+    assert proofs.names() == NAMES
+    assert all(proofs.exists(name) for name in NAMES)
+    assert not proofs.exists("no-such-proof")
+    assert all(proofs.summary(name) for name in NAMES)
+
+
+def test_unknown_proof_is_a_key_error_naming_the_known_ones() -> None:
+    with pytest.raises(KeyError) as raised:
+        proofs.run("vanishing-gradient")
+    assert isinstance(raised.value, proofs.UnknownProof)
+    assert "vanishing-gradient'" in str(raised.value)
+    assert "vanishing-gradients" in str(raised.value)
+
+
+def test_registry_never_imports_from_a_user_supplied_name() -> None:
+    for name in ("os", "quizapp.proofs.model", "../model", "model"):
+        with pytest.raises(proofs.UnknownProof):
+            proofs.run(name)
+
+
+def test_unknown_parameter_is_rejected_by_the_proof() -> None:
+    with pytest.raises(TypeError):
+        proofs.run("bias-term", no_such_param=1)
+    assert "depth" in proofs.parameters("vanishing-gradients")
+    assert "seed" not in proofs.parameters("vanishing-gradients")
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return set(out.split())
+
+
+def test_importing_the_registry_is_light() -> None:
+    """The card parser imports quizapp.proofs: it must not pull in numpy or matplotlib."""
+    loaded = _modules_after("import quizapp.proofs as p; p.names(); p.exists('bias-term')")
+    assert "numpy" not in loaded
+    assert "matplotlib" not in loaded
+
+
+def test_proofs_core_never_imports_the_ui() -> None:
+    modules = ", ".join(
+        ["figure", "textchart", "report", "solvers"] + [proofs._REGISTRY[n][0] for n in NAMES]
+    )
+    loaded = _modules_after(f"from quizapp.proofs import {modules}")
+    assert not any(m == "textual" or m.startswith(("textual.", "rich")) for m in loaded)
+
+
+# --- the model -----------------------------------------------------------------------------------
+
+
+def _tiny_proof(*verdicts: bool) -> Proof:
+    return Proof(
+        name="tiny",
+        title="Tiny",
+        claim="Something.",
+        checks=tuple(Check(f"part {i}", v) for i, v in enumerate(verdicts)),
+        figures={"answer": 42},
+        panels=(Panel("p", "x", "y", (Series("s", [1, 2], [3, 4]),)),),
+        explanation="Look.",
+    )
+
+
+def test_holds_is_derived_from_every_check() -> None:
+    assert _tiny_proof(True, True).holds
+    assert not _tiny_proof(True, False).holds
+    with pytest.raises(ValueError):
+        _tiny_proof()  # no checks: all([]) would be True and prove nothing
+    with pytest.raises(AttributeError):
+        _tiny_proof(False).holds = True  # type: ignore[misc]
+
+
+def test_series_copy_arrays_into_plain_floats() -> None:
+    series = Series("s", np.arange(3), np.array([1.5, 2.5, 3.5]))
+    assert series.x == (0.0, 1.0, 2.0)
+    assert all(type(v) is float for v in series.y)
+    with pytest.raises(ValueError):
+        Series("bad", [1, 2], [1])
+    with pytest.raises(ValueError):
+        Series("bad", [1], [1], kind="pie")  # type: ignore[arg-type]
+
+
+# --- the renderers -------------------------------------------------------------------------------
+
+
+def test_report_shows_verdict_claim_checks_and_figures(runs) -> None:
+    proof = runs[("l1-sparsity", 0)]
+    report = format_report(proof)
+    assert report.startswith(proof.title)
+    assert "✓ L2 shrinks" in report
+    assert "proximal step reaching 0.0" in report
+    assert "What to look at" in report
+    failing = format_report(_tiny_proof(True, False))
+    assert "✗ Something." in failing and "✗ part 1" in failing and "42" in failing
+
+
+def test_text_chart_is_plain_text_with_title_and_labels(runs) -> None:
+    proof = runs[("vanishing-gradients", 0)]
+    chart = text_chart(proof, width=72, height=18)
+    assert "\x1b" not in chart
+    assert len(chart.splitlines()) == 18
+    assert max(len(line) for line in chart.splitlines()) <= 72
+    assert "layer (1 = input side)" in chart
+    assert "sigmoid (Glorot init)" in chart and "ReLU (He init)" in chart
+    assert "1e-13" in chart  # decade ticks on the log axis, not long decimals
+
+
+def test_draw_accepts_the_textual_plotext_plot(runs) -> None:
+    plot_module = pytest.importorskip("textual_plotext.plot")
+    plt = plot_module.Plot()
+    draw(runs[("learning-rate", 0)], plt, 60, 16)
+    plt.theme("clear")
+    assert "lr = 1/L (fastest)" in plt.uncolorize(plt.build())
+
+
+def test_figure_writes_svg_by_suffix_and_refuses_other_formats(runs, tmp_path) -> None:
+    proof = runs[("bias-term", 0)]
+    svg = render_figure(proof, tmp_path / "f.svg").read_text()
+    assert "<svg" in svg[:500]
+    assert figure_bytes(proof, "png").startswith(PNG_MAGIC)
+    with pytest.raises(ValueError):
+        render_figure(proof, tmp_path / "f.pdf")
+
+
+# --- the solvers and the piece counter, against independent methods ------------------------------
+
+
+def _coordinate_descent(X, y, lam, ridge=0.0, sweeps=5000):
+    """Reference lasso/elastic net by plain cyclic coordinate descent, one lam at a time."""
+    n, p = X.shape
+    gram, corr = X.T @ X / n + ridge * np.eye(p), X.T @ y / n
+    b = np.zeros(p)
+    for _ in range(sweeps):
+        old = b.copy()
+        for j in range(p):
+            rho = corr[j] - gram[j] @ b + gram[j, j] * b[j]
+            b[j] = np.sign(rho) * max(abs(rho) - lam, 0.0) / gram[j, j]
+        if np.max(np.abs(b - old)) < 1e-13:
+            break
+    return b
+
+
+@pytest.mark.parametrize("ridge", [0.0, 0.5])
+def test_lasso_path_matches_coordinate_descent_and_kkt(ridge: float) -> None:
+    from quizapp.proofs.solvers import centre, lasso_lambda_max, lasso_path
+
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((80, 6)) @ (np.eye(6) + 0.4)
+    y = X @ np.array([2.0, 0, -1.0, 0, 0, 0.5]) + rng.normal(0, 1, 80)
+    Xc, yc, _, _ = centre(X, y)
+    lams = lasso_lambda_max(Xc, yc) * np.array([1.2, 0.8, 0.3, 0.1, 0.01])
+    path = lasso_path(Xc, yc, lams, ridge=ridge)
+    gram = Xc.T @ Xc / 80 + ridge * np.eye(6)
+    for k, lam in enumerate(lams):
+        reference = _coordinate_descent(Xc, yc, lam, ridge)
+        np.testing.assert_allclose(path[:, k], reference, atol=1e-8)
+        np.testing.assert_array_equal(path[:, k] == 0.0, reference == 0.0)
+        residual = Xc.T @ yc / 80 - gram @ path[:, k]  # KKT: |r_j| <= lam, = lam when active
+        assert np.all(np.abs(residual) <= lam * (1 + 1e-9))
+        active = path[:, k] != 0.0
+        np.testing.assert_allclose(residual[active], lam * np.sign(path[active, k]), rtol=1e-8)
+    assert np.all(path[:, 0] == 0.0)  # above lam_max everything is exactly zero
+
+
+def test_lasso_path_is_exact_on_the_ill_conditioned_polynomial_design(runs) -> None:
+    """Rebuild regularization-overfitting's features from its plotted training data, solve the
+    lasso path again and check optimality (KKT) and the plotted training errors."""
+    from quizapp.proofs.solvers import lasso_lambda_max, lasso_path
+
+    proof = runs[("regularization-overfitting", 0)]
+    x, y = x_of(proof, 2, "training data"), y_of(proof, 2, "training data")
+    feats = np.polynomial.legendre.legvander(x, 15)[:, 1:]
+    z = (feats - feats.mean(axis=0)) / feats.std(axis=0)
+    yc = y - y.mean()
+    lams = x_of(proof, 1, "training error")
+    np.testing.assert_allclose(lams[-1], lasso_lambda_max(z, yc) * 10**0.2)
+    coef = lasso_path(z, yc, lams)
+    residual = (z.T @ yc)[:, None] / y.size - (z.T @ z / y.size) @ coef
+    assert np.all(np.abs(residual) <= lams * (1 + 1e-8))
+    train = np.mean((z @ coef - yc[:, None]) ** 2, axis=0)
+    np.testing.assert_allclose(train, y_of(proof, 1, "training error"), rtol=1e-9)
+
+
+def test_ridge_path_matches_a_direct_solve() -> None:
+    from quizapp.proofs.solvers import ridge_path
+
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((30, 4)), rng.standard_normal(30)
+    path = ridge_path(X, y, np.array([0.0, 0.5]))
+    for k, lam in enumerate([0.0, 0.5]):
+        direct = np.linalg.solve(X.T @ X / 30 + lam * np.eye(4), X.T @ y / 30)
+        np.testing.assert_allclose(path[:, k], direct, rtol=1e-10)
+
+
+def test_soft_threshold_gives_exact_zeros() -> None:
+    from quizapp.proofs.solvers import soft_threshold
+
+    out = soft_threshold(np.array([-2.0, -0.3, 0.0, 0.1, 1e-300, 3.0]), 0.5)
+    np.testing.assert_array_equal(out, [-1.5, 0.0, 0.0, 0.0, 0.0, 2.5])
+    assert np.all(np.signbit(out[1:5]) == 0)  # +0.0, not -0.0
+
+
+def test_piece_counter_agrees_with_dense_sampling() -> None:
+    from quizapp.proofs.depth_vs_width import count_pieces, forward, random_net
+
+    rng = np.random.default_rng(11)
+    for depth in (1, 2, 3):
+        layers, readout = random_net(rng, 4, depth)
+        x = np.linspace(-3, 3, 200_001)
+        slopes = np.diff(forward(layers, readout, x)) / np.diff(x)
+        # a sample interval straddling a kink gives one in-between slope: count runs of the
+        # same slope instead of slope changes
+        same = np.isclose(slopes[1:], slopes[:-1], rtol=1e-6, atol=1e-9)
+        runs_long = np.count_nonzero(np.diff(np.concatenate([[0], same.astype(int), [0]])) == 1)
+        assert count_pieces(layers, readout, -3.0, 3.0) == runs_long
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def test_cli_lists_every_proof() -> None:
+    result = CliRunner().invoke(prove, ["--list"])
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.output.splitlines()] == NAMES
+
+
+def test_cli_runs_a_proof_and_prints_claim_figures_and_chart() -> None:
+    result = CliRunner().invoke(prove, ["learning-rate", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "✓ On a quadratic of curvature L" in result.output
+    assert "sweep: best lr·L" in result.output
+    assert "┌" in result.output  # the text chart's frame
+    assert "seed 1" in result.output
+
+
+def test_cli_unknown_name_is_one_clear_line_and_exit_1() -> None:
+    result = CliRunner().invoke(prove, ["lasso"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # no traceback
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert "unknown proof 'lasso'" in lines[0] and "l1-sparsity" in lines[0]
+
+
+@pytest.mark.parametrize(("suffix", "magic"), [(".png", PNG_MAGIC), (".svg", b"<?xml")])
+def test_cli_writes_the_figure(tmp_path, suffix: str, magic: bytes) -> None:
+    target = tmp_path / f"figure{suffix}"
+    result = CliRunner().invoke(prove, ["bias-term", "--no-chart", "--plot", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(magic)
+
+
+def test_cli_rejects_bad_options_without_traceback(tmp_path) -> None:
+    runner = CliRunner()
+    for args in (
+        ["bias-term", "--plot", str(tmp_path / "f.pdf")],
+        ["bias-term", "--set", "nonsense=1"],
+        ["bias-term", "--set", "lr=fast"],
+        ["vanishing-gradients", "--set", "depth=2"],
+        ["bias-term", "--plot", str(tmp_path / "missing-dir" / "f.png")],
+    ):
+        result = runner.invoke(prove, args)
+        assert result.exit_code in (1, 2), args
+        assert isinstance(result.exception, SystemExit), (args, result.exception)
+        assert "Error" in result.output
+
+
+def test_cli_set_overrides_a_parameter() -> None:
+    result = CliRunner().invoke(prove, ["vanishing-gradients", "--no-chart", "--set", "depth=30"])
+    assert result.exit_code == 0, result.output
+    assert "In a 30-layer MLP" in result.output
+
+
+def test_cli_help_describes_the_command() -> None:
+    result = CliRunner().invoke(prove, ["--help"])
+    assert result.exit_code == 0
+    assert "prove it" in result.output and "--plot" in result.output and "--list" in result.output
