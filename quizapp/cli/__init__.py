@@ -13,6 +13,7 @@ import click
 from quizapp import __version__
 from quizapp.cli.common import AppContext
 from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
+from quizapp.cli.prove_cmd import prove
 from quizapp.cli.quiz_cmd import quiz
 from quizapp.cli.review_cmds import due, rebuild, review, stats
 from quizapp.paths import default_db_path
@@ -41,12 +42,5 @@ def main(ctx: click.Context, db_path: Path | None) -> None:
         launch_app(ctx.obj)
 
 
-for command in (review, quiz, due, stats, rebuild, sync_cmd, check, decks, new):
+for command in (review, quiz, prove, due, stats, rebuild, sync_cmd, check, decks, new):
     main.add_command(command)
-
-try:  # TEMP until the proofs work lands: then a plain import above
-    from quizapp.cli.prove_cmd import prove
-
-    main.add_command(prove)
-except ImportError:
-    pass
