@@ -41,12 +41,14 @@ COLUMNS: list[tuple[str, str]] = [
     ("status", "Status"),
 ]
 SORTABLE = ["deck", "due", "stability", "difficulty", "lapses", "score", "type", "status"]
-FIXED_WIDTH = 64  # every column but the prompt, with separators, at their usual widths
+FIXED_WIDTH = 72  # every column but the card's, with padding and the scrollbar
+DECK_WIDTH = 14
+STATUS_LABELS = {"suspended": "susp.", "learning": "learn"}  # short enough for 80 columns
 SEARCH_DELAY = 0.12  # seconds of quiet typing before the table is refiltered
 
 
-def sort_key(column: str, now: datetime):
-    """A key function for ``column``; missing values sort last whatever the direction."""
+def sort_key(column: str):
+    """A key function for ``column``; missing values sort last, ties keep the deck's order."""
 
     def key(row: CardRow) -> tuple:
         value: object
@@ -58,7 +60,7 @@ def sort_key(column: str, now: datetime):
             value = row.prompt.lower()
         else:
             value = getattr(row, column)
-        return (value is None, value if value is not None else 0, row.deck, row.id)
+        return (value is None, value if value is not None else 0)
 
     return key
 
@@ -122,7 +124,7 @@ class BrowseScreen(Screen[None]):
         query = self.query_one("#search", Input).value
         now = self.quiz_app.clock()
         shown = [row for row in self.rows if matches(row, query)]
-        shown.sort(key=sort_key(self.sort_column, now), reverse=self.reverse)
+        shown.sort(key=sort_key(self.sort_column), reverse=self.reverse)
         self.shown = shown
         self._fill(now)
 
@@ -130,11 +132,11 @@ class BrowseScreen(Screen[None]):
         table = self.query_one("#cards", DataTable)
         current = self.current_row()
         table.clear()
-        width = max(self.size.width - FIXED_WIDTH, 16)
+        width = max(self.size.width - FIXED_WIDTH, 12)
         table.add_rows(
             (
                 (
-                    row.deck,
+                    _clip(row.deck, DECK_WIDTH),
                     row.type,
                     _clip(row.prompt, width),
                     due_label(row, now),
@@ -142,7 +144,7 @@ class BrowseScreen(Screen[None]):
                     _number(row.difficulty, "{:.1f}"),
                     str(row.lapses),
                     _number(row.last_score, "{:.0%}"),
-                    row.status,
+                    STATUS_LABELS.get(row.status, row.status),
                 )
                 for row in self.shown
             ),
@@ -194,7 +196,7 @@ class BrowseScreen(Screen[None]):
         if self._search_timer is not None:
             self._search_timer.stop()
         self.refilter()
-        self.query_one("#cards").focus()
+        self.set_focus(self.query_one("#cards"))
 
     @on(DataTable.HeaderSelected, "#cards")
     def _header(self, event: DataTable.HeaderSelected) -> None:
@@ -206,7 +208,7 @@ class BrowseScreen(Screen[None]):
         self.refilter()
 
     def action_search(self) -> None:
-        self.query_one("#search").focus()
+        self.set_focus(self.query_one("#search"))
 
     def action_sort(self) -> None:
         index = SORTABLE.index(self.sort_column) if self.sort_column in SORTABLE else -1
@@ -243,7 +245,7 @@ class BrowseScreen(Screen[None]):
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
         if search.has_focus:
-            self.query_one("#cards").focus()
+            self.set_focus(self.query_one("#cards"))
             return
         self.dismiss()
 

@@ -8,8 +8,9 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
 # Keys Textual shows for its own key names.
 KEY_NAMES = {
@@ -23,12 +24,12 @@ KEY_NAMES = {
     "right": "→",
 }
 
-NOTES = """\
-Open cards take a typed answer: enter starts a new line, **ctrl+s** (or tab to the
-*Reveal* button, then enter) shows the model answer. **esc** leaves the answer box so the
-one-key commands work. Every answer is saved the moment you rate it, so **ctrl+q** quits
-at any time without losing anything. **ctrl+p** opens the command palette.
-"""
+NOTES = (
+    "Open cards take a typed answer: enter starts a new line, ctrl+s (or tab to the Reveal "
+    "button, then enter) shows the model answer. esc leaves the answer box so the one-key "
+    "commands work. Every answer is saved the moment you rate it, so ctrl+q quits at any time "
+    "without losing anything. ctrl+p opens the command palette."
+)
 
 
 def _key(binding: Binding) -> str:
@@ -75,7 +76,10 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
 
     return [
         ("Everywhere", [*binding_rows(QuizApp.BINDINGS), ("^p", "Command palette")]),
-        ("Home", [*binding_rows(HomeScreen.BINDINGS), ("enter", "Review the selected deck")]),
+        (
+            "Home",
+            [*binding_rows(_home_bindings(HomeScreen)), ("enter", "Review the selected deck")],
+        ),
         ("Review", binding_rows(ReviewScreen.BINDINGS)),
         ("Answer box (open cards)", binding_rows(AnswerBox.BINDINGS)),
         ("Options (choice cards)", binding_rows(ChoicePicker.BINDINGS)),
@@ -85,6 +89,16 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Browse", binding_rows(BrowseScreen.BINDINGS)),
         *_optional_screen("Stats", "quizapp.tui.stats_screen", "StatsScreen"),
     ]
+
+
+def _home_bindings(home: type) -> list[BindingType]:
+    """Home's bindings, without the mock interview while there is no quiz screen."""
+    from quizapp.tui.app import quiz_available
+
+    bindings = list(home.BINDINGS)
+    if quiz_available():
+        return bindings
+    return [b for b in bindings if not (isinstance(b, Binding) and b.action == "app.quiz")]
 
 
 def _optional_screen(title: str, module: str, name: str) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -98,13 +112,20 @@ def _optional_screen(title: str, module: str, name: str) -> list[tuple[str, list
     return [(title, binding_rows(screen.BINDINGS))]
 
 
-def help_markdown() -> str:
-    parts = ["# Keys", "", NOTES]
+KEY_WIDTH = 14
+
+
+def help_content() -> Content:
+    """The help as styled text: a two-column list renders at once, a markdown table does not."""
+    lines = [Content.styled("Keys", "bold $text-accent"), Content(""), Content(NOTES), Content("")]
     for title, rows in sections():
-        parts += [f"## {title}", "", "| Key | Does |", "| --- | --- |"]
-        parts += [f"| `{key}` | {text} |" for key, text in rows]
-        parts.append("")
-    return "\n".join(parts)
+        lines.append(Content.styled(title, "bold"))
+        lines += [
+            Content.assemble(Content.styled(f"  {key:<{KEY_WIDTH}}", "bold $text-accent"), text)
+            for key, text in rows
+        ]
+        lines.append(Content(""))
+    return Content("\n").join(lines)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -117,5 +138,7 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Markdown(help_markdown())
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Help"
+            scroll.border_subtitle = "esc closes"
+            yield Static(help_content(), id="help-text")

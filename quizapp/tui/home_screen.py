@@ -48,6 +48,7 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Static("Opening your store…", id="today")
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+            yield Static("enter reviews the highlighted deck", id="hint")
             with Horizontal(id="sync-line"):
                 yield Static("Syncing decks…", id="sync-status", markup=False)
                 yield ProgressBar(

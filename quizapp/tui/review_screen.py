@@ -50,6 +50,10 @@ class ReviewScreen(Screen[None]):
         Binding("e", "edit", "Edit"),
         Binding("p", "prove", "Prove it"),
         Binding("escape", "home", "Home"),
+        Binding("up", "scroll_card(-1)", "Scroll up", show=False),
+        Binding("down", "scroll_card(1)", "Scroll down", show=False),
+        Binding("pageup", "scroll_card(-10)", "Page up", show=False),
+        Binding("pagedown", "scroll_card(10)", "Page down", show=False),
     ]
 
     phase: reactive[str] = reactive(LOADING)
@@ -139,7 +143,7 @@ class ReviewScreen(Screen[None]):
                 field.cursor_blink = self.quiz_app.cursor_blink  # type: ignore[attr-defined]
             widget.focus_first()
         elif isinstance(widget, AnswerBox | ChoicePicker):
-            widget.focus()
+            self.set_focus(widget)
         else:
             self.set_focus(None)
 
@@ -166,7 +170,11 @@ class ReviewScreen(Screen[None]):
             lines.append(f"The next card is due in {wait}.")
         if self.quiz_app.syncing:
             lines.append("The decks are still syncing; new cards will appear when it finishes.")
-        lines += ["", "Press escape to go home, u to undo the last answer."]
+        lines += [
+            "",
+            "Press escape to go home"
+            + (", u to undo the last answer." if self.session.can_undo() else "."),
+        ]
         await self.query_one("#prompt", Markdown).update("\n".join(lines))
         await self.query_one("#input-slot", Vertical).remove_children()
         for selector in ("#model-answer", "#verdict", "#done-message", "#reveal-button"):
@@ -189,7 +197,6 @@ class ReviewScreen(Screen[None]):
         self.query_one("#status", Static).update(f"{where}  │  {counts}  │  {done}")
 
     def watch_phase(self, phase: str) -> None:
-        self.set_class(phase == ANSWER, "-revealed")
         self.query_one("#ratings").display = phase == ANSWER
         self.refresh_bindings()
 
@@ -216,13 +223,13 @@ class ReviewScreen(Screen[None]):
     @on(ClozeInputs.Submitted)
     @on(ChoicePicker.Submitted)
     @on(Button.Pressed, "#reveal-button")
-    def _submitted(self) -> None:
-        self.action_reveal()
+    async def _submitted(self) -> None:
+        await self.action_reveal()
 
-    def action_show_answer(self) -> None:
-        self.action_reveal()
+    async def action_show_answer(self) -> None:
+        await self.action_reveal()
 
-    def action_reveal(self) -> None:
+    async def action_reveal(self) -> None:
         if self.phase != QUESTION or self.session is None or self.session.current is None:
             return
         card = self.session.current
@@ -235,18 +242,18 @@ class ReviewScreen(Screen[None]):
         verdict_view.show(card.type, self.verdict.grade, self.verdict.scorer_error)
         verdict_view.display = True
         model = self.query_one("#model-answer", Markdown)
-        model.update(self._answer_markdown(card))
         model.display = True
+        await model.update(self._answer_markdown(card))
         self.query_one("#reveal-button").display = False
         ratings = self.query_one(RatingBar)
         ratings.set_choices(self.verdict.intervals, self.verdict.suggested)
         self.phase = ANSWER
-        ratings.focus()
+        self.set_focus(ratings)
         self.call_after_refresh(self._scroll_to_verdict)
 
     def _scroll_to_verdict(self) -> None:
         self.query_one("#card", VerticalScroll).scroll_to_widget(
-            self.query_one("#verdict"), animate=False, top=True
+            self.query_one("#verdict"), animate=False
         )
 
     def _answer_markdown(self, card: Card) -> str:
@@ -328,6 +335,10 @@ class ReviewScreen(Screen[None]):
         from quizapp.tui.prove_screen import ProveScreen
 
         self.app.push_screen(ProveScreen(self.session.current.prove))
+
+    def action_scroll_card(self, lines: int) -> None:
+        card = self.query_one("#card", VerticalScroll)
+        card.scroll_relative(y=lines, animate=False)
 
     def action_home(self) -> None:
         self.dismiss()

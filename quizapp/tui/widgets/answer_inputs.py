@@ -71,6 +71,7 @@ class AnswerBox(TextArea):
     def lock_answer(self) -> None:
         self.read_only = True
         self.border_subtitle = ""
+        self.add_class("-locked")
 
 
 class BasicHint(Static):
@@ -117,7 +118,7 @@ class ClozeInputs(Vertical):
         inputs = list(self.query(Input))
         index = inputs.index(event.input)
         if index + 1 < len(inputs):
-            inputs[index + 1].focus()
+            self.screen.set_focus(inputs[index + 1])
         else:
             self.post_message(self.Submitted(self, self.value))
 
@@ -125,7 +126,7 @@ class ClozeInputs(Vertical):
         self.screen.set_focus(None)
 
     def focus_first(self) -> None:
-        self.query(Input).first().focus()
+        self.screen.set_focus(self.query(Input).first())
 
     def lock_answer(self) -> None:
         for field in self.query(Input):
@@ -153,7 +154,7 @@ class ChoiceOption(Static):
         picker = self.parent
         if isinstance(picker, ChoicePicker):
             picker.toggle(self.number)
-            picker.focus()
+            self.screen.set_focus(picker)
 
 
 class ChoicePicker(Vertical, can_focus=True):

@@ -1,0 +1,121 @@
+"""Snapshots of the main screens at 100x30 and at 80x24, the smallest terminal we support.
+
+Each docstring says what a reviewer should see. The clock, the store, the deck and the time zone
+are fixed by conftest.py and the cursor does not blink, so a changed snapshot means a changed
+screen. Open-card scores come from a stub grade here: these snapshots are about the layout, and
+the scorer has its own tests. Update with ``pytest tests/tui --snapshot-update`` after checking
+the report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.cards import CardType
+from quizapp.grading import Grade, PointResult
+
+from .conftest import settle
+
+SIZES = [pytest.param((100, 30), id="100x30"), pytest.param((80, 24), id="80x24")]
+
+
+@pytest.fixture
+def fixed_scores(monkeypatch: pytest.MonkeyPatch):
+    """Open cards get the same verdict whatever the scorer currently does."""
+    import quizapp.session as session
+
+    real_grade = session.grade
+
+    def grade(card, typed):
+        if card.type is not CardType.OPEN:
+            return real_grade(card, typed)
+        return Grade(
+            0.5,
+            2,
+            (
+                PointResult("The sigmoid derivative is at most 0.25", True, "at most 0.25"),
+                PointResult("ReLU has derivative 1 for positive inputs", False),
+            ),
+        )
+
+    monkeypatch.setattr(session, "grade", grade)
+
+
+def keys(*presses: str):
+    """A ``run_before`` that waits for start-up, then presses ``presses`` with pauses between."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home(snap_compare, app_factory, size):
+    """Home: the deck table (All decks 5 new, drills 4, other 1), today's line, 'Decks synced:
+    5 added', the Review / Browse / Stats buttons and the footer keys, nothing cut off."""
+    assert snap_compare(app_factory(), terminal_size=size, run_before=keys())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_open_question(snap_compare, app_factory, size):
+    """Review, first card: status line, the question as a heading, an empty answer box with its
+    placeholder and '^s reveal' hint, the Reveal button; footer shows ^s Reveal and esc."""
+    assert snap_compare(app_factory(), terminal_size=size, run_before=keys("r"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_open_revealed(snap_compare, app_factory, fixed_scores, size):
+    """After ctrl+s: the typed answer in a read-only box, 'Score 50%  1 of 2 key points' with one
+    ✓ (and its matched phrase) and one ✗, the model answer, and the rating bar with Hard
+    preselected and each rating's next interval."""
+    presses = ("r", *"sigmoid is at most 0.25", "ctrl+s")
+    assert snap_compare(app_factory(), terminal_size=size, run_before=keys(*presses))
+
+
+def test_review_cloze_question(snap_compare, app_factory):
+    """A cloze card with two gaps: the sentence with [...] twice and two gap inputs."""
+    presses = ("r", "escape", "s")
+    assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=keys(*presses))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_choice_revealed(snap_compare, app_factory, size):
+    """A choice card after picking 1 and 2: options marked ✓ where correct, option 2 (wrongly
+    picked) and 3 (missed) in the error colour, 'Not quite', the explanation, Again preselected."""
+    presses = ("r", "escape", "s", "escape", "s", "1", "2", "enter")
+    assert snap_compare(app_factory(), terminal_size=size, run_before=keys(*presses))
+
+
+def test_review_done(snap_compare, app_factory):
+    """The end of a deck (its only card buried): 'Nothing more is due today', 'There is nothing
+    to review right now', and how to go home or undo. (Rating instead of burying would show a
+    fuzzed interval, which differs per review id.)"""
+    app = app_factory(deck="other", start_review=True)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("b"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_prove_it(snap_compare, app_factory, size):
+    """Prove it for vanishing-gradients: ✓ and the claim, then the log-scale chart of gradient
+    norm per layer for sigmoid and ReLU, with its legend and axis labels."""
+    presses = ("r", "escape", "p")
+    assert snap_compare(app_factory(), terminal_size=size, run_before=keys(*presses))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_browse(snap_compare, app_factory, size):
+    """Browse: status '5 of 5 cards, sorted by deck', the search line, the table with every
+    column visible (Status included at 80 columns), and the first card's preview below."""
+    assert snap_compare(app_factory(), terminal_size=size, run_before=keys("b"))
+
+
+def test_help(snap_compare, app_factory):
+    """Help over the home screen: the notes on the reveal key and quitting, then the bindings
+    section by section (Everywhere, Home, Review, ...), in a scrollable box."""
+    assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=keys("question_mark"))
