@@ -117,7 +117,7 @@ class QuizApp(App[None]):
             self.post_message(self._sync_with(store))
         finally:
             store.close()
-        _warm_up_scoring()
+        _warm_up()
 
     def _sync_with(self, store: Store) -> SyncFinished:
         """Run one sync on ``store`` (whichever thread owns it) and wrap the outcome."""
@@ -289,11 +289,14 @@ def _stats_screen(app: QuizApp) -> Screen | None:
     return StatsScreen(app.store, app.clock)
 
 
-def _warm_up_scoring() -> None:
-    """Import the scorer in the background so the first reveal does not pay for it."""
+def _warm_up() -> None:
+    """Import the review screen and the scorer in the background, while the user reads the home
+    screen, so pressing r and the first reveal do not pay for them."""
+    from importlib import import_module
+
     try:
-        import quizapp.grading
-        import quizapp.scoring  # noqa: F401
+        import_module("quizapp.scoring")
+        import_module("quizapp.tui.review_screen")
     except Exception:  # the reveal reports a broken scorer; warming up must stay silent
         pass
 

@@ -17,13 +17,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Markdown, Static
+from textual.widgets import DataTable, Input, Markdown, Static
 
 from quizapp import review
 from quizapp.cards import Card, CardType
 from quizapp.schedule import RATINGS
 from quizapp.session import CardRow, card_rows, due_label, matches
 from quizapp.tui.messages import SyncFinished
+from quizapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -104,7 +105,7 @@ class BrowseScreen(Screen[None]):
         with Vertical(id="preview-pane"), VerticalScroll(id="preview-scroll"):
             yield Markdown(id="preview")
             yield Static(id="history", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         search = self.query_one("#search", Input)

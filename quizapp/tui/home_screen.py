@@ -14,9 +14,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, ProgressBar, Static
+from textual.widgets import Button, DataTable, ProgressBar, Static
 
 from quizapp.tui.messages import SyncFinished
+from quizapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -61,7 +62,7 @@ class HomeScreen(Screen[None]):
             yield Button("Browse  b", id="browse", compact=True)
             yield Button("Stats  t", id="stats", compact=True)
             yield Button("Mock interview  m", id="quiz", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)

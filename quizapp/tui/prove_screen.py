@@ -17,8 +17,10 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, LoadingIndicator, Static
+from textual.widgets import LoadingIndicator, Static
 from textual_plotext import PlotextPlot
+
+from quizapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from quizapp.proofs import Proof
@@ -138,7 +140,7 @@ class ProveScreen(Screen[None]):
             yield ProofChart(id="chart")
             yield Static(id="details")
             yield Static(id="saved", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#chart").display = False

@@ -17,13 +17,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Markdown, Static
+from textual.widgets import Button, Markdown, Static
 
 from quizapp.cards import Card, CardType
 from quizapp.schedule import RATINGS, format_interval
 from quizapp.session import QUEUE_NAMES, ReviewSession, Verdict
 from quizapp.tui.messages import CardShown, SyncFinished
 from quizapp.tui.widgets.answer_inputs import AnswerBox, BasicHint, ChoicePicker, ClozeInputs
+from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.tui.widgets.rating_bar import RatingBar
 from quizapp.tui.widgets.verdict import VerdictView
 
@@ -81,7 +82,7 @@ class ReviewScreen(Screen[None]):
             yield Markdown(id="model-answer")
             yield Static(id="done-message")
         yield RatingBar(id="ratings")
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         app = self.quiz_app
@@ -158,18 +159,25 @@ class ReviewScreen(Screen[None]):
 
         summary = stats.summary(self.quiz_app.store, self.quiz_app.clock())
         answered = len(self.session.answers)
-        lines = [
-            "## Nothing more is due today",
-            "",
-            f"You answered {answered} card(s) in this session."
-            if answered
-            else "There is nothing to review right now.",
-        ]
-        if summary.next_due is not None:
-            wait = format_interval(summary.next_due - self.quiz_app.clock())
-            lines.append(f"The next card is due in {wait}.")
-        if self.quiz_app.syncing:
-            lines.append("The decks are still syncing; new cards will appear when it finishes.")
+        if self.quiz_app.syncing and not answered:
+            lines = [
+                "## Syncing your decks…",
+                "",
+                "The first card appears as soon as the sync has read your decks.",
+            ]
+        else:
+            lines = [
+                "## Nothing more is due today",
+                "",
+                f"You answered {answered} card(s) in this session."
+                if answered
+                else "There is nothing to review right now.",
+            ]
+            if summary.next_due is not None:
+                wait = format_interval(summary.next_due - self.quiz_app.clock())
+                lines.append(f"The next card is due in {wait}.")
+            if self.quiz_app.syncing:
+                lines.append("The decks are still syncing; new cards appear when it finishes.")
         lines += [
             "",
             "Press escape to go home"

@@ -1,0 +1,290 @@
+"""How fast the app opens: launch to first screen, launch to first card, and peak memory.
+
+Each run starts a fresh Python process on a pseudo-terminal (100x30), exactly as a terminal would
+start ``quizapp``, and compares it with a bare Textual app (a label and a footer) started the
+same way. Scenarios:
+
+- bare Textual app: the baseline.
+- bundled deck, warm: the store already holds the bundled decks and the files are unchanged
+  (the everyday case: sync skips every file by size and mtime).
+- bundled deck, cold: a fresh store, every file parsed and inserted.
+- 10,000 cards, warm and cold: a synthetic deck folder (generated in /tmp) registered next to the
+  bundled decks; in the warm store 2,000 cards have been answered three days earlier, so the due
+  query has real work to do.
+
+"First screen" is Textual's ``Ready`` event (the first frame has been written); "first card" is
+the review screen's ``CardShown`` message plus the refresh that paints it, with the review opened
+directly (``start_review``, as ``quizapp review`` does). Times are medians over ``--runs`` runs;
+memory is the child's peak RSS. It also checks that numpy and matplotlib were not imported by
+the time the first card was on screen.
+
+Run: ``python benchmarks/bench_startup.py [--runs 5]``. Nothing here touches the user's store or
+config: every run gets its own ``QUIZAPP_DB`` and ``QUIZAPP_CONFIG``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (100, 30)
+BENCH_DIR = Path(tempfile.gettempdir()) / "quizapp-bench"
+BIG_DECK = BENCH_DIR / "decks-10k"
+CARDS = 10_000
+FILES = 20
+ANSWERED = 2_000
+
+CHILD = r"""
+import json, os, resource, sys, time
+t0, out, kind = float(sys.argv[1]), sys.argv[2], sys.argv[3]
+events = {}
+
+def mark(name):
+    if name not in events:
+        events[name] = time.monotonic() - t0
+        events[name + "_numpy"] = "numpy" in sys.modules
+        events[name + "_matplotlib"] = "matplotlib" in sys.modules
+
+# Textual posts Ready right after writing the first frame; mark it there, not when the app gets
+# round to handling it (the app may have other messages queued by then).
+from textual import events as textual_events
+from textual.app import App
+
+post_message = App.post_message
+
+def post_message_marking_ready(self, message):
+    if isinstance(message, textual_events.Ready):
+        mark("first_screen")
+    return post_message(self, message)
+
+App.post_message = post_message_marking_ready
+
+if kind == "bare":
+    from textual.app import App
+    from textual.widgets import Footer, Static
+
+    class Bench(App):
+        BINDINGS = [("ctrl+q", "quit", "Quit")]
+
+        def compose(self):
+            yield Static("A bare Textual app")
+            yield Footer()
+
+        def on_ready(self):
+            self.exit()
+
+    app = Bench()
+else:
+    from pathlib import Path
+    import quizapp.tui.app
+    from quizapp.tui.app import QuizApp
+
+    styles = Path(quizapp.tui.app.__file__).parent
+
+    class Bench(QuizApp):
+        CSS_PATH = [str(styles / path) for path in QuizApp.CSS_PATH]  # this class has no file
+
+        def on_store_opened(self, message):
+            mark("store_opened")
+
+        def on_sync_finished(self, message):
+            mark("sync_finished")
+
+        def on_card_shown(self, message):
+            def painted():
+                mark("first_card")
+                self.exit()
+
+            self.call_after_refresh(painted)
+
+    app = Bench(Path(os.environ["QUIZAPP_DB"]), start_review=True)
+
+app.run()
+events["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+with open(out, "w") as handle:
+    json.dump(events, handle)
+"""
+
+
+def run_child(kind: str, env: dict[str, str], timeout: float = 120.0) -> dict:
+    """Start one app process on a pty of SIZE and return the events it recorded."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = handle.name
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(start), out, kind],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=ROOT,
+        env={**os.environ, **env, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)},
+        start_new_session=True,
+    )
+    os.close(slave)
+    deadline = start + timeout
+    try:
+        while proc.poll() is None and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    os.read(master, 65536)  # drain the screen so the child never blocks
+                except OSError:  # the child closed the terminal: it is exiting
+                    break
+        try:
+            proc.wait(timeout=max(deadline - time.monotonic(), 1.0))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise RuntimeError(f"{kind}: did not finish within {timeout:.0f} s") from None
+    finally:
+        os.close(master)
+        proc.wait()
+    try:
+        text = Path(out).read_text()
+        if not text:
+            raise RuntimeError(f"{kind}: the app exited without timings (exit {proc.returncode})")
+        return json.loads(text)
+    finally:
+        os.unlink(out)
+
+
+def write_big_deck(folder: Path) -> None:
+    """CARDS cards over FILES files, a mix of the four card types (skipped if already there)."""
+    if folder.exists() and len(list(folder.glob("*.md"))) == FILES:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    per_file = CARDS // FILES
+    for f in range(FILES):
+        parts = [f"---\nnew_per_day: 20\n---\n# Synthetic deck {f}\n"]
+        for i in range(per_file):
+            n = f * per_file + i
+            kind = n % 4
+            if kind == 0:
+                parts.append(
+                    f"## Why does technique {n} help training?\n<!--\nid: open-{n}\n-->\n"
+                    f"Technique {n} keeps gradients well scaled and reduces variance.\n\n"
+                    "### Key points\n- It keeps gradients well scaled\n- It reduces variance\n"
+                )
+            elif kind == 1:
+                parts.append(
+                    f"## What is constant {n}?\n<!--\nid: basic-{n}\ntype: basic\n-->\nIt is {n}.\n"
+                )
+            elif kind == 2:
+                parts.append(
+                    f"## Fact {n}\n<!--\nid: cloze-{n}\n-->\n"
+                    f"The value of item {n} is {{{{c1::{n % 97}}}}}.\n"
+                )
+            else:
+                parts.append(
+                    f"## Which options are right for question {n}?\n<!--\nid: choice-{n}\n-->\n"
+                    "- [x] The first option\n- [ ] The second option\n- [x] The third option\n\n"
+                    "The first and third are right.\n"
+                )
+        (folder / f"deck{f:02d}.md").write_text("\n".join(parts), encoding="utf-8")
+
+
+def prepare_store(db: Path, config: Path, answered: int) -> None:
+    """Sync the configured decks into ``db`` and answer ``answered`` cards three days ago."""
+    code = (
+        "import sys\n"
+        "from datetime import datetime, timedelta, UTC\n"
+        "from quizapp.store import Store\n"
+        "from quizapp.library import sync_all\n"
+        "from quizapp import review\n"
+        "now = datetime.now(UTC)\n"
+        "with Store.open(sys.argv[1]) as store:\n"
+        "    report = sync_all(store, now - timedelta(days=4))\n"
+        "    assert report.ok, report.problems[:3]\n"
+        "    ids = [r[0] for r in store.conn.execute("
+        "'SELECT card_id FROM schedule ORDER BY position LIMIT ?', (int(sys.argv[2]),))]\n"
+        "    for n, card_id in enumerate(ids):\n"
+        "        review.answer(store, card_id, 3 if n % 5 else 1, now - timedelta(days=3))\n"
+    )
+    env = {**os.environ, "QUIZAPP_DB": str(db), "QUIZAPP_CONFIG": str(config)}
+    subprocess.run(
+        [sys.executable, "-c", code, str(db), str(answered)], check=True, cwd=ROOT, env=env
+    )
+
+
+def scenario_env(name: str, *, big: bool, warm: bool) -> dict[str, str]:
+    folder = BENCH_DIR / name
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "store.db"
+    config = folder / "config.toml"
+    config.write_text(f'decks = ["{BIG_DECK}"]\n' if big else "", encoding="utf-8")
+    for stale in folder.glob("store.db*"):
+        stale.unlink()
+    if warm:
+        prepare_store(db, config, ANSWERED if big else 0)
+    return {"QUIZAPP_DB": str(db), "QUIZAPP_CONFIG": str(config)}
+
+
+def measure(name: str, kind: str, runs: int, *, big: bool = False, warm: bool = True) -> dict:
+    results = []
+    for _ in range(runs):
+        env = scenario_env(name, big=big, warm=warm) if kind != "bare" else {}
+        results.append(run_child(kind, env))
+    summary = {"name": name}
+    for key in ("first_screen", "first_card", "peak_rss_mb"):
+        values = [r[key] for r in results if key in r]
+        if values:
+            summary[key] = statistics.median(values)
+    summary["numpy"] = any(
+        r.get("first_card_numpy") or r.get("first_screen_numpy") for r in results
+    )
+    summary["matplotlib"] = any(
+        r.get("first_card_matplotlib") or r.get("first_screen_matplotlib") for r in results
+    )
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per scenario (median shown)")
+    args = parser.parse_args()
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    write_big_deck(BIG_DECK)
+
+    rows = [
+        measure("bare Textual app", "bare", args.runs),
+        measure("bundled deck, warm store", "app", args.runs),
+        measure("bundled deck, cold store", "app", args.runs, warm=False),
+        measure(f"{CARDS:,} cards, warm store", "app", args.runs, big=True),
+        measure(f"{CARDS:,} cards, cold store", "app", args.runs, big=True, warm=False),
+    ]
+    bare = rows[0]["first_screen"]
+    print(f"quizapp start-up, {SIZE[0]}x{SIZE[1]} pty, median of {args.runs} run(s)")
+    print(f"python {sys.version.split()[0]}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n")
+    header = f"{'scenario':<28} {'first screen':>16} {'first card':>11} {'peak RSS':>9}  imports"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        screen = f"{row['first_screen']:.3f} s"
+        if row is not rows[0]:
+            screen += f" ({row['first_screen'] / bare:.2f}x)"
+        card = f"{row['first_card']:.3f} s" if "first_card" in row else "-"
+        heavy = [m for m in ("numpy", "matplotlib") if row[m]]
+        imports = ("loaded " + ", ".join(heavy)) if heavy else "no numpy/matplotlib"
+        print(f"{row['name']:<28} {screen:>16} {card:>11} {row['peak_rss_mb']:>6.0f} MB  {imports}")
+    print(
+        "\ntargets: first screen within 1.5x of the bare app; first card at "
+        f"{CARDS:,} cards under 1 s (warm store)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""The footer line: the keys that work right now, drawn as one line of text.
+
+Textual's ``Footer`` rebuilds one widget per key every time the bindings change. On the review
+screen they change with every card (reveal, rate, focus moves), and on a slow machine that
+rebuild was a tenth of a second per card. This widget renders the same information from
+``screen.active_bindings`` as a single line, and a click on a key presses it.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+
+KEY_STYLE = "bold $footer-key-foreground"
+DISABLED_STYLE = "$text-disabled"
+SEPARATOR = "  "
+
+
+class KeyBar(Widget):
+    """What each currently active, shown binding does; the command palette key on the right."""
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._spans: list[tuple[int, int, str]] = []  # (start, end, key) for clicks
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        self.refresh()
+
+    def items(self) -> list[tuple[str, str, str, bool]]:
+        """(key, key as shown, description, enabled) for each action, in binding order."""
+        palette_key = self.app.COMMAND_PALETTE_BINDING
+        seen: set[str] = set()
+        items = []
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.show or key == palette_key or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            items.append(
+                (key, self.app.get_key_display(binding), binding.description, active.enabled)
+            )
+        return items
+
+    def render(self) -> Content:
+        parts: list[Content] = [Content(" ")]
+        self._spans = []
+        position = 1
+        for key, shown, description, enabled in self.items():
+            piece = Content.assemble(
+                Content.styled(shown, KEY_STYLE if enabled else DISABLED_STYLE),
+                " ",
+                Content.styled(description, "" if enabled else DISABLED_STYLE),
+            )
+            self._spans.append((position, position + piece.cell_length, key))
+            parts += [piece, Content(SEPARATOR)]
+            position += piece.cell_length + len(SEPARATOR)
+        left = Content.assemble(*parts)
+        right = Content.assemble(Content.styled("^p", KEY_STYLE), " palette ")
+        room = self.size.width - right.cell_length
+        if left.cell_length > room:
+            left = left.truncate(max(room - 1, 0), ellipsis=True)
+        return Content.assemble(left, " " * max(room - left.cell_length, 0), right)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.x >= self.size.width - len("^p palette "):
+            self.app.action_command_palette()
+            return
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                self.app.simulate_key(key)
+                return
