@@ -88,7 +88,6 @@ class BrowseScreen(Screen[None]):
         self.sort_column = "deck"
         self.reverse = False
         self._search_timer: Timer | None = None
-        self._awaiting_sync = False
 
     @property
     def quiz_app(self) -> QuizApp:
@@ -238,7 +237,7 @@ class BrowseScreen(Screen[None]):
         store = self.quiz_app.store
         assert store is not None
         card = review.get_card(store, row.id)
-        self._awaiting_sync = self.quiz_app.open_in_editor(Path(card.source), card.line)
+        self.quiz_app.open_in_editor(Path(card.source), card.line)  # the re-sync reloads rows
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         self.reload()

@@ -20,6 +20,7 @@ from quizapp.tui.messages import SyncFinished
 from quizapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
+    from quizapp.sync import SyncReport
     from quizapp.tui.app import QuizApp
 
 ALL_DECKS = "\0all"  # row key of the "all decks" row; no deck name can contain a NUL
@@ -192,15 +193,15 @@ def _row_key(table: DataTable) -> str | None:
         return None
 
 
-def _short_summary(report: object) -> str:
+def _short_summary(report: SyncReport) -> str:
     """What changed, or that nothing did, in a few words."""
-    parts = []
-    for label in ("added", "updated", "retired", "revived"):
-        count = getattr(report, label)
-        if count:
-            parts.append(f"{count} {label if label != 'revived' else 'restored'}")
-    read, skipped = report.files_read, report.files_skipped
-    if not parts:
-        parts.append("no changes")
-    parts.append(f"{read + skipped} file(s), {skipped} unchanged")
+    counts = {
+        "added": report.added,
+        "updated": report.updated,
+        "retired": report.retired,
+        "restored": report.revived,
+    }
+    parts = [f"{count} {label}" for label, count in counts.items() if count] or ["no changes"]
+    seen = report.files_read + report.files_skipped
+    parts.append(f"{seen} file(s), {report.files_skipped} unchanged")
     return ", ".join(parts)

@@ -80,7 +80,6 @@ class ReviewScreen(Screen[None]):
             yield Button("Reveal  ^s", id="reveal-button", compact=True)
             yield VerdictView(id="verdict")
             yield Markdown(id="model-answer")
-            yield Static(id="done-message")
         yield RatingBar(id="ratings")
         yield KeyBar()
 
@@ -111,7 +110,6 @@ class ReviewScreen(Screen[None]):
             await slot.mount(widget)
         self.query_one("#model-answer", Markdown).display = False
         self.query_one("#verdict", VerdictView).display = False
-        self.query_one("#done-message").display = False
         self.query_one("#reveal-button").display = card.type is CardType.OPEN
         self.phase = QUESTION
         self._focus_input()
@@ -120,9 +118,10 @@ class ReviewScreen(Screen[None]):
         self.post_message(CardShown(card.id))
 
     def _question_markdown(self, card: Card) -> str:
-        if card.type is CardType.OPEN:
-            return f"## {card.prompt}"
-        return card.prompt
+        """The question as a heading; a cloze card's text (with its gaps) stays a paragraph."""
+        if card.type is CardType.CLOZE:
+            return card.prompt
+        return f"## {card.prompt}"
 
     def _input_for(self, card: Card) -> Widget | None:
         blink = self.quiz_app.cursor_blink
@@ -131,8 +130,7 @@ class ReviewScreen(Screen[None]):
             box.cursor_blink = blink
             return box
         if card.type is CardType.CLOZE:
-            inputs = ClozeInputs(len(card.expected), id="answer-input")
-            return inputs
+            return ClozeInputs(len(card.expected), id="answer-input")
         if card.type is CardType.CHOICE:
             return ChoicePicker(card.choices, id="answer-input")
         return BasicHint("Recall the answer, then press space to see it.", id="answer-input")
@@ -185,7 +183,7 @@ class ReviewScreen(Screen[None]):
         ]
         await self.query_one("#prompt", Markdown).update("\n".join(lines))
         await self.query_one("#input-slot", Vertical).remove_children()
-        for selector in ("#model-answer", "#verdict", "#done-message", "#reveal-button"):
+        for selector in ("#model-answer", "#verdict", "#reveal-button"):
             self.query_one(selector).display = False
         self.set_focus(None)
         self._update_status()

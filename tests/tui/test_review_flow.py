@@ -14,6 +14,7 @@ from quizapp import review
 from quizapp.store import Store
 from quizapp.tui.review_screen import ReviewScreen
 from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoiceOption, ChoicePicker
+from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.tui.widgets.rating_bar import RatingBar
 from quizapp.tui.widgets.verdict import VerdictView
 
@@ -230,3 +231,28 @@ async def test_quitting_mid_session_keeps_every_rated_answer(app_factory, db_pat
         ("relu-open", 2),
         ("bounds-cloze::c1", 1),
     ]
+
+
+def key_descriptions(app) -> list[str]:
+    return [description for _, _, description, _ in app.screen.query_one(KeyBar).items()]
+
+
+async def test_the_key_bar_shows_the_keys_that_apply_now(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_review(pilot)
+        typing = key_descriptions(app)
+        assert "Reveal" in typing and "Commands" in typing
+        assert "Skip" not in typing  # letters type into the answer box
+        await pilot.press(*"relu", "ctrl+s")
+        await pilot.pause()
+        revealed = key_descriptions(app)
+        assert "Accept rating" in revealed and "Prove it" in revealed
+        assert "Reveal" not in revealed and "Undo" not in revealed
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("escape")  # out of the gap input
+        await pilot.pause()
+        after = key_descriptions(app)
+        assert "Undo" in after and "Skip" in after
+        assert "Prove it" not in after  # the cloze card has no proof

@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from datetime import timedelta
 
+import pytest
 from textual.widgets import DataTable, Input, Markdown, Static
 
 from quizapp import review
@@ -261,3 +262,16 @@ async def test_command_palette_opens_the_browser(app_factory):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen)
+
+
+async def test_t_opens_the_stats_screen(app_factory):
+    stats_screen = pytest.importorskip("quizapp.tui.stats_screen")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, stats_screen.StatsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
