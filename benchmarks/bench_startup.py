@@ -233,16 +233,33 @@ def scenario_env(name: str, *, big: bool, warm: bool) -> dict[str, str]:
     return {"QUIZAPP_DB": str(db), "QUIZAPP_CONFIG": str(config)}
 
 
-def measure(name: str, kind: str, runs: int, *, big: bool = False, warm: bool = True) -> dict:
-    results = []
+SCENARIOS = [
+    # (name, kind, big deck, warm store)
+    ("bare Textual app", "bare", False, True),
+    ("bundled deck, warm store", "app", False, True),
+    ("bundled deck, cold store", "app", False, False),
+    (f"{CARDS:,} cards, warm store", "app", True, True),
+    (f"{CARDS:,} cards, cold store", "app", True, False),
+]
+
+
+def measure_all(runs: int) -> list[dict]:
+    """Every scenario once per round, ``runs`` rounds: a busy machine slows all of them alike."""
+    results: dict[str, list[dict]] = {name: [] for name, *_ in SCENARIOS}
     for _ in range(runs):
-        env = scenario_env(name, big=big, warm=warm) if kind != "bare" else {}
-        results.append(run_child(kind, env))
-    summary = {"name": name}
+        for name, kind, big, warm in SCENARIOS:
+            env = scenario_env(name, big=big, warm=warm) if kind != "bare" else {}
+            results[name].append(run_child(kind, env))
+    return [summarise(name, results[name]) for name, *_ in SCENARIOS]
+
+
+def summarise(name: str, results: list[dict]) -> dict:
+    summary: dict = {"name": name}
     for key in ("first_screen", "first_card", "peak_rss_mb"):
         values = [r[key] for r in results if key in r]
         if values:
             summary[key] = statistics.median(values)
+            summary[key + "_range"] = (min(values), max(values))
     summary["numpy"] = any(
         r.get("first_card_numpy") or r.get("first_screen_numpy") for r in results
     )
@@ -259,17 +276,14 @@ def main() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     write_big_deck(BIG_DECK)
 
-    rows = [
-        measure("bare Textual app", "bare", args.runs),
-        measure("bundled deck, warm store", "app", args.runs),
-        measure("bundled deck, cold store", "app", args.runs, warm=False),
-        measure(f"{CARDS:,} cards, warm store", "app", args.runs, big=True),
-        measure(f"{CARDS:,} cards, cold store", "app", args.runs, big=True, warm=False),
-    ]
+    rows = measure_all(args.runs)
     bare = rows[0]["first_screen"]
     print(f"quizapp start-up, {SIZE[0]}x{SIZE[1]} pty, median of {args.runs} run(s)")
     print(f"python {sys.version.split()[0]}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n")
-    header = f"{'scenario':<28} {'first screen':>16} {'first card':>11} {'peak RSS':>9}  imports"
+    header = (
+        f"{'scenario':<28} {'first screen':>16} {'first card':>11} {'(min-max)':>13} "
+        f"{'peak RSS':>9}  imports"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -277,9 +291,15 @@ def main() -> None:
         if row is not rows[0]:
             screen += f" ({row['first_screen'] / bare:.2f}x)"
         card = f"{row['first_card']:.3f} s" if "first_card" in row else "-"
+        spread = "-"
+        if "first_card_range" in row:
+            spread = "{:.2f}-{:.2f} s".format(*row["first_card_range"])
         heavy = [m for m in ("numpy", "matplotlib") if row[m]]
         imports = ("loaded " + ", ".join(heavy)) if heavy else "no numpy/matplotlib"
-        print(f"{row['name']:<28} {screen:>16} {card:>11} {row['peak_rss_mb']:>6.0f} MB  {imports}")
+        print(
+            f"{row['name']:<28} {screen:>16} {card:>11} {spread:>13} "
+            f"{row['peak_rss_mb']:>6.0f} MB  {imports}"
+        )
     print(
         "\ntargets: first screen within 1.5x of the bare app; first card at "
         f"{CARDS:,} cards under 1 s (warm store)"

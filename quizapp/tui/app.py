@@ -77,8 +77,9 @@ class QuizApp(App[None]):
     def get_default_screen(self) -> Screen:
         return HomeScreen()
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._start)
+    def on_ready(self) -> None:
+        """The first frame is on screen: only now start the work that competes with drawing it."""
+        self._start()
 
     def _start(self) -> None:
         if self._given_store is not None:
