@@ -2,14 +2,17 @@
 
 Run from the project root::
 
-    python benchmarks/bench_scoring.py            # both splits, confusion matrix, timing
+    python benchmarks/bench_scoring.py            # tune and held-out, confusion matrices, timing
     python benchmarks/bench_scoring.py --split tune   # what to look at while tuning
 
 It prints Spearman's rank correlation between ``score().value`` and the interviewer labels of
-``tests/data/answers.jsonl`` on the ``tune`` and ``heldout`` splits, the confusion matrix of the
-suggested rating against the rating the label maps to (through the same ``suggest_rating``), and
-the median time to score a 250-word answer. Numbers only: nothing here asserts (the held-out floor
-lives in ``tests/test_scoring_eval.py``).
+``tests/data/``: for the tune set (``answers.jsonl`` split ``tune`` plus the development answers
+of ``answers_dev.jsonl``, each also on its own) and for the held-out set (``answers.jsonl`` split
+``heldout`` plus the blind answers of ``answers_fresh.jsonl``, pooled and each on its own). For
+the tune and pooled held-out sets it prints the confusion matrix of the suggested rating against
+the rating the label maps to (through the same ``suggest_rating``), and at the end the median time
+to score a 250-word answer. Only aggregate figures are printed, never a single held-out answer.
+Numbers only: nothing here asserts (the held-out floor lives in ``tests/test_scoring_eval.py``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ sys.path.insert(0, str(ROOT))
 from quizapp.parser import parse_file  # noqa: E402
 from quizapp.scoring import score, suggest_rating  # noqa: E402
 
-ANSWERS = ROOT / "tests" / "data" / "answers.jsonl"
+DATA = ROOT / "tests" / "data"
+ANSWERS = DATA / "answers.jsonl"
+DEV_ANSWERS = DATA / "answers_dev.jsonl"
+FRESH_ANSWERS = DATA / "answers_fresh.jsonl"
 DECKS = (ROOT / "content" / "interview.md", ROOT / "content" / "regularization.md")
 RATING_NAMES = ("Again", "Hard", "Good", "Easy")
 
@@ -61,9 +67,35 @@ def load_cards() -> dict:
     return {card.id: card for path in DECKS for card in parse_file(path).cards}
 
 
-def load_answers() -> list[dict]:
-    with ANSWERS.open(encoding="utf-8") as handle:
+def load_answers(path: Path = ANSWERS) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def evaluation_sets(split: str) -> list[tuple[str, list[dict], bool]]:
+    """(name, rows, whether to print its confusion matrix) for the chosen split(s).
+
+    The pooled sets come first, then each source on its own.
+    """
+    main = load_answers(ANSWERS)
+    sets = []
+    if split in ("tune", "both"):
+        tune = [row for row in main if row["split"] == "tune"]
+        dev = load_answers(DEV_ANSWERS)
+        sets += [
+            ("tune (answers tune + dev)", tune + dev, True),
+            ("  answers.jsonl tune", tune, False),
+            ("  answers_dev.jsonl", dev, False),
+        ]
+    if split in ("heldout", "both"):
+        old = [row for row in main if row["split"] == "heldout"]
+        fresh = load_answers(FRESH_ANSWERS)
+        sets += [
+            ("held-out (answers heldout + fresh)", old + fresh, True),
+            ("  answers.jsonl heldout", old, False),
+            ("  answers_fresh.jsonl", fresh, False),
+        ]
+    return sets
 
 
 def score_row(row: dict, cards: dict) -> float:
@@ -92,7 +124,8 @@ def print_confusion(matrix: list[list[int]]) -> None:
 def timing(cards: dict, runs: int) -> tuple[float, int]:
     """Median milliseconds to score a 250-word answer against a card with six key points."""
     card = cards["vanishing-gradients"]
-    words = " ".join(row["answer"] for row in load_answers() if row["kind"] != "keyword-stuffed")
+    tune = [row for row in load_answers() if row["split"] == "tune"] + load_answers(DEV_ANSWERS)
+    words = " ".join(row["answer"] for row in tune if row["kind"] != "keyword-stuffed")
     answer = " ".join(words.split()[:250])
     score(answer, card.key_points, question=card.prompt, synonyms=card.synonyms)  # warm caches
     samples = []
@@ -110,15 +143,14 @@ def main() -> None:
     args = parser.parse_args()
 
     cards = load_cards()
-    rows = load_answers()
-    splits = ("tune", "heldout") if args.split == "both" else (args.split,)
-    for split in splits:
-        chosen = [row for row in rows if row["split"] == split]
+    for name, chosen, matrix in evaluation_sets(args.split):
         predicted = [score_row(row, cards) for row in chosen]
         rho = spearman(predicted, [row["label"] for row in chosen])
-        print(f"{split}: n={len(chosen)}  Spearman rho = {rho:.3f}")
-        print_confusion(confusion(chosen, predicted))
-        print()
+        print(f"{name}: n={len(chosen)}  Spearman rho = {rho:.3f}")
+        if matrix:
+            print_confusion(confusion(chosen, predicted))
+            print()
+    print()
     median, words = timing(cards, args.runs)
     print(f"time per {words}-word answer: median {median:.2f} ms over {args.runs} runs")
 

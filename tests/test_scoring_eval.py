@@ -1,10 +1,18 @@
-"""The scorer against the labelled answers in ``tests/data/answers.jsonl`` and the bundled cards.
+"""The scorer against the labelled answers in ``tests/data/`` and the bundled cards.
 
-The answers and their labels (0-1, as an interviewer would judge them) were written from the
-questions alone before the scorer existed. A third of them, drawn with a fixed seed and stratified
-by card and kind, is the ``heldout`` split: the scorer's constants and vocabulary were tuned on
-the ``tune`` split only, so the held-out correlation below is an honest estimate.
-``benchmarks/bench_scoring.py`` prints the same figures in full.
+Three files of answers, each labelled 0-1 as an interviewer would judge them:
+
+* ``answers.jsonl``: written from the questions alone before the scorer existed. A third of them,
+  drawn with a fixed seed and stratified by card and kind, is the ``heldout`` split.
+* ``answers_dev.jsonl``: development answers written by the scorer's author after tuning began
+  (all ``tune``).
+* ``answers_fresh.jsonl``: blind answers written by someone who never saw the scorer (all
+  ``heldout``).
+
+The scorer's constants and vocabulary are tuned on the ``tune`` rows only (``answers.jsonl``
+``tune`` plus the development answers), so the correlation on the held-out rows of both held-out
+sources together is an honest estimate. ``benchmarks/bench_scoring.py`` prints the same figures in
+full, per source.
 """
 
 from __future__ import annotations
@@ -20,7 +28,10 @@ from quizapp.parser import parse_file
 from quizapp.scoring import score
 
 ROOT = Path(__file__).resolve().parent.parent
-ANSWERS = ROOT / "tests" / "data" / "answers.jsonl"
+DATA = ROOT / "tests" / "data"
+ANSWERS = DATA / "answers.jsonl"
+DEV_ANSWERS = DATA / "answers_dev.jsonl"
+FRESH_ANSWERS = DATA / "answers_fresh.jsonl"
 DECKS = (ROOT / "content" / "interview.md", ROOT / "content" / "regularization.md")
 OPEN_CARDS = (
     "vanishing-gradients",
@@ -104,14 +115,27 @@ def cards() -> dict:
     return {card_id: found[card_id] for card_id in OPEN_CARDS}
 
 
-@pytest.fixture(scope="module")
-def rows() -> list[dict]:
-    with ANSWERS.open(encoding="utf-8") as handle:
+def load(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
 @pytest.fixture(scope="module")
-def scored(rows: list[dict], cards: dict) -> list[tuple[dict, float]]:
+def rows() -> list[dict]:
+    return load(ANSWERS)
+
+
+@pytest.fixture(scope="module")
+def dev_rows() -> list[dict]:
+    return load(DEV_ANSWERS)
+
+
+@pytest.fixture(scope="module")
+def fresh_rows() -> list[dict]:
+    return load(FRESH_ANSWERS)
+
+
+def score_rows(rows: list[dict], cards: dict) -> list[tuple[dict, float]]:
     result = []
     for row in rows:
         card = cards[row["card_id"]]
@@ -122,6 +146,12 @@ def scored(rows: list[dict], cards: dict) -> list[tuple[dict, float]]:
     return result
 
 
+@pytest.fixture(scope="module")
+def scored(rows: list[dict], dev_rows: list[dict], cards: dict) -> list[tuple[dict, float]]:
+    """Every answer of ``answers.jsonl`` (both splits) and of the development set."""
+    return score_rows(rows + dev_rows, cards)
+
+
 def test_spearman_matches_a_hand_computed_example() -> None:
     assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
     assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
@@ -129,14 +159,18 @@ def test_spearman_matches_a_hand_computed_example() -> None:
     assert spearman([1, 2, 3, 3], [1, 2, 4, 3]) == pytest.approx(4.5 / (4.5 * 5) ** 0.5)
 
 
-def test_labelled_set_is_complete_and_split_by_card(rows: list[dict], cards: dict) -> None:
-    assert len(rows) >= 120
+def check_rows(rows: list[dict], cards: dict, splits: set[str]) -> None:
     for row in rows:
         assert set(row) == {"card_id", "kind", "answer", "label", "split"}
         assert row["card_id"] in cards
         assert row["kind"] in KINDS
         assert 0.0 <= row["label"] <= 1.0
-        assert row["split"] in {"tune", "heldout"}
+        assert row["split"] in splits
+
+
+def test_labelled_set_is_complete_and_split_by_card(rows: list[dict], cards: dict) -> None:
+    assert len(rows) >= 120
+    check_rows(rows, cards, {"tune", "heldout"})
     assert {row["kind"] for row in rows} == KINDS
     per_card = Counter(row["card_id"] for row in rows)
     held_per_card = Counter(row["card_id"] for row in rows if row["split"] == "heldout")
@@ -144,11 +178,25 @@ def test_labelled_set_is_complete_and_split_by_card(rows: list[dict], cards: dic
         assert abs(held_per_card[card_id] - count / 3) <= 1, card_id
 
 
-def test_scores_rank_the_held_out_answers_like_an_interviewer(
-    scored: list[tuple[dict, float]],
+def test_development_and_fresh_answers_cover_every_card(
+    dev_rows: list[dict], fresh_rows: list[dict], cards: dict
 ) -> None:
-    heldout = [(row, value) for row, value in scored if row["split"] == "heldout"]
-    rho = spearman([value for _, value in heldout], [row["label"] for row, _ in heldout])
+    """The development answers are tuning data and the fresh ones held out, on every card."""
+    check_rows(dev_rows, cards, {"tune"})
+    check_rows(fresh_rows, cards, {"heldout"})
+    assert len(dev_rows) >= 40 and len(fresh_rows) >= 40
+    assert {row["card_id"] for row in dev_rows} == set(cards)
+    assert {row["card_id"] for row in fresh_rows} == set(cards)
+
+
+def test_scores_rank_the_held_out_answers_like_an_interviewer(
+    rows: list[dict], fresh_rows: list[dict], cards: dict
+) -> None:
+    """Both held-out sources pooled: the held-out split of ``answers.jsonl`` and the fresh file."""
+    heldout = [row for row in rows if row["split"] == "heldout"] + fresh_rows
+    assert len(heldout) >= 99
+    scored_heldout = score_rows(heldout, cards)
+    rho = spearman([value for _, value in scored_heldout], [row["label"] for row in heldout])
     assert rho >= HELDOUT_FLOOR
 
 
