@@ -147,7 +147,6 @@ DEFAULT_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "gradient": ("derivative", "grad", "∇", "slope", "partial derivative", "f′"),
     "0.25": ("1/4", "a quarter", "one quarter", "one fourth"),
-    "1": ("one",),
     "early layers": (
         "earlier layers",
         "first layers",
@@ -398,6 +397,8 @@ DEFAULT_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "increase": ("raise", "grow", "rise", "go up", "goes up", "boost"),
     "large": ("big", "huge", "high", "too high", "too large", "too big", "enormous"),
+    "size": ("magnitude", "how big", "how large"),
+    "push": ("drive", "force"),
     "exponential": ("exponentially", "2^n", "2 n", "geometric", "geometrically"),
     "unchanged": (
         "intact",
@@ -439,7 +440,7 @@ STOP_WORDS: frozenset[str] = _words(
     cannot won't wouldn't shouldn't couldn't aren't wasn't weren't hasn't haven't hadn't isnt
     doesnt dont didnt cant wont wouldnt shouldnt couldnt arent wasnt werent hasnt havent hadnt
     not no nor never neither none nothing without non barely hardly scarcely whenever wherever
-    back along across
+    back along across one
     """
 )
 

@@ -74,6 +74,8 @@ def strength(answer: str, key_point: str, **kwargs) -> float:
             ["The weight goes to zero.", "Weights become exactly zero."],
             "The weight becomes small.",
         ),
+        ("Use the magnitude.", ["Use the size.", "Use how big it is."], "Use the sign."),
+        ("Drive it.", ["Push it.", "Force it."], "Lift it."),
     ],
 )
 def test_synonyms_abbreviations_and_symbols_count_as_the_key_point(
@@ -82,6 +84,13 @@ def test_synonyms_abbreviations_and_symbols_count_as_the_key_point(
     for answer in synonym_answers:
         assert strength(answer, key_point) == 1.0, answer
     assert strength(control, key_point) < 0.5
+
+
+def test_the_word_one_is_a_pronoun_but_the_digit_is_a_number() -> None:
+    """In "lasso keeps one of them" the word names no number, so an answer need not say it."""
+    assert strength("Keep it.", "Keep one.") == 1.0
+    assert strength("The slope is 1.", "The slope is 1.") == 1.0
+    assert strength("The slope is 0.", "The slope is 1.") < 0.5
 
 
 def test_cards_can_add_their_own_synonyms() -> None:
