@@ -66,10 +66,6 @@ class HomeScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one("#decks", DataTable)
-        table.add_column("Deck", key="deck")
-        for label in ("New", "Learning", "Due", "Today", "Cards"):
-            table.add_column(label, key=label.lower())
         self.query_one("#problems-box").display = False
         from quizapp.tui.app import quiz_available
 
@@ -107,7 +103,12 @@ class HomeScreen(Screen[None]):
         summary = stats.summary(app.store, now)
         table = self.query_one("#decks", DataTable)
         selected = _row_key(table)
-        table.clear()
+        # Columns are rebuilt too: after clear() alone, DataTable sometimes keeps the header at
+        # the old column widths while the rows use the new ones.
+        table.clear(columns=True)
+        table.add_column("Deck", key="deck")
+        for label in ("New", "Learning", "Due", "Today", "Cards"):
+            table.add_column(label, key=label.lower())
         total = sum(c.today for c in counts)
         if counts:
             table.add_row(
