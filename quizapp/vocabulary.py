@@ -464,8 +464,8 @@ NEGATION_CUES: frozenset[str] = _words(
 #: Words that negate only the next content word ("*without* a bias", "*non*-saturating").
 SHORT_NEGATION_CUES: frozenset[str] = _words("without non lack lacks lacking")
 
-#: Words after "not" that cancel the negation ("not only", "not just").
-NEGATION_CANCELLERS: frozenset[str] = _words("only just merely necessarily")
+#: Words after "not" that cancel the negation ("not only", "not just", "no matter how").
+NEGATION_CANCELLERS: frozenset[str] = _words("only just merely necessarily matter")
 
 #: Comparatives that turn a negation into a bound: "not more than n" means "at most n".
 COMPARATIVES: frozenset[str] = _words(

@@ -169,6 +169,13 @@ def test_not_only_is_not_a_negation() -> None:
     )
 
 
+def test_no_matter_how_is_not_a_negation() -> None:
+    key_point = "L1's gradient has constant magnitude λ however small the weight is."
+    said = "The L1 gradient pushes with the same force no matter how small the weight is."
+    assert strength(said, key_point) == 1.0
+    assert strength("The L1 gradient is not constant: it fades as w shrinks.", key_point) < 0.5
+
+
 def test_denying_a_key_point_costs_more_than_leaving_it_out() -> None:
     points = ["Lasso sets some weights exactly to zero.", "Ridge shrinks all weights."]
     silent = score("Ridge shrinks all weights.", points)
