@@ -152,6 +152,10 @@ class HomeScreen(Screen[None]):
         if message.error:
             status.update(f"✗ {message.error}")
             box.display = False
+            if not self.quiz_app.store_ready:
+                self.query_one("#today", Static).update(
+                    "The store could not be opened, so there is nothing to review."
+                )
             return
         report = message.report
         assert report is not None

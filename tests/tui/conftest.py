@@ -123,12 +123,12 @@ def app_factory(db_path: Path, deck_dir: Path) -> Callable[..., QuizApp]:
 
 
 async def settle(pilot) -> None:
-    """Wait until the store is open, the sync has finished and the screen has caught up."""
+    """Wait until the store is open (or failed to), the sync is over and the screen caught up."""
     app = pilot.app
     for _ in range(200):
         await pilot.pause()
         await app.workers.wait_for_complete()
-        if app.store_ready and not app.syncing:
+        if not app.syncing and (app.store_ready or app.last_sync is not None):
             break
     await pilot.pause()
     await pilot.pause()

@@ -275,3 +275,18 @@ async def test_t_opens_the_stats_screen(app_factory):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_store_that_cannot_be_opened_is_reported_not_raised(app_factory, db_path):
+    db_path.write_bytes(b"this is not a database" * 100)
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert not app.store_ready
+        status = str(app.screen.query_one("#sync-status", Static).render())
+        assert status.startswith("✗ ") and str(db_path) in status
+        assert "could not be opened" in str(app.screen.query_one("#today", Static).render())
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
