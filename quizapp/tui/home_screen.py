@@ -134,7 +134,9 @@ class HomeScreen(Screen[None]):
         if not counts:
             today = "No cards yet. Add a folder of decks with 'quizapp decks add FOLDER'."
         else:
-            if summary.next_due is None:
+            if any(c.learning or c.due for c in counts):
+                next_due = "reviews due now"
+            elif summary.next_due is None:
                 next_due = "nothing scheduled"
             else:
                 next_due = f"next due in {format_interval(summary.next_due - now)}"
