@@ -292,8 +292,10 @@ def set_suspended(store: Store, card_id: str, suspended: bool) -> None:
 
 
 def deck_counts(store: Store, now: datetime) -> list[DeckCounts]:
-    """Per deck: learning and review cards due now, new cards left for today, live cards."""
+    """Per deck: learning cards due within the learn-ahead window, reviews due now, new cards
+    left for today, and live cards. The counts match what :func:`next_card` will serve."""
     stamp = iso(now)
+    ahead = iso(now + LEARN_AHEAD)  # as next_card: learning steps due soon count as today's work
     allowance = new_allowance(store, now)
     rows = store.conn.execute(
         "SELECT deck,"
@@ -303,7 +305,7 @@ def deck_counts(store: Store, now: datetime) -> list[DeckCounts]:
         " SUM(queue != ?) AS total"
         " FROM schedule WHERE buried_until IS NULL OR buried_until <= ?"
         " GROUP BY deck ORDER BY deck",
-        (QUEUE_LEARNING, stamp, QUEUE_REVIEW, stamp, QUEUE_NEW, QUEUE_OFF, stamp),
+        (QUEUE_LEARNING, ahead, QUEUE_REVIEW, stamp, QUEUE_NEW, QUEUE_OFF, stamp),
     ).fetchall()
     return [
         DeckCounts(

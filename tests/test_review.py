@@ -195,3 +195,12 @@ def test_clock_going_backwards_still_matches_a_rebuild(loaded, now):
     review.rebuild(loaded)
     assert review.get_state(loaded, "q0") == live
     assert live.reps == 4
+
+
+def test_counts_include_the_learning_card_next_card_serves_ahead(store, tmp_path, now):
+    deck_of(tmp_path, 1)
+    sync(store, [tmp_path], now)
+    review.answer(store, "q0", 1, now)  # Again: due in a minute, served ahead of time
+    assert review.next_card(store, now) == "q0"
+    (counts,) = review.deck_counts(store, now)
+    assert (counts.learning, counts.due, counts.new) == (1, 0, 0)
