@@ -184,11 +184,6 @@ class QuizApp(App[None]):
 
     # -- actions ---------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "quiz":
-            return quiz_available()
-        return True
-
     def action_review(self, deck: str | None = None) -> None:
         if not self.store_ready:
             self.notify("The store is still opening; try again in a moment.")
@@ -209,20 +204,16 @@ class QuizApp(App[None]):
         if not self.store_ready:
             self.notify("The store is still opening; try again in a moment.")
             return
-        screen = _stats_screen(self)
-        if screen is None:
-            self.notify("The statistics screen is not available in this version.")
-            return
-        self.push_screen(screen)
+        from quizapp.tui.stats_screen import StatsScreen
+
+        assert self.store is not None
+        self.push_screen(StatsScreen(self.store, self.clock))
 
     def action_quiz(self, deck: str | None = None) -> None:
-        if not quiz_available():
-            self.notify("Mock interviews are not in the app yet; try 'quizapp quiz'.")
-            return
         if not self.store_ready:
             self.notify("The store is still opening; try again in a moment.")
             return
-        from quizapp.tui.quiz_screen import QuizScreen  # type: ignore[import-not-found]
+        from quizapp.tui.quiz_screen import QuizScreen
 
         self.push_screen(QuizScreen(deck))
 
@@ -264,30 +255,8 @@ class QuizApp(App[None]):
         yield SystemCommand("Statistics", "Reviews, retention and streaks", self.action_stats)
         yield SystemCommand("Sync decks", "Re-read the markdown decks now", self.action_sync)
         yield SystemCommand("Help", "Every key binding, screen by screen", self.action_help)
-        if quiz_available():
-            yield SystemCommand("Mock interview", "A timed quiz", self.action_quiz)
+        yield SystemCommand("Mock interview", "A scored quiz of N questions", self.action_quiz)
         yield from super().get_system_commands(screen)
-
-
-def quiz_available() -> bool:
-    """Whether the mock-interview screen exists yet; Home and the palette hide it until then.
-
-    The place for it: ``quizapp/tui/quiz_screen.py`` exposing ``QuizScreen(deck: str | None)``,
-    built on the quiz core (``quizapp.quiz``).
-    """
-    from importlib.util import find_spec
-
-    return find_spec("quizapp.tui.quiz_screen") is not None
-
-
-def _stats_screen(app: QuizApp) -> Screen | None:
-    """The stats helper's screen, if it is installed."""
-    try:
-        from quizapp.tui.stats_screen import StatsScreen
-    except ImportError:
-        return None
-    assert app.store is not None
-    return StatsScreen(app.store, app.clock)
 
 
 def _warm_up() -> None:

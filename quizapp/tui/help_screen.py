@@ -70,7 +70,9 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from quizapp.tui.browse_screen import BrowseScreen
     from quizapp.tui.home_screen import HomeScreen
     from quizapp.tui.prove_screen import ProveScreen
+    from quizapp.tui.quiz_screen import QuizScreen
     from quizapp.tui.review_screen import ReviewScreen
+    from quizapp.tui.stats_screen import StatsScreen
     from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoicePicker
     from quizapp.tui.widgets.rating_bar import RatingBar
 
@@ -78,7 +80,7 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Everywhere", [*binding_rows(QuizApp.BINDINGS), ("^p", "Command palette")]),
         (
             "Home",
-            [*binding_rows(_home_bindings(HomeScreen)), ("enter", "Review the selected deck")],
+            [*binding_rows(HomeScreen.BINDINGS), ("enter", "Review the selected deck")],
         ),
         ("Review", binding_rows(ReviewScreen.BINDINGS)),
         ("Answer box (open cards)", binding_rows(AnswerBox.BINDINGS)),
@@ -87,29 +89,9 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Rating (after the reveal)", binding_rows(RatingBar.BINDINGS)),
         ("Prove it", binding_rows(ProveScreen.BINDINGS)),
         ("Browse", binding_rows(BrowseScreen.BINDINGS)),
-        *_optional_screen("Stats", "quizapp.tui.stats_screen", "StatsScreen"),
+        ("Mock interview", binding_rows(QuizScreen.BINDINGS)),
+        ("Stats", binding_rows(StatsScreen.BINDINGS)),
     ]
-
-
-def _home_bindings(home: type) -> list[BindingType]:
-    """Home's bindings, without the mock interview while there is no quiz screen."""
-    from quizapp.tui.app import quiz_available
-
-    bindings = list(home.BINDINGS)
-    if quiz_available():
-        return bindings
-    return [b for b in bindings if not (isinstance(b, Binding) and b.action == "app.quiz")]
-
-
-def _optional_screen(title: str, module: str, name: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    """A section for a screen that may not be installed yet (it is written in parallel)."""
-    import importlib
-
-    try:
-        screen = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return []
-    return [(title, binding_rows(screen.BINDINGS))]
 
 
 KEY_WIDTH = 14

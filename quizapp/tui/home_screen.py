@@ -32,10 +32,10 @@ class HomeScreen(Screen[None]):
     # Its styles are in home_screen.tcss, which the app loads (see QuizApp.CSS_PATH).
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "app.review", "Review all"),
+        Binding("r", "app.review", "Review"),
         Binding("b", "app.browse", "Browse"),
         Binding("t", "app.stats", "Stats"),
-        Binding("m", "app.quiz", "Mock interview"),
+        Binding("m", "app.quiz", "Quiz"),
         Binding("ctrl+r", "app.sync", "Sync", key_display="^r"),
     ]
 
@@ -62,14 +62,11 @@ class HomeScreen(Screen[None]):
             yield Button("Review  r", id="review", variant="primary", compact=True)
             yield Button("Browse  b", id="browse", compact=True)
             yield Button("Stats  t", id="stats", compact=True)
-            yield Button("Mock interview  m", id="quiz", compact=True)
+            yield Button("Quiz  m", id="quiz", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#problems-box").display = False
-        from quizapp.tui.app import quiz_available
-
-        self.query_one("#quiz").display = quiz_available()
         self.watch(self.app, "store_ready", self._store_ready, init=True)
         self.watch(self.app, "syncing", self._syncing, init=True)
 
