@@ -28,4 +28,4 @@ def _plain(app: AppContext, deck: str | None) -> None:
 
     with app.open_store() as store:
         sync_or_exit(store, quiet=True)
-        plain_review.run(store, click.get_text_stream("stdin"), deck=deck)
+        plain_review.run(store, sys.stdin, deck=deck)

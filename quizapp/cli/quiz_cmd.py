@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 import click
@@ -48,7 +49,7 @@ def quiz(
             raise click.ClickException("no scorable cards to quiz on (open, cloze or choice)")
         quiz_id = quiz_core.start(store, card_ids, utc_now(), deck=deck)
         deadline = time.monotonic() + minutes * 60 if minutes else None
-        stream = click.get_text_stream("stdin")
+        stream = sys.stdin
         try:
             for number, card_id in enumerate(card_ids, start=1):
                 if deadline is not None and time.monotonic() >= deadline:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from quizapp import review as review_core
@@ -25,7 +27,7 @@ def review(app: AppContext, plain: bool, deck: str | None, limit: int | None) ->
 
     with app.open_store() as store:
         sync_or_exit(store, quiet=True)
-        plain_review.run(store, click.get_text_stream("stdin"), deck=deck, limit=limit)
+        plain_review.run(store, sys.stdin, deck=deck, limit=limit)
 
 
 @click.command()
