@@ -348,8 +348,9 @@ def test_text_chart_is_plain_text_with_title_and_labels(runs) -> None:
 
 
 def test_draw_accepts_the_textual_plotext_plot(runs) -> None:
-    plot_module = pytest.importorskip("textual_plotext.plot")
-    plt = plot_module.Plot()
+    from textual_plotext.plot import Plot
+
+    plt = Plot()
     draw(runs[("learning-rate", 0)], plt, 60, 16)
     plt.theme("clear")
     assert "lr = 1/L (fastest)" in plt.uncolorize(plt.build())

@@ -265,7 +265,8 @@ async def test_command_palette_opens_the_browser(app_factory):
 
 
 async def test_t_opens_the_stats_screen(app_factory):
-    stats_screen = pytest.importorskip("quizapp.tui.stats_screen")
+    from quizapp.tui import stats_screen
+
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
