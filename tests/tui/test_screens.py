@@ -5,7 +5,6 @@ from __future__ import annotations
 import stat
 from datetime import timedelta
 
-import pytest
 from textual.widgets import DataTable, Input, Markdown, Static
 
 from quizapp import review
