@@ -292,8 +292,28 @@ def test_braces_in_fenced_code_are_not_cloze_deletions():
         st.tuples(
             st.sampled_from(["id", "type", "prove", "tags", "x_y"]),
             st.sampled_from(
-                ["c1", "yes", "No", "123", "1e3", "0x1f", "1_000", "2026-01-01", "null", "l1-a",
-                 "True", "on", "a.b", "1.5", "v2", ".inf", "x_y", "[a, b]", "'q'", "a: b"]
+                [
+                    "c1",
+                    "yes",
+                    "No",
+                    "123",
+                    "1e3",
+                    "0x1f",
+                    "1_000",
+                    "2026-01-01",
+                    "null",
+                    "l1-a",
+                    "True",
+                    "on",
+                    "a.b",
+                    "1.5",
+                    "v2",
+                    ".inf",
+                    "x_y",
+                    "[a, b]",
+                    "'q'",
+                    "a: b",
+                ]
             )
             | st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,8}", fullmatch=True),
         ),
