@@ -320,11 +320,19 @@ def _streak(store: Store, now: datetime, recent: Sequence[tuple[date, int]]) -> 
     return count
 
 
-def summary(store: Store, now: datetime) -> Summary:
+@dataclass(frozen=True)
+class Today:
+    """The home screen's line: answers today, the streak, and when the next card falls due."""
+
+    reviews_today: int
+    streak_days: int
+    next_due: datetime | None
+
+
+def today(store: Store, now: datetime) -> Today:
+    """Only what the home screen shows, a few indexed queries; no retention pass over the log."""
     conn = store.conn
-    queues = dict(conn.execute("SELECT queue, COUNT(*) FROM schedule GROUP BY queue").fetchall())
-    total = conn.execute(f"SELECT COUNT(*) FROM reviews WHERE {LIVE_REVIEWS}").fetchone()[0]
-    today = conn.execute(
+    answered = conn.execute(
         f"SELECT COUNT(*) FROM reviews WHERE {LIVE_REVIEWS} AND reviewed_at >= ?",
         (iso(day_start(now)),),
     ).fetchone()[0]
@@ -332,6 +340,14 @@ def summary(store: Store, now: datetime) -> Summary:
         "SELECT MIN(due) FROM schedule WHERE queue IN (?, ?) AND due > ?",
         (QUEUE_LEARNING, QUEUE_REVIEW, iso(now)),
     ).fetchone()[0]
+    return Today(answered, streak(store, now), parse_iso(next_due) if next_due else None)
+
+
+def summary(store: Store, now: datetime) -> Summary:
+    conn = store.conn
+    queues = dict(conn.execute("SELECT queue, COUNT(*) FROM schedule GROUP BY queue").fetchall())
+    total = conn.execute(f"SELECT COUNT(*) FROM reviews WHERE {LIVE_REVIEWS}").fetchone()[0]
+    line = today(store, now)
     quizzes = conn.execute(
         "SELECT finished_at, score FROM quizzes WHERE finished_at IS NOT NULL "
         "AND score IS NOT NULL ORDER BY finished_at DESC LIMIT 10"
@@ -343,10 +359,10 @@ def summary(store: Store, now: datetime) -> Summary:
         review=queues.get(QUEUE_REVIEW, 0),
         off=queues.get(QUEUE_OFF, 0),
         reviews_total=total,
-        reviews_today=today,
-        streak_days=streak(store, now),
+        reviews_today=line.reviews_today,
+        streak_days=line.streak_days,
         retention_30d=pooled_rate(retention_by_interval(store, now, days=30)),
-        next_due=parse_iso(next_due) if next_due else None,
+        next_due=line.next_due,
         quiz_scores=tuple((q[0], q[1]) for q in reversed(quizzes)),
     )
 

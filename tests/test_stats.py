@@ -90,6 +90,23 @@ def test_streak_counts_consecutive_study_days_up_to_yesterday_or_today(store, ca
     assert stats.streak(store, local(2026, 6, 9, 9)) == 0  # a day was missed
 
 
+def test_today_line_counts_todays_answers_and_the_next_due_card(store, cards):
+    answer(store, cards[0], 3, local(2026, 6, 6, 10))
+    answer(store, cards[1], 4, local(2026, 6, 7, 10))
+    answer(store, cards[2], 1, local(2026, 6, 7, 11))  # a learning step, overdue by 11:30
+    now = local(2026, 6, 7, 11, 30)
+    line = stats.today(store, now)
+    assert (line.reviews_today, line.streak_days) == (2, 2)
+    dues = [r[0] for r in store.conn.execute("SELECT due FROM schedule WHERE reps > 0")]
+    assert line.next_due == min(d for d in (datetime.fromisoformat(x) for x in dues) if d > now)
+    full = stats.summary(store, now)
+    assert (full.reviews_today, full.streak_days, full.next_due) == (
+        line.reviews_today,
+        line.streak_days,
+        line.next_due,
+    )
+
+
 def test_streak_reads_back_past_its_first_window(store, cards):
     start = local(2026, 6, 20, 10)
     rows = [

@@ -97,7 +97,7 @@ class HomeScreen(Screen[None]):
         assert app.store is not None
         now = app.clock()
         counts = review.deck_counts(app.store, now)
-        summary = stats.summary(app.store, now)
+        summary = stats.today(app.store, now)
         table = self.query_one("#decks", DataTable)
         selected = _row_key(table)
         # Columns are rebuilt too: after clear() alone, DataTable sometimes keeps the header at
