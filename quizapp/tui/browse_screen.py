@@ -25,6 +25,7 @@ from quizapp.cards import Card, CardType
 from quizapp.schedule import RATINGS
 from quizapp.session import CardRow, card_rows, due_label, matches
 from quizapp.tui.messages import SyncFinished
+from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ class BrowseScreen(Screen[None]):
         )
         yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
         with Vertical(id="preview-pane"), VerticalScroll(id="preview-scroll"):
-            yield Markdown(id="preview")
+            yield DeckMarkdown(id="preview")
             yield Static(id="history", markup=False)
         yield KeyBar()
 

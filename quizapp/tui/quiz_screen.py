@@ -31,6 +31,7 @@ from quizapp import quiz as quiz_core
 from quizapp.cards import Card, CardType
 from quizapp.review import get_card
 from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoicePicker, ClozeInputs
+from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class QuizScreen(Screen[None]):
                     yield Input(placeholder="no limit", type="number", id="minutes")
                 yield Button("Start  enter", id="start", variant="primary", compact=True)
             with VerticalScroll(id=QUESTION):
-                yield Markdown(id="prompt")
+                yield DeckMarkdown(id="prompt")
                 yield Vertical(id="input-slot")
             with VerticalScroll(id=REPORT):
                 yield Static(id="report-table")

@@ -24,6 +24,7 @@ from quizapp.schedule import RATINGS, format_interval
 from quizapp.session import QUEUE_NAMES, ReviewSession, Verdict
 from quizapp.tui.messages import CardShown, SyncFinished
 from quizapp.tui.widgets.answer_inputs import AnswerBox, BasicHint, ChoicePicker, ClozeInputs
+from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.tui.widgets.rating_bar import RatingBar
 from quizapp.tui.widgets.verdict import VerdictView
@@ -75,11 +76,11 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="status", markup=False)
         with VerticalScroll(id="card"):
-            yield Markdown(id="prompt")
+            yield DeckMarkdown(id="prompt")
             yield Vertical(id="input-slot")
             yield Button("Reveal  ^s", id="reveal-button", compact=True)
             yield VerdictView(id="verdict")
-            yield Markdown(id="model-answer")
+            yield DeckMarkdown(id="model-answer")
         yield RatingBar(id="ratings")
         yield KeyBar()
 
