@@ -285,10 +285,32 @@ def bury(store: Store, card_id: str, now: datetime) -> None:
 
 def set_suspended(store: Store, card_id: str, suspended: bool) -> None:
     """Suspend (take off every queue) or restore a card; its history is untouched."""
-    from quizapp.sync import set_active
-
     with store.transaction():
         set_active(store, card_id, suspended=suspended)
+
+
+def set_active(
+    store: Store, card_id: str, *, retired: bool | None = None, suspended: bool | None = None
+) -> None:
+    """Change a card's retired/suspended flags and move it on or off the queues accordingly.
+
+    Sync retires and revives through this, the UIs suspend through it; the caller holds the
+    transaction.
+    """
+    conn = store.conn
+    if retired is not None:
+        conn.execute("UPDATE cards SET retired = ? WHERE id = ?", (int(retired), card_id))
+    if suspended is not None:
+        conn.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), card_id))
+    row = conn.execute(
+        "SELECT c.retired, c.suspended, s.* FROM cards c JOIN schedule s ON s.card_id = c.id "
+        "WHERE c.id = ?",
+        (card_id,),
+    ).fetchone()
+    if row is None:
+        return
+    queue = QUEUE_OFF if row["retired"] or row["suspended"] else CardState.from_row(row).queue
+    conn.execute("UPDATE schedule SET queue = ? WHERE card_id = ?", (queue, card_id))
 
 
 def deck_counts(store: Store, now: datetime) -> list[DeckCounts]:

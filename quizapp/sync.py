@@ -21,8 +21,9 @@ from pathlib import Path
 from quizapp.cards import Card, DeckSettings, Problem
 from quizapp.clock import iso
 from quizapp.parser import ParsedDeck, deck_name_for, insert_ids, parse_bytes, parse_file
+from quizapp.review import set_active
 from quizapp.schedule import CardState
-from quizapp.store import QUEUE_OFF, Store
+from quizapp.store import Store
 
 SKIP_NAMES = {"readme.md"}
 
@@ -334,26 +335,6 @@ def _retire(store: Store, source: str, keep: set[str]) -> int:
     for card_id in gone:
         set_active(store, card_id, retired=True)
     return len(gone)
-
-
-def set_active(
-    store: Store, card_id: str, *, retired: bool | None = None, suspended: bool | None = None
-) -> None:
-    """Change a card's retired/suspended flags and move it on or off the queues accordingly."""
-    conn = store.conn
-    if retired is not None:
-        conn.execute("UPDATE cards SET retired = ? WHERE id = ?", (int(retired), card_id))
-    if suspended is not None:
-        conn.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), card_id))
-    row = conn.execute(
-        "SELECT c.retired, c.suspended, s.* FROM cards c JOIN schedule s ON s.card_id = c.id "
-        "WHERE c.id = ?",
-        (card_id,),
-    ).fetchone()
-    if row is None:
-        return
-    queue = QUEUE_OFF if row["retired"] or row["suspended"] else CardState.from_row(row).queue
-    conn.execute("UPDATE schedule SET queue = ? WHERE card_id = ?", (queue, card_id))
 
 
 def _save_deck(store: Store, deck: DeckSettings) -> None:
