@@ -20,7 +20,14 @@ from pathlib import Path
 
 from quizapp.cards import Card, DeckSettings, Problem
 from quizapp.clock import iso
-from quizapp.parser import ParsedDeck, deck_name_for, insert_ids, parse_bytes, parse_file
+from quizapp.parser import (
+    IdInsertion,
+    ParsedDeck,
+    deck_name_for,
+    insert_ids,
+    parse_bytes,
+    parse_file,
+)
 from quizapp.review import set_active
 from quizapp.schedule import CardState
 from quizapp.store import Store
@@ -196,12 +203,8 @@ def _write_missing_ids(entry: tuple, report: SyncReport) -> tuple:
     path, root, _stat, deck, data = entry
     if not deck.missing_ids:
         return entry
-    text = data.decode("utf-8-sig")
-    bom = data.startswith(b"\xef\xbb\xbf")
-    new_text = insert_ids(text, deck.missing_ids)
-    new_data = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
     try:
-        write_atomically(path, new_data)
+        new_data = write_ids(path, data, deck.missing_ids)
     except OSError as exc:
         # Generated ids are derived from deck and prompt, so history still lines up next time.
         report.warnings.append(
@@ -217,6 +220,17 @@ def _write_missing_ids(entry: tuple, report: SyncReport) -> tuple:
         parse_bytes(new_data, str(path), deck_name_for(path, base)),
         new_data,
     )
+
+
+def write_ids(path: Path, data: bytes, insertions: list[IdInsertion]) -> bytes:
+    """Write generated ids into the deck file whose bytes are ``data``; return the new bytes.
+
+    A UTF-8 byte order mark, if the file has one, stays; everything else is :func:`insert_ids`.
+    """
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    new_data = bom + insert_ids(data.decode("utf-8-sig"), insertions).encode("utf-8")
+    write_atomically(path, new_data)
+    return new_data
 
 
 def write_atomically(path: Path, data: bytes) -> None:

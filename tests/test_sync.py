@@ -188,3 +188,14 @@ def test_suspended_card_stays_suspended_across_edits(store, sample_dir, now):
     )
     review.set_suspended(store, "relu-name", False)
     assert review.get_state(store, "relu-name").queue == QUEUE_NEW
+
+
+def test_id_write_back_keeps_a_byte_order_mark(store, tmp_path, now):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    path = folder / "bom.md"
+    path.write_bytes("\ufeff## Café?\r\nOui.\r\n".encode())
+    assert sync(store, [folder], now).ok
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf## Caf\xc3\xa9?\r\n<!--\r\nid: caf-")
+    assert data.endswith(b"-->\r\nOui.\r\n")

@@ -12,8 +12,7 @@ from quizapp.cli.common import AppContext, pass_app, report_problems, show_repor
 from quizapp.clock import utc_now
 from quizapp.config import ConfigError
 from quizapp.editor import EditorError, edit
-from quizapp.parser import insert_ids
-from quizapp.sync import load_decks, sync, write_atomically
+from quizapp.sync import load_decks, sync, write_atomically, write_ids
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
@@ -58,10 +57,10 @@ def check(paths: tuple[Path, ...], fix: bool) -> None:
     missing = [(path, deck) for path, deck in parsed if deck.missing_ids]
     if fix:
         for path, deck in missing:
-            data = path.read_bytes()
-            bom = data.startswith(b"\xef\xbb\xbf")
-            text = insert_ids(data.decode("utf-8-sig"), deck.missing_ids)
-            write_atomically(path, (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+            try:
+                write_ids(path, path.read_bytes(), deck.missing_ids)
+            except OSError as exc:
+                raise click.ClickException(f"{path}: cannot write ids: {exc.strerror}") from exc
             click.echo(f"{path}: wrote {len(deck.missing_ids)} id(s)")
     elif missing:
         count = sum(len(deck.missing_ids) for _, deck in missing)
