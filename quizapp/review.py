@@ -95,6 +95,11 @@ def deck_clause(deck: str | None) -> tuple[str, list[object]]:
     return " AND (deck = ? OR deck LIKE ? ESCAPE '\\')", [deck, _like_prefix(deck)]
 
 
+def in_deck(name: str, deck: str | None) -> bool:
+    """Whether deck ``name`` is ``deck`` or nested under it; every deck is in ``None``."""
+    return deck is None or name == deck or name.startswith(deck + "/")
+
+
 def _like_prefix(deck: str) -> str:
     return deck.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
 
@@ -132,7 +137,7 @@ def next_card(
             return found
     best: tuple[int, str] | None = None
     for name, allowed in new_allowance(store, now).items():
-        if allowed <= 0 or (deck is not None and name != deck and not name.startswith(deck + "/")):
+        if allowed <= 0 or not in_deck(name, deck):
             continue
         row = store.conn.execute(
             f"SELECT position, card_id FROM schedule WHERE queue = ? AND deck = ?{buried}"

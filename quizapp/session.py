@@ -105,15 +105,16 @@ class ReviewSession:
         return self.show(card_id)
 
     def remaining(self) -> Remaining:
-        counts = [c for c in review.deck_counts(self.store, self.clock()) if self._in(c.deck)]
+        counts = [
+            c
+            for c in review.deck_counts(self.store, self.clock())
+            if review.in_deck(c.deck, self.deck)
+        ]
         return Remaining(
             new=sum(c.new for c in counts),
             learning=sum(c.learning for c in counts),
             due=sum(c.due for c in counts),
         )
-
-    def _in(self, name: str) -> bool:
-        return self.deck is None or name == self.deck or name.startswith(self.deck + "/")
 
     def judge(self, typed: str) -> Verdict:
         """Grade the typed answer and preview each rating's interval for the current card."""

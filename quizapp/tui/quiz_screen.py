@@ -30,7 +30,7 @@ from quizapp import grading
 from quizapp import quiz as quiz_core
 from quizapp.cards import Card, CardType
 from quizapp.review import get_card
-from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoicePicker, ClozeInputs
+from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoicePicker, ClozeInputs, answer_input
 from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
 
@@ -191,17 +191,13 @@ class QuizScreen(Screen[None]):
 
     def _input_for(self, card: Card) -> Widget:
         """The review's answer inputs, with hints that say submit instead of reveal."""
-        if card.type is CardType.OPEN:
-            box = AnswerBox(id="answer-input")
-            box.cursor_blink = self.quiz_app.cursor_blink
-            box.placeholder = "Type your answer. ctrl+s submits it and asks the next question."
-            box.border_subtitle = "^s submit · esc twice ends the quiz"
-            return box
-        if card.type is CardType.CLOZE:
-            return ClozeInputs(len(card.expected), id="answer-input")
-        picker = ChoicePicker(card.choices, id="answer-input")
-        picker.border_subtitle = "1-9 pick · enter submit"
-        return picker
+        widget = answer_input(card, cursor_blink=self.quiz_app.cursor_blink)
+        if isinstance(widget, AnswerBox):
+            widget.placeholder = "Type your answer. ctrl+s submits it and asks the next question."
+            widget.border_subtitle = "^s submit · esc twice ends the quiz"
+        elif isinstance(widget, ChoicePicker):
+            widget.border_subtitle = "1-9 pick · enter submit"
+        return widget
 
     def _typed(self) -> str:
         found = self.query("#answer-input")

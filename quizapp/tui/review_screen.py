@@ -23,7 +23,13 @@ from quizapp.cards import Card, CardType
 from quizapp.schedule import RATINGS, format_interval
 from quizapp.session import QUEUE_NAMES, ReviewSession, Verdict
 from quizapp.tui.messages import CardShown, SyncFinished
-from quizapp.tui.widgets.answer_inputs import AnswerBox, BasicHint, ChoicePicker, ClozeInputs
+from quizapp.tui.widgets.answer_inputs import (
+    AnswerBox,
+    BasicHint,
+    ChoicePicker,
+    ClozeInputs,
+    answer_input,
+)
 from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.tui.widgets.rating_bar import RatingBar
@@ -124,17 +130,8 @@ class ReviewScreen(Screen[None]):
             return card.prompt
         return f"## {card.prompt}"
 
-    def _input_for(self, card: Card) -> Widget | None:
-        blink = self.quiz_app.cursor_blink
-        if card.type is CardType.OPEN:
-            box = AnswerBox(id="answer-input")
-            box.cursor_blink = blink
-            return box
-        if card.type is CardType.CLOZE:
-            return ClozeInputs(len(card.expected), id="answer-input")
-        if card.type is CardType.CHOICE:
-            return ChoicePicker(card.choices, id="answer-input")
-        return BasicHint("Recall the answer, then press space to see it.", id="answer-input")
+    def _input_for(self, card: Card) -> Widget:
+        return answer_input(card, cursor_blink=self.quiz_app.cursor_blink)
 
     def _focus_input(self) -> None:
         widget = self._answer_widget()

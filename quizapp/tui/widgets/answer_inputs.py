@@ -17,9 +17,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from quizapp.cards import Choice
+from quizapp.cards import Card, CardType, Choice
 
 REVEAL_KEY = "ctrl+s"  # arrives unchanged in every terminal and in tmux, unlike ctrl+enter
 
@@ -244,3 +245,17 @@ class ChoicePicker(Vertical, can_focus=True):
             option.set_class(option.choice.correct, "-correct")
             option.set_class(not right, "-wrong")
             option.update_text("✓ " if option.choice.correct else "  ")
+
+
+def answer_input(card: Card, *, cursor_blink: bool = True) -> Widget:
+    """The input a card asks for, with id ``answer-input``: a text box for open cards, one field
+    per gap for cloze cards, numbered options for choice cards, a hint for basic cards."""
+    if card.type is CardType.OPEN:
+        box = AnswerBox(id="answer-input")
+        box.cursor_blink = cursor_blink
+        return box
+    if card.type is CardType.CLOZE:
+        return ClozeInputs(len(card.expected), id="answer-input")
+    if card.type is CardType.CHOICE:
+        return ChoicePicker(card.choices, id="answer-input")
+    return BasicHint("Recall the answer, then press space to see it.", id="answer-input")
