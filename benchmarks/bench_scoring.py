@@ -18,7 +18,6 @@ Numbers only: nothing here asserts (the held-out floor lives in ``tests/test_sco
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -27,49 +26,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quizapp.parser import parse_file  # noqa: E402
 from quizapp.scoring import score, suggest_rating  # noqa: E402
+from tests.labelled_answers import (  # noqa: E402
+    ANSWERS,
+    DEV_ANSWERS,
+    FRESH_ANSWERS,
+    load_answers,
+    load_cards,
+    spearman,
+)
 
-DATA = ROOT / "tests" / "data"
-ANSWERS = DATA / "answers.jsonl"
-DEV_ANSWERS = DATA / "answers_dev.jsonl"
-FRESH_ANSWERS = DATA / "answers_fresh.jsonl"
-DECKS = (ROOT / "content" / "interview.md", ROOT / "content" / "regularization.md")
 RATING_NAMES = ("Again", "Hard", "Good", "Easy")
-
-
-def ranks(values: list[float]) -> list[float]:
-    """Ranks from 0, ties sharing the mean of their positions (as Spearman's rho needs)."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    result = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            result[order[k]] = (i + j) / 2
-        i = j + 1
-    return result
-
-
-def spearman(xs: list[float], ys: list[float]) -> float:
-    """Spearman's rho: the Pearson correlation of the ranks."""
-    rx, ry = ranks(xs), ranks(ys)
-    mx, my = statistics.fmean(rx), statistics.fmean(ry)
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
-    vx = sum((a - mx) ** 2 for a in rx)
-    vy = sum((b - my) ** 2 for b in ry)
-    return cov / (vx * vy) ** 0.5 if vx and vy else 0.0
-
-
-def load_cards() -> dict:
-    return {card.id: card for path in DECKS for card in parse_file(path).cards}
-
-
-def load_answers(path: Path = ANSWERS) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def evaluation_sets(split: str) -> list[tuple[str, list[dict], bool]]:

@@ -17,22 +17,21 @@ full, per source.
 
 from __future__ import annotations
 
-import json
-import statistics
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from quizapp.parser import parse_file
 from quizapp.scoring import score
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data"
-ANSWERS = DATA / "answers.jsonl"
-DEV_ANSWERS = DATA / "answers_dev.jsonl"
-FRESH_ANSWERS = DATA / "answers_fresh.jsonl"
-DECKS = (ROOT / "content" / "interview.md", ROOT / "content" / "regularization.md")
+from .labelled_answers import (
+    ANSWERS,
+    DEV_ANSWERS,
+    FRESH_ANSWERS,
+    load_answers,
+    load_cards,
+    spearman,
+)
+
 OPEN_CARDS = (
     "vanishing-gradients",
     "bias-term",
@@ -85,54 +84,25 @@ OVERLAPPING = frozenset(
 )
 
 
-def ranks(values: list[float]) -> list[float]:
-    """Ranks from 0, ties sharing the mean of their positions."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    result = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            result[order[k]] = (i + j) / 2
-        i = j + 1
-    return result
-
-
-def spearman(xs: list[float], ys: list[float]) -> float:
-    rx, ry = ranks(xs), ranks(ys)
-    mx, my = statistics.fmean(rx), statistics.fmean(ry)
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
-    vx = sum((a - mx) ** 2 for a in rx)
-    vy = sum((b - my) ** 2 for b in ry)
-    return cov / (vx * vy) ** 0.5
-
-
 @pytest.fixture(scope="module")
 def cards() -> dict:
-    found = {card.id: card for path in DECKS for card in parse_file(path).cards}
+    found = load_cards()
     return {card_id: found[card_id] for card_id in OPEN_CARDS}
-
-
-def load(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict]:
-    return load(ANSWERS)
+    return load_answers(ANSWERS)
 
 
 @pytest.fixture(scope="module")
 def dev_rows() -> list[dict]:
-    return load(DEV_ANSWERS)
+    return load_answers(DEV_ANSWERS)
 
 
 @pytest.fixture(scope="module")
 def fresh_rows() -> list[dict]:
-    return load(FRESH_ANSWERS)
+    return load_answers(FRESH_ANSWERS)
 
 
 def score_rows(rows: list[dict], cards: dict) -> list[tuple[dict, float]]:

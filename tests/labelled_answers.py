@@ -1,0 +1,56 @@
+"""The labelled answers in ``tests/data/`` and the rank correlation they are judged by.
+
+Shared by ``tests/test_scoring_eval.py`` (which asserts on them) and
+``benchmarks/bench_scoring.py`` (which prints them), so both read the same files the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+from quizapp.cards import Card
+from quizapp.parser import parse_file
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+ANSWERS = DATA / "answers.jsonl"
+DEV_ANSWERS = DATA / "answers_dev.jsonl"
+FRESH_ANSWERS = DATA / "answers_fresh.jsonl"
+DECKS = (ROOT / "content" / "interview.md", ROOT / "content" / "regularization.md")
+
+
+def load_cards() -> dict[str, Card]:
+    """The bundled cards the answers were written for, by id."""
+    return {card.id: card for path in DECKS for card in parse_file(path).cards}
+
+
+def load_answers(path: Path = ANSWERS) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def ranks(values: list[float]) -> list[float]:
+    """Ranks from 0, ties sharing the mean of their positions (as Spearman's rho needs)."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    result = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            result[order[k]] = (i + j) / 2
+        i = j + 1
+    return result
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    """Spearman's rho: the Pearson correlation of the ranks (0 when either side is constant)."""
+    rx, ry = ranks(xs), ranks(ys)
+    mx, my = statistics.fmean(rx), statistics.fmean(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    vx = sum((a - mx) ** 2 for a in rx)
+    vy = sum((b - my) ** 2 for b in ry)
+    return cov / (vx * vy) ** 0.5 if vx and vy else 0.0
