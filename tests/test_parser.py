@@ -202,13 +202,13 @@ def test_insert_ids_changes_nothing_else_byte_for_byte():
     assert reparsed.missing_ids == []
     assert [c.id for c in reparsed.cards] == [c.id for c in parsed.cards]
     assert [c.tags for c in reparsed.cards] == [c.tags for c in parsed.cards]
-    # Taking out exactly the added lines gives the original back.
-    added = {f"id: {ins.card_id}" for ins in parsed.missing_ids}
-    original_lines = text.split("\n")
-    kept = [line for line in fixed.split("\n") if line not in added]
-    stripped = "\n".join(kept)
-    for line in original_lines:
-        assert line in stripped.split("\n") or line.startswith("<!-- tags")
+    one, two, three = (ins.card_id for ins in parsed.missing_ids)
+    assert fixed == (
+        f"---\ndeck: d\n---\n## One\n<!--\nid: {one}\n-->\nA\n\n"
+        f"## Two\n<!--\nid: {two}\ntags: [x]\n-->\nB\n\n"
+        f"## Three\n<!--\nid: {three}\ntags: [y] -->\nC\n\n"
+        "## Four\n<!-- id: four -->\nD"
+    )
     assert fixed.endswith("## Four\n<!-- id: four -->\nD")
 
 
