@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from quizapp import config, paths
-from quizapp.cli.common import AppContext, pass_app, report_problems, show_report
+from quizapp.cli.common import AppContext, pass_app, report_problems, show_report, sync_or_exit
 from quizapp.clock import utc_now
 from quizapp.config import ConfigError
 from quizapp.editor import EditorError, edit
@@ -30,12 +30,7 @@ def sync_cmd(app: AppContext, paths: tuple[Path, ...]) -> None:
         if paths:
             show_report(sync(store, list(paths), utc_now()))
         else:
-            from quizapp.library import sync_all
-
-            try:
-                show_report(sync_all(store, utc_now()))
-            except ConfigError as exc:
-                raise click.ClickException(str(exc)) from exc
+            sync_or_exit(store)
 
 
 @click.command()
