@@ -34,7 +34,10 @@ What cannot earn credit
     * Contrasts: a clause about one side of a pair the key points tell apart (L1/L2,
       overfit/underfit, bias/variance, deep/wide...) cannot cover a point about the other side.
     * Keyword stuffing: a sentence with almost no function words, a comma list of bare terms, or
-      a run of 45 words without punctuation is not prose; its matches count a tenth.
+      a run of 45 words without punctuation is not prose; its matches count a tenth. A list of
+      the right terms still shows the vocabulary, which an interviewer rates a little above a
+      wrong or off-topic answer, so a key point such a list would cover if it were prose earns a
+      token :data:`LIST_CREDIT` of its credit: at most about 0.27, always Again.
     * Repeating the question: question words weigh less in the key points, and a sentence made
       of the question's words counts a tenth.
 
@@ -101,6 +104,7 @@ QUESTION_WEIGHT = 0.3  # weight of a key-point word that the question already co
 COPY_RATIO = 0.85  # a sentence whose words come this much from the question restates it
 STUFFED_CREDIBILITY = 0.1  # matches inside word salad or bare term lists count this much
 RUN_ON_LENGTH = 45  # words without a single punctuation mark that make a sentence a jumble
+LIST_CREDIT = 0.1  # share of a point's credit a bare list of its terms earns
 TYPO_CACHE_SIZE = 20_000  # words whose correction is remembered per compiled card
 
 
@@ -901,6 +905,10 @@ def score(
                     oppose.append((term.position, index, trust * 0.999, -1, -1, term.part))
         coverage, chosen = _coverage(agree, point, weights, prefix, gate)
         credit = _ramp(coverage)
+        if LIST_CREDIT and any(e[2] < 1.0 for e in agree):
+            listed = [(e[0], e[1], 1.0, *e[3:]) for e in agree]
+            listed_credit = LIST_CREDIT * _ramp(_coverage(listed, point, weights, prefix, gate)[0])
+            credit = max(credit, listed_credit)
         if oppose and _denies(agree, oppose, point, weights, prefix, gate):
             contradicted += 1
             credit = 0.0

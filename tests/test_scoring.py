@@ -195,6 +195,21 @@ def test_key_point_words_in_random_order_score_low() -> None:
     assert score(GOOD_VANISHING_ANSWER, VANISHING_POINTS, question=VANISHING_QUESTION).value > 0.9
 
 
+def test_a_list_of_the_right_terms_earns_a_token_above_a_wrong_answer() -> None:
+    """Interviewers rate bare vocabulary a little above nothing, never as an answer (Again)."""
+    listed = (
+        "chain rule, product of derivatives, sigmoid saturates, shrinks exponentially, "
+        "early layers, ReLU derivative 1, dead ReLU"
+    )
+    wrong = "ReLU is popular because it is cheaper to compute than the sigmoid."
+    listed_value = score(listed, VANISHING_POINTS, question=VANISHING_QUESTION).value
+    wrong_value = score(wrong, VANISHING_POINTS, question=VANISHING_QUESTION).value
+    assert 0 < listed_value < 0.35
+    assert listed_value > wrong_value
+    prose = score(GOOD_VANISHING_ANSWER, VANISHING_POINTS, question=VANISHING_QUESTION).value
+    assert listed_value < prose / 3
+
+
 def test_a_list_of_every_ml_term_scores_low() -> None:
     terms = (
         "backpropagation, chain rule, gradient, derivative, sigmoid, tanh, ReLU, saturation, "
