@@ -5,7 +5,10 @@ adds new cards, updates edited ones (same id, so history stays), retires cards t
 (history kept; a restored card comes back with it) and never touches the review log.
 
 Every problem in every file is collected first; if there is any, nothing is written at all. Files
-whose size and mtime match what the last sync saw are not even read.
+whose size and mtime match what the last sync saw are not even read. A file modified within
+:data:`RACY_WINDOW_NS` of the sync that read it is not trusted to that test (an edit in the same
+timestamp tick, with the same size, would look unchanged), so the next sync reads it again; this
+is git's "racily clean" rule.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,6 +37,9 @@ from quizapp.schedule import CardState
 from quizapp.store import Store
 
 SKIP_NAMES = {"readme.md"}
+#: Files modified this close to a sync are read again by the next one. Two seconds covers the
+#: coarsest timestamps decks are likely to live on (FAT, some network file systems).
+RACY_WINDOW_NS = 2_000_000_000
 
 
 @dataclass
@@ -120,6 +127,8 @@ def sync(
 ) -> SyncReport:
     """Apply the decks under ``roots`` to the store in one transaction; see the module docstring."""
     report = SyncReport()
+    # Wall-clock time, not ``now``: it is compared with file-system timestamps.
+    trusted_before = time.time_ns() - RACY_WINDOW_NS
     roots = [r.resolve() for r in roots]
     for root in roots:
         if not root.exists():
@@ -170,7 +179,7 @@ def sync(
         if Path(root) in roots and Path(path) not in present
     ]
     with store.transaction():
-        _apply(store, parsed, removed_files, now, report)
+        _apply(store, parsed, removed_files, now, report, trusted_before)
     return report
 
 
@@ -256,6 +265,7 @@ def _apply(
     removed_files: list[str],
     now: datetime,
     report: SyncReport,
+    trusted_before: int,
 ) -> None:
     """Write one sync's changes; the caller holds the transaction."""
     conn = store.conn
@@ -311,11 +321,16 @@ def _apply(
         report.retired += _retire(store, str(path), {c.id for c in deck.cards})
         conn.execute(
             "INSERT OR REPLACE INTO files (path, root, mtime_ns, size) VALUES (?, ?, ?, ?)",
-            (str(path), str(root), stat.st_mtime_ns, stat.st_size),
+            (str(path), str(root), _stamp(stat, trusted_before), stat.st_size),
         )
     for source in removed_files:
         report.retired += _retire(store, source, set())
         conn.execute("DELETE FROM files WHERE path = ?", (source,))
+
+
+def _stamp(stat: os.stat_result, trusted_before: int) -> int:
+    """The mtime to remember for a file, or -1 (never matches) when it is too recent to trust."""
+    return stat.st_mtime_ns if stat.st_mtime_ns < trusted_before else -1
 
 
 def _insert_many(conn, table: str, rows: list[dict]) -> None:

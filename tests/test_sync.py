@@ -102,11 +102,31 @@ def test_card_moved_to_another_file_keeps_history(store, sample_dir, now):
     assert review.get_state(store, "moving") == answered.after
 
 
+def set_mtime(path: Path, mtime_ns: int) -> None:
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
 def test_unchanged_files_are_not_read_again(store, sample_dir, now):
+    deck = sample_dir / "sample.md"
+    set_mtime(deck, deck.stat().st_mtime_ns - 3_600 * 10**9)  # last edited an hour ago
     sync(store, [sample_dir], now)
     report = sync(store, [sample_dir], now)
     assert report.files_read == 0 and report.files_skipped == 1
     assert (report.added, report.updated, report.retired) == (0, 0, 0)
+
+
+def test_a_same_size_edit_in_the_same_timestamp_tick_is_still_seen(store, sample_dir, now):
+    """The file was modified just before the sync read it, so its stamp is not trusted."""
+    deck = sample_dir / "sample.md"
+    sync(store, [sample_dir], now)
+    stamp = deck.stat().st_mtime_ns
+    edited = SAMPLE.replace("Rectified linear unit.", "Rectified linear UNIT.")
+    assert len(edited) == len(SAMPLE)
+    deck.write_text(edited, "utf-8")
+    set_mtime(deck, stamp)  # same size, same mtime: only the content differs
+    report = sync(store, [sample_dir], now)
+    assert report.files_read == 1 and report.updated == 1
+    assert "UNIT" in review.get_card(store, "relu-name").answer
 
 
 def test_failed_sync_changes_nothing(store, sample_dir, now):
