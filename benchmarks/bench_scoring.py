@@ -7,8 +7,9 @@ Run from the project root::
 
 It prints Spearman's rank correlation between ``score().value`` and the interviewer labels of
 ``tests/data/``: for the tune set (``answers.jsonl`` split ``tune`` plus the development answers
-of ``answers_dev.jsonl``, each also on its own) and for the held-out set (``answers.jsonl`` split
-``heldout`` plus the blind answers of ``answers_fresh.jsonl``, pooled and each on its own). For
+of ``answers_dev.jsonl`` and ``answers_dev2.jsonl``, each also on its own) and for the held-out
+set (``answers.jsonl`` split ``heldout`` plus the blind answers of ``answers_fresh.jsonl``, pooled
+and each on its own). For
 the tune and pooled held-out sets it prints the confusion matrix of the suggested rating against
 the rating the label maps to (through the same ``suggest_rating``), and at the end the median time
 to score a 250-word answer. Only aggregate figures are printed, never a single held-out answer.
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from quizapp.scoring import score, suggest_rating  # noqa: E402
 from tests.labelled_answers import (  # noqa: E402
     ANSWERS,
+    DEV2_ANSWERS,
     DEV_ANSWERS,
     FRESH_ANSWERS,
     load_answers,
@@ -49,10 +51,12 @@ def evaluation_sets(split: str) -> list[tuple[str, list[dict], bool]]:
     if split in ("tune", "both"):
         tune = [row for row in main if row["split"] == "tune"]
         dev = load_answers(DEV_ANSWERS)
+        dev2 = load_answers(DEV2_ANSWERS)
         sets += [
-            ("tune (answers tune + dev)", tune + dev, True),
+            ("tune (answers tune + dev + dev2)", tune + dev + dev2, True),
             ("  answers.jsonl tune", tune, False),
             ("  answers_dev.jsonl", dev, False),
+            ("  answers_dev2.jsonl", dev2, False),
         ]
     if split in ("heldout", "both"):
         old = [row for row in main if row["split"] == "heldout"]

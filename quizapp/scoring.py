@@ -27,10 +27,11 @@ When a key point counts as covered
 
 What cannot earn credit
     * Negation: a word under ``not`` / ``never`` / ``doesn't`` (to the end of its clause) or
-      ``without`` / ``non-`` (the next word only) matches only a key-point word with the same
-      polarity, so "ridge does not set weights to zero" does not cover "lasso sets weights to
-      exactly zero". A clause that denies a key point ("L1 does not set weights to zero") zeroes
-      that point and costs extra. "Not more than n" is a bound, not a denial.
+      ``without`` / ``non-`` / ``rather than`` / ``instead of`` (the next word only) matches only a
+      key-point word with the same polarity, so "ridge does not set weights to zero" does not
+      cover "lasso sets weights to exactly zero". A clause that denies a key point ("L1 does not
+      set weights to zero") zeroes that point and costs extra. "Not more than n" is a bound, not
+      a denial.
     * Contrasts: a clause about one side of a pair the key points tell apart (L1/L2,
       overfit/underfit, bias/variance, deep/wide...) cannot cover a point about the other side.
     * Keyword stuffing: a sentence with almost no function words, a comma list of bare terms, or
@@ -97,7 +98,7 @@ VALUE_GAIN = 1.1  # an answer needs ~91% of the key-point credit for a full scor
 VALUE_EXPONENT = 0.6  # one key point of five is worth more than a fifth to an interviewer
 CONTRADICTION_PENALTY = 1.5  # per contradicted key point, averaged over the key points
 CONTRADICTION_COVERAGE = 0.4  # how well a denying part must match the point
-CONTRADICTION_WEIGHT = 0.7  # how important the denied word must be in the point
+CONTRADICTION_WEIGHT = 0.85  # weight of the point's words the denying part negates, at least
 WEAK_WEIGHT = 0.4  # weight of a generic word (see vocabulary.WEAK_WORDS)
 SPREAD_DISCOUNT = 0.5  # a word in k of a card's key points weighs 1 / (1 + 0.5 ln k)
 QUESTION_WEIGHT = 0.3  # weight of a key-point word that the question already contains
@@ -180,6 +181,7 @@ _TOKEN = re.compile(
 )
 _SENTENCE_GAP = re.compile(r"[.!?;]\s|[.!?;]$|\n|^[.!?;]")
 _CLAUSE_GAP = re.compile(r"[,:;()\[\]{}\"]|\s-\s|[.!?]\s|\n")
+_OF = re.compile(r"\s+of\b")
 _SYMBOL_TOKENS = frozenset({"<", ">", "=", "+", "≈", "/", "|", "^", ">>", "<<", "<=", ">=", "->"})
 
 
@@ -257,7 +259,10 @@ def _tokenize(text: str) -> list[_Token]:
             new_sentence = bool(_SENTENCE_GAP.search(gap))
             pause = new_sentence or bool(_CLAUSE_GAP.search(gap))
         sentence += new_sentence
-        clause_start = pause or word in clause_breaks
+        # "Instead, ..." opens a clause; "X instead of Y" stays one clause, Y rejected in it.
+        clause_start = pause or (
+            word in clause_breaks and not (word == "instead" and _OF.match(folded, finish))
+        )
         if tokens and (clause_start or word in part_breaks):
             part += 1
         if offsets is None:
@@ -548,6 +553,23 @@ def _bounded(tokens: list[_Token], start: int) -> bool:
     return False
 
 
+def _rejects_next_word(tokens: list[_Token], stop_flags: list[bool], start: int) -> bool:
+    """Whether ``start`` begins "rather than" / "instead of" followed by a word it rejects.
+
+    Only a word counts: in "switches on at -b instead of at w.x = 0" the rejected thing is a
+    formula, whose single letters also stand for the key points' own terms.
+    """
+    if start + 1 >= len(tokens):
+        return False
+    if (tokens[start].word, tokens[start + 1].word) not in vocab.SHORT_NEGATION_PAIRS:
+        return False
+    for index in range(start + 2, min(start + 5, len(tokens))):
+        if not stop_flags[index]:
+            word = tokens[index].word
+            return word.isalpha() and len(word) > 1
+    return False
+
+
 def _terms(
     text: str,
     vocabulary: _Vocabulary,
@@ -597,7 +619,7 @@ def _terms(
             following = tokens[i + 1].word if i + 1 < n else ""
             if following not in vocab.NEGATION_CANCELLERS and not _bounded(tokens, i + 1):
                 negated = True
-        elif word in vocab.SHORT_NEGATION_CUES:
+        elif word in vocab.SHORT_NEGATION_CUES or _rejects_next_word(tokens, stop_flags, i):
             negate_next = True
         match = None
         for phrase, canon in vocabulary.phrases.get(stems[i], ()):
@@ -828,16 +850,18 @@ def _denies(
     """Whether one part of the answer states the negation of the key point.
 
     It does when a part of a clause ("lasso does not set weights to zero") matches the key point
-    well on its own, counting its negated words, and one of the point's important words in that
-    match appears only under the answer's negation. Judging each part on its own keeps a denial
-    of one point ("cannot select more than n features") from spilling onto another point that
-    shares a word.
+    well on its own, counting its negated words, and the point's words that appear in that match
+    only under the answer's negation weigh :data:`CONTRADICTION_WEIGHT` together: one important
+    word ("zero"), or two lesser ones ("ridge doesn't shrink the coefficients"). Judging each
+    part on its own keeps a denial of one point ("cannot select more than n features") from
+    spilling onto another point that shares a word.
     """
     for part in {e[5] for e in oppose}:
         local = [e for e in agree if e[5] == part] + [e for e in oppose if e[5] == part]
         coverage, chosen = _coverage(local, point, weights, prefix, gate)
-        if coverage >= CONTRADICTION_COVERAGE and any(
-            e[3] < 0 and weights[e[1]] >= CONTRADICTION_WEIGHT for e in chosen
+        if (
+            coverage >= CONTRADICTION_COVERAGE
+            and sum(weights[e[1]] for e in chosen if e[3] < 0) >= CONTRADICTION_WEIGHT
         ):
             return True
     return False

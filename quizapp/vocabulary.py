@@ -464,6 +464,12 @@ NEGATION_CUES: frozenset[str] = _words(
 #: Words that negate only the next content word ("*without* a bias", "*non*-saturating").
 SHORT_NEGATION_CUES: frozenset[str] = _words("without non lack lacks lacking")
 
+#: Two-word cues that negate only the next content word: "adds the derivatives *rather than*
+#: multiplying them", "running averages *instead of* batch statistics".
+SHORT_NEGATION_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    {("rather", "than"), ("instead", "of")}
+)
+
 #: Words after "not" that cancel the negation ("not only", "not just", "no matter how").
 NEGATION_CANCELLERS: frozenset[str] = _words("only just merely necessarily matter")
 

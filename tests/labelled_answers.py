@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 ANSWERS = DATA / "answers.jsonl"
 DEV_ANSWERS = DATA / "answers_dev.jsonl"
+DEV2_ANSWERS = DATA / "answers_dev2.jsonl"
 FRESH_ANSWERS = DATA / "answers_fresh.jsonl"
 DECKS = (ROOT / "content" / "interview.md", ROOT / "content" / "regularization.md")
 

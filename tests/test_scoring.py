@@ -176,6 +176,33 @@ def test_no_matter_how_is_not_a_negation() -> None:
     assert strength("The L1 gradient is not constant: it fades as w shrinks.", key_point) < 0.5
 
 
+def test_rather_than_and_instead_of_reject_the_word_after_them() -> None:
+    key_point = "Backpropagation multiplies the per-layer derivatives, so the gradient shrinks."
+    assert (
+        strength("Backprop adds the per-layer derivatives rather than multiplying them.", key_point)
+        == 0
+    )
+    assert strength("Backprop adds the derivatives instead of multiplying them.", key_point) == 0
+    kept = "Backprop multiplies per-layer derivatives instead of adding them: the gradient shrinks."
+    assert strength(kept, key_point) == 1.0
+
+
+def test_two_lesser_negated_words_deny_a_point_together() -> None:
+    """Neither "shrink" (a generic word) nor "coefficient" (in every point) is decisive alone;
+    denied together, next to the point's subject, they are a denial."""
+    points = [
+        "Lasso sets some coefficients exactly to zero and drops those features.",
+        "Ridge shrinks every coefficient toward zero but keeps all features.",
+        "Ridge has a closed-form solution for the coefficients; lasso needs an iterative solver.",
+    ]
+    question = "What is the difference between lasso and ridge regression?"
+    said = points[0] + " " + points[2]
+    silent = score(said, points, question=question)
+    denying = score(said + " Ridge doesn't shrink the coefficients.", points, question=question)
+    assert silent.value > 0.6
+    assert denying.value < silent.value - 0.3
+
+
 def test_denying_a_key_point_costs_more_than_leaving_it_out() -> None:
     points = ["Lasso sets some weights exactly to zero.", "Ridge shrinks all weights."]
     silent = score("Ridge shrinks all weights.", points)
