@@ -34,6 +34,9 @@ What cannot earn credit
       a denial.
     * Contrasts: a clause about one side of a pair the key points tell apart (L1/L2,
       overfit/underfit, bias/variance, deep/wide...) cannot cover a point about the other side.
+      A point that names both sides ("L2 shrinks all weights, while L1 sets some exactly to
+      zero") is contradicted by an answer whose clauses say its words of the other side ("L1
+      shrinks them, L2 zeros them"): the right words, the wrong claim.
     * Keyword stuffing: a sentence with almost no function words, a comma list of bare terms, or
       a run of 45 words without punctuation is not prose; its matches count a tenth. A list of
       the right terms still shows the vocabulary, which an interviewer rates a little above a
@@ -98,6 +101,7 @@ VALUE_GAIN = 1.1  # an answer needs ~91% of the key-point credit for a full scor
 VALUE_EXPONENT = 0.6  # one key point of five is worth more than a fifth to an interviewer
 CONTRADICTION_PENALTY = 1.5  # per contradicted key point, averaged over the key points
 CONTRADICTION_COVERAGE = 0.4  # how well a denying part must match the point
+SWAP_SHARE = 0.5  # share of a point's side-bound words that, said of the wrong side, swap it
 CONTRADICTION_WEIGHT = 0.85  # weight of the point's words the denying part negates, at least
 WEAK_WEIGHT = 0.4  # weight of a generic word (see vocabulary.WEAK_WORDS)
 SPREAD_DISCOUNT = 0.5  # a word in k of a card's key points weighs 1 / (1 + 0.5 ln k)
@@ -434,6 +438,7 @@ class _Vocabulary:
     lexicon: dict[str, str]  # stems and words worth correcting a typo towards -> their stem
     weak: frozenset[str]  # canonical terms of low weight
     partners: dict[str, frozenset[str]]  # canonical term -> the terms it is contrasted with
+    subjects: frozenset[tuple[str, str]]  # canonical pairs of vocab.SUBJECT_CONTRASTS
 
 
 @lru_cache(maxsize=8192)
@@ -472,16 +477,20 @@ def _vocabulary(synonyms_key: tuple) -> _Vocabulary:
         weak.update((" ".join(stems), canon_of.get(stems, " ".join(stems))))
     stop_stems = {stem(w) for w in vocab.STOP_WORDS}
     partners: dict[str, set[str]] = {}
+    subjects: set[tuple[str, str]] = set()
     for left, right in vocab.CONTRASTS:
         a = canon_of.get(_phrase_stems(left), " ".join(_phrase_stems(left)))
         b = canon_of.get(_phrase_stems(right), " ".join(_phrase_stems(right)))
         partners.setdefault(a, set()).add(b)
         partners.setdefault(b, set()).add(a)
+        if (left, right) in vocab.SUBJECT_CONTRASTS:
+            subjects.add((a, b))
     return _Vocabulary(
         phrases=phrases,
         lexicon={k: v for k, v in lexicon.items() if v not in stop_stems},
         weak=frozenset(weak),
         partners={k: frozenset(v) for k, v in partners.items()},
+        subjects=frozenset(subjects),
     )
 
 
@@ -658,6 +667,8 @@ class _KeyPoint:
     need: float  # matched weight that earns full coverage
     window: int  # tokens of answer a key point's words must fall within
     rivals: tuple[tuple[str, str], ...]  # (term, its contrast partner absent from the point)
+    sides: tuple[str, str] | None  # a subject contrast the point names both sides of
+    bound: tuple[str | None, ...]  # per term, the side it is said of (None: neither or both)
 
 
 @dataclass
@@ -702,6 +713,20 @@ def _compile(key_points: tuple[str, ...], question: str | None, synonyms_key: tu
             for partner in sorted(vocabulary.partners.get(canon, ()))
             if partner not in seen
         )
+        sides = next(
+            (pair for pair in sorted(vocabulary.subjects) if pair[0] in seen and pair[1] in seen),
+            None,
+        )
+        bound_to: dict[str, set[str | None]] = {}
+        if sides:
+            part_side = _sides_by_part(terms, tokens, sides, key_point=True)
+            for term in terms:
+                if term.canon not in sides:
+                    bound_to.setdefault(term.canon, set()).add(part_side.get(term.part))
+        bound = tuple(
+            next(iter(bound_to[canon])) if len(bound_to.get(canon, ())) == 1 else None
+            for canon in seen
+        )
         points.append(
             _KeyPoint(
                 text=text,
@@ -709,6 +734,8 @@ def _compile(key_points: tuple[str, ...], question: str | None, synonyms_key: tu
                 need=max(min(total, COVERAGE_NEED), NEED_FRACTION * total),
                 window=max(10, min(30, round(WINDOW_FACTOR * len(tokens)))),
                 rivals=rivals,
+                sides=sides,
+                bound=bound,
             )
         )
     return _Compiled(
@@ -718,6 +745,65 @@ def _compile(key_points: tuple[str, ...], question: str | None, synonyms_key: tu
         choices=tuple(sorted(lexicon)),
         typo_cache={},
         question_terms=frozenset(question_terms),
+    )
+
+
+def _sides_by_part(
+    terms: Sequence[_Term],
+    tokens: Sequence[_Token],
+    sides: tuple[str, str],
+    *,
+    key_point: bool = False,
+) -> dict[int, str]:
+    """The clause parts that name exactly one of ``sides``, and which one.
+
+    A side named after "than" is what the clause compares with, not what it is about, so an
+    answer's clause is about its other side. A key point's comparison ("more neurons in a shallow
+    network than in a deep one") says something of both sides at once, so it binds nothing.
+    """
+    named: dict[int, set[str]] = {}
+    for term in terms:
+        if term.canon not in sides:
+            continue
+        compared = any(
+            tokens[k].word == "than" and tokens[k].part == term.part
+            for k in range(max(0, term.position - 3), term.position)
+        )
+        if not compared:
+            named.setdefault(term.part, set()).add(term.canon)
+        elif key_point:
+            named.setdefault(term.part, set()).update(sides)
+    return {part: next(iter(found)) for part, found in named.items() if len(found) == 1}
+
+
+def _swapped(point: _KeyPoint, terms: Sequence[_Term], sides_by_part: Mapping[int, str]) -> bool:
+    """Whether the answer says the point's claims about one side of the other: "L1 shrinks all
+    weights, L2 sets some exactly to zero" against "L2 shrinks all weights toward zero, while L1
+    sets some weights exactly to zero".
+
+    The point's words are bound to the side their clause part names (words of parts naming both
+    sides or neither, and words found on both sides, stay unbound). In the answer, a bound word
+    is *crossed* when the clause parts that name one side only say it of the other side and
+    never of its own. The point is swapped when two or more words are crossed, they weigh
+    :data:`SWAP_SHARE` of all its bound words, and more than the words said of the right side.
+    """
+    index = {canon: i for i, (canon, _, _) in enumerate(point.terms)}
+    said_of: dict[int, set[str]] = {}
+    for term in terms:
+        i = index.get(term.canon)
+        side = sides_by_part.get(term.part)
+        if i is None or side is None or point.bound[i] is None:
+            continue
+        if term.negated == point.terms[i][2]:
+            said_of.setdefault(i, set()).add(side)
+    crossed = [i for i, sides in said_of.items() if point.bound[i] not in sides]
+    straight = [i for i, sides in said_of.items() if point.bound[i] in sides]
+    bound_total = sum(w for (_, w, _), side in zip(point.terms, point.bound, strict=True) if side)
+    crossed_weight = sum(point.terms[i][1] for i in crossed)
+    return (
+        len(crossed) >= 2
+        and crossed_weight >= SWAP_SHARE * bound_total
+        and crossed_weight > sum(point.terms[i][1] for i in straight)
     )
 
 
@@ -902,6 +988,14 @@ def score(
         by_canon.setdefault(term.canon, []).append(term)
         part_terms.setdefault(term.part, set()).add(term.canon)
 
+    sided_parts: dict[tuple[str, str], dict[int, str]] = {}
+    prose_terms = [term for term in terms if credibility[term.sentence] == 1.0]  # claims only
+
+    def _parts_for(sides: tuple[str, str]) -> dict[int, str]:
+        if sides not in sided_parts:
+            sided_parts[sides] = _sides_by_part(prose_terms, tokens, sides)
+        return sided_parts[sides]
+
     results: list[KeyPointResult] = []
     credit_sum = 0.0
     contradicted = 0
@@ -933,7 +1027,9 @@ def score(
             listed = [(e[0], e[1], 1.0, *e[3:]) for e in agree]
             listed_credit = LIST_CREDIT * _ramp(_coverage(listed, point, weights, prefix, gate)[0])
             credit = max(credit, listed_credit)
-        if oppose and _denies(agree, oppose, point, weights, prefix, gate):
+        if (oppose and _denies(agree, oppose, point, weights, prefix, gate)) or (
+            point.sides and _swapped(point, prose_terms, _parts_for(point.sides))
+        ):
             contradicted += 1
             credit = 0.0
         credit_sum += credit

@@ -501,11 +501,11 @@ WEAK_WORDS: frozenset[str] = _words(
     """
 )
 
-#: Pairs of ideas that key points set against each other. A clause of the answer that names one
-#: side of a pair but not the other cannot cover a key point about the other side: "ridge sets
-#: weights to zero" says nothing true about lasso, although it shares most of its words with
-#: "lasso sets weights to zero".
-CONTRASTS: tuple[tuple[str, str], ...] = (
+#: The contrasts whose sides are what claims are made *about* (a penalty, an error term, an
+#: activation, a shape of network), as opposed to words of the claims themselves. A key point
+#: naming both sides says which claim goes with which side, so an answer that attaches them the
+#: other way round ("L2 sets weights exactly to zero, L1 only shrinks them") contradicts it.
+SUBJECT_CONTRASTS: tuple[tuple[str, str], ...] = (
     ("l1", "l2"),
     ("overfit", "underfit"),
     ("bias", "variance"),
@@ -513,6 +513,14 @@ CONTRASTS: tuple[tuple[str, str], ...] = (
     ("deep", "shallow"),
     ("sigmoid", "relu"),
     ("tanh", "relu"),
+)
+
+#: Pairs of ideas that key points set against each other. A clause of the answer that names one
+#: side of a pair but not the other cannot cover a key point about the other side: "ridge sets
+#: weights to zero" says nothing true about lasso, although it shares most of its words with
+#: "lasso sets weights to zero".
+CONTRASTS: tuple[tuple[str, str], ...] = (
+    *SUBJECT_CONTRASTS,
     ("large", "tiny"),
     ("increase", "shrink"),
 )

@@ -203,6 +203,30 @@ def test_two_lesser_negated_words_deny_a_point_together() -> None:
     assert denying.value < silent.value - 0.3
 
 
+def test_claims_attached_to_the_wrong_side_contradict_the_point() -> None:
+    """The words of a point naming both L1 and L2 belong to one side each; swapping them is a
+    wrong answer made of the right words."""
+    points = [
+        "L2 shrinks all weights toward zero, while L1 sets some weights exactly to zero.",
+        "Fitting noise needs large, finely tuned weights, which the penalty discourages.",
+    ]
+    right = "L2 shrinks all weights toward zero, while L1 sets some weights exactly to zero."
+    swapped = "L1 shrinks all weights toward zero, while L2 sets some weights exactly to zero."
+    assert score(right, points).points[0].covered
+    result = score(swapped, points)
+    assert result.points[0].strength == 0 and result.value == 0
+
+
+def test_a_comparison_is_about_its_subject_not_what_it_is_compared_with() -> None:
+    key_point = (
+        "A ReLU network's linear regions grow exponentially with depth, polynomially with width."
+    )
+    said = "Deep ReLU networks have exponentially more linear regions than wide ones."
+    assert strength(said, key_point) == 1.0
+    swapped = "Wide ReLU networks have exponentially more linear regions than deep ones."
+    assert strength(swapped, key_point) == 0
+
+
 def test_denying_a_key_point_costs_more_than_leaving_it_out() -> None:
     points = ["Lasso sets some weights exactly to zero.", "Ridge shrinks all weights."]
     silent = score("Ridge shrinks all weights.", points)
