@@ -31,10 +31,7 @@ What cannot earn credit
       key-point word with the same polarity, so "ridge does not set weights to zero" does not
       cover "lasso sets weights to exactly zero". A clause that denies a key point ("L1 does not
       set weights to zero") zeroes that point and costs extra. "Not more than n" is a bound, not
-      a denial. An antonym (:data:`vocabulary.ANTONYMS`) is a negation: "the gradient *grows*"
-      denies "the gradient is *constant*", and "does not change" states it. A clause naming no
-      side of a contrast is taken to be about the side the question asks about, so under "how
-      does L1 create sparsity?" it cannot deny a point about L2.
+      a denial.
     * Contrasts: a clause about one side of a pair the key points tell apart (L1/L2,
       overfit/underfit, bias/variance, deep/wide...) cannot cover a point about the other side.
       A point that names both sides ("L2 shrinks all weights, while L1 sets some exactly to
@@ -442,7 +439,6 @@ class _Vocabulary:
     weak: frozenset[str]  # canonical terms of low weight
     partners: dict[str, frozenset[str]]  # canonical term -> the terms it is contrasted with
     subjects: frozenset[tuple[str, str]]  # canonical pairs of vocab.SUBJECT_CONTRASTS
-    antonyms: dict[str, frozenset[str]]  # canonical term -> terms that say its opposite
 
 
 @lru_cache(maxsize=8192)
@@ -489,19 +485,12 @@ def _vocabulary(synonyms_key: tuple) -> _Vocabulary:
         partners.setdefault(b, set()).add(a)
         if (left, right) in vocab.SUBJECT_CONTRASTS:
             subjects.add((a, b))
-    antonyms: dict[str, set[str]] = {}
-    for left, right in vocab.ANTONYMS:
-        a = canon_of.get(_phrase_stems(left), " ".join(_phrase_stems(left)))
-        b = canon_of.get(_phrase_stems(right), " ".join(_phrase_stems(right)))
-        antonyms.setdefault(a, set()).add(b)
-        antonyms.setdefault(b, set()).add(a)
     return _Vocabulary(
         phrases=phrases,
         lexicon={k: v for k, v in lexicon.items() if v not in stop_stems},
         weak=frozenset(weak),
         partners={k: frozenset(v) for k, v in partners.items()},
         subjects=frozenset(subjects),
-        antonyms={k: frozenset(v) for k, v in antonyms.items()},
     )
 
 
@@ -1007,7 +996,6 @@ def score(
             sided_parts[sides] = _sides_by_part(prose_terms, tokens, sides)
         return sided_parts[sides]
 
-    antonyms = compiled.vocabulary.antonyms
     results: list[KeyPointResult] = []
     credit_sum = 0.0
     contradicted = 0
@@ -1024,29 +1012,15 @@ def score(
         agree: list[_Event] = []
         oppose: list[_Event] = []
         for index, (canon, _, negated) in enumerate(point.terms):
-            # An antonym says the word with the opposite polarity ("grows": "not constant").
-            mentions = [(term, term.negated) for term in by_canon.get(canon, ())]
-            for opposite in antonyms.get(canon, ()):
-                mentions += [(term, not term.negated) for term in by_canon.get(opposite, ())]
-            for term, term_negated in mentions:
+            for term in by_canon.get(canon, ()):
                 if term.part in off_topic:
                     continue
                 trust = credibility[term.sentence]
                 event = (term.position, index, trust, term.start, term.end, term.part)
-                if term_negated == negated:
+                if term.negated == negated:
                     agree.append(event)
-                elif term_negated:  # a hair weaker, so that an agreeing mention wins a tie
+                elif term.negated:  # a hair weaker, so that an agreeing mention wins a tie
                     oppose.append((term.position, index, trust * 0.999, -1, -1, term.part))
-        # A point about the side the question does not ask about ("L2's gradient fades" for
-        # "how does L1 create sparsity?") is only denied by a clause that names its side: one
-        # naming no side is about the question's ("the penalty has a constant gradient").
-        own_sides = [
-            own
-            for own, rival in point.rivals
-            if rival in compiled.question_terms and own not in compiled.question_terms
-        ]
-        if own_sides:
-            oppose = [e for e in oppose if any(own in part_terms[e[5]] for own in own_sides)]
         coverage, chosen = _coverage(agree, point, weights, prefix, gate)
         credit = _ramp(coverage)
         if LIST_CREDIT and any(e[2] < 1.0 for e in agree):

@@ -525,15 +525,6 @@ CONTRASTS: tuple[tuple[str, str], ...] = (
     ("increase", "shrink"),
 )
 
-#: Words that state the opposite of each other without a "not": an answer's "the gradient
-#: *grows*" is read as "the gradient is *not constant*", and "does not change" as "constant".
-ANTONYMS: tuple[tuple[str, str], ...] = (
-    ("constant", "increase"),
-    ("constant", "fade"),
-    ("constant", "change"),
-    ("constant", "depend"),
-)
-
 SynonymGroups = Mapping[str, Sequence[str]]
 
 

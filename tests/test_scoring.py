@@ -227,35 +227,6 @@ def test_a_comparison_is_about_its_subject_not_what_it_is_compared_with() -> Non
     assert strength(swapped, key_point) == 0
 
 
-def test_an_antonym_states_the_opposite_of_a_key_point_word() -> None:
-    key_point = "L1's gradient has constant magnitude λ, however small the weight is."
-    assert (
-        strength("L1's gradient magnitude doesn't change, however small the weight is.", key_point)
-        == 1
-    )
-    for answer in (
-        "L1's gradient grows with the size of the weight.",
-        "L1's gradient fades as the weight gets small.",
-    ):
-        result = score(answer, [key_point, "L1 gives sparse models."])
-        assert result.points[0].strength == 0, answer
-        assert result.value == 0, answer  # denied, not merely missed
-
-
-def test_a_clause_naming_no_side_cannot_deny_the_side_the_question_does_not_ask_about() -> None:
-    """Under an L1 question, "the penalty has a constant gradient" is about L1: it says nothing
-    against "L2's gradient fades", while the same words said of L2 deny it."""
-    question = "How does L1 regularization create a sparse model?"
-    points = [
-        "The L1 penalty's gradient has constant magnitude λ, however small the weight is.",
-        "L2's gradient 2λw fades as the weight shrinks, so L2 weights do not reach zero.",
-    ]
-    about_l1 = "The penalty has a constant gradient, so small weights get pushed to exactly zero."
-    about_l2 = about_l1 + " L2's gradient is constant too."
-    assert score(about_l1, points, question=question).value > 0.7
-    assert score(about_l2, points, question=question).value == 0
-
-
 def test_denying_a_key_point_costs_more_than_leaving_it_out() -> None:
     points = ["Lasso sets some weights exactly to zero.", "Ridge shrinks all weights."]
     silent = score("Ridge shrinks all weights.", points)
