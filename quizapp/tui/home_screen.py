@@ -35,7 +35,7 @@ class HomeScreen(Screen[None]):
         Binding("r", "app.review", "Review"),
         Binding("b", "app.browse", "Browse"),
         Binding("t", "app.stats", "Stats"),
-        Binding("m", "app.quiz", "Quiz"),
+        Binding("m", "quiz", "Quiz"),
         Binding("ctrl+r", "app.sync", "Sync", key_display="^r"),
     ]
 
@@ -50,7 +50,7 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Static("Opening your store…", id="today")
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
-            yield Static("enter reviews the highlighted deck", id="hint")
+            yield Static("enter reviews the highlighted deck, m quizzes you on it", id="hint")
             with Horizontal(id="sync-line"):
                 yield Static("Syncing decks…", id="sync-status", markup=False)
                 yield ProgressBar(
@@ -176,13 +176,18 @@ class HomeScreen(Screen[None]):
         key = event.row_key.value
         self.quiz_app.action_review(None if key == ALL_DECKS else key)
 
+    def action_quiz(self) -> None:
+        """A mock interview on the highlighted deck (the "All decks" row: every deck)."""
+        key = _row_key(self.query_one("#decks", DataTable))
+        self.quiz_app.action_quiz(None if key in (None, ALL_DECKS) else key)
+
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         actions = {
             "review": self.quiz_app.action_review,
             "browse": self.quiz_app.action_browse,
             "stats": self.quiz_app.action_stats,
-            "quiz": self.quiz_app.action_quiz,
+            "quiz": self.action_quiz,
         }
         if event.button.id in actions:
             actions[event.button.id]()

@@ -283,3 +283,20 @@ def test_report_snapshot(snap_compare, app_factory, fixed_open_score):
     # With SEED the order is open, cloze, choice (test_whole_quiz checks the draw itself).
     presses = ("m", "enter", *"relu", "ctrl+s", *"0.25", "enter", "1", "enter", "1", "3", "enter")
     assert snap_compare(app_factory(), terminal_size=(100, 30), run_before=keys(*presses))
+
+
+async def test_m_on_home_quizzes_the_highlighted_deck(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#decks")
+        deck = str(table.get_row_at(1)[0])  # row 0 is "All decks"
+        await pilot.press("down", "m")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        assert screen.deck == deck
+        assert f"in {deck}" in str(screen.query_one("#setup-info", Static).render())
+        await pilot.press("escape", "up", "m")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen) and app.screen.deck is None
