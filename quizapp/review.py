@@ -212,7 +212,7 @@ def answer(
             ).fetchone()
             if latest is None or (latest[0], latest[1]) < (iso(now), review_id):
                 after = apply_rating(before, rating, now, review_id, row["retention"])
-                _save_state(store, card_id, after, keep_off=row["queue"] == QUEUE_OFF)
+                _save_state(store, card_id, after)
             else:
                 # The clock went backwards (or two answers share a timestamp): replay in log
                 # order so the schedule stays exactly what a rebuild would give.
@@ -220,10 +220,18 @@ def answer(
     return Answered(review_id, card_id, rating, before, after)
 
 
-def _save_state(store: Store, card_id: str, state: CardState, *, keep_off: bool = False) -> None:
+def _queue(state: CardState, *, off: bool) -> int:
+    """The one rule for a card's queue: off while retired or suspended, else its state's."""
+    return QUEUE_OFF if off else state.queue
+
+
+def _save_state(store: Store, card_id: str, state: CardState) -> None:
+    """Write a card's new schedule; a retired or suspended card stays off the queues."""
+    off = store.conn.execute(
+        "SELECT retired OR suspended FROM cards WHERE id = ?", (card_id,)
+    ).fetchone()
     values = state.to_row()
-    if keep_off:
-        values["queue"] = QUEUE_OFF
+    values["queue"] = _queue(state, off=bool(off and off[0]))
     sets = ", ".join(f"{k} = :{k}" for k in values)
     store.conn.execute(
         f"UPDATE schedule SET {sets} WHERE card_id = :card_id", {**values, "card_id": card_id}
@@ -261,12 +269,12 @@ def undo(store: Store, review_id: str, now: datetime) -> CardState:
 def _replayed(store: Store, card_id: str) -> CardState:
     """Recompute and save one card's schedule from its live reviews (inside a transaction)."""
     row = store.conn.execute(
-        "SELECT s.queue, COALESCE(d.retention, 0.9) AS retention FROM schedule s "
+        "SELECT COALESCE(d.retention, 0.9) AS retention FROM schedule s "
         "LEFT JOIN decks d ON d.name = s.deck WHERE s.card_id = ?",
         (card_id,),
     ).fetchone()
     state = replay(_live_reviews(store, card_id), row["retention"])
-    _save_state(store, card_id, state, keep_off=row["queue"] == QUEUE_OFF)
+    _save_state(store, card_id, state)
     return state
 
 
@@ -314,7 +322,7 @@ def set_active(
     ).fetchone()
     if row is None:
         return
-    queue = QUEUE_OFF if row["retired"] or row["suspended"] else CardState.from_row(row).queue
+    queue = _queue(CardState.from_row(row), off=bool(row["retired"] or row["suspended"]))
     conn.execute("UPDATE schedule SET queue = ? WHERE card_id = ?", (queue, card_id))
 
 

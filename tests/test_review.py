@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from quizapp import review
 from quizapp.schedule import CardState, fuzz_for, replay
-from quizapp.store import QUEUE_LEARNING, QUEUE_REVIEW, Store
+from quizapp.store import QUEUE_LEARNING, QUEUE_OFF, QUEUE_REVIEW, Store
 from quizapp.sync import sync
 
 from .conftest import write_deck
@@ -204,3 +204,25 @@ def test_counts_include_the_learning_card_next_card_serves_ahead(store, tmp_path
     assert review.next_card(store, now) == "q0"
     (counts,) = review.deck_counts(store, now)
     assert (counts.learning, counts.due, counts.new) == (1, 0, 0)
+
+
+def queue_of(store: Store, card_id: str) -> int:
+    """The stored queue column (``CardState.queue`` is derived from the FSRS state alone)."""
+    return store.conn.execute(
+        "SELECT queue FROM schedule WHERE card_id = ?", (card_id,)
+    ).fetchone()[0]
+
+
+def test_a_suspended_card_stays_off_the_queues_through_answer_undo_and_rebuild(loaded, now):
+    """Answered in a session that began before it was suspended, undone, rebuilt: still off."""
+    review.answer(loaded, "q0", 3, now)
+    review.set_suspended(loaded, "q0", True)
+    later = now + timedelta(minutes=11)
+    answered = review.answer(loaded, "q0", 3, later)
+    assert queue_of(loaded, "q0") == QUEUE_OFF
+    review.undo(loaded, answered.review_id, later)
+    assert queue_of(loaded, "q0") == QUEUE_OFF
+    review.rebuild(loaded)
+    assert queue_of(loaded, "q0") == QUEUE_OFF
+    review.set_suspended(loaded, "q0", False)
+    assert queue_of(loaded, "q0") == QUEUE_LEARNING
