@@ -188,7 +188,6 @@ _TOKEN = re.compile(
 )
 _SENTENCE_GAP = re.compile(r"[.!?;]\s|[.!?;]$|\n|^[.!?;]")
 _CLAUSE_GAP = re.compile(r"[,:;()\[\]{}\"]|\s-\s|[.!?]\s|\n")
-_OF = re.compile(r"\s+of\b")
 _SYMBOL_TOKENS = frozenset({"<", ">", "=", "+", "≈", "/", "|", "^", ">>", "<<", "<=", ">=", "->"})
 
 
@@ -266,10 +265,7 @@ def _tokenize(text: str) -> list[_Token]:
             new_sentence = bool(_SENTENCE_GAP.search(gap))
             pause = new_sentence or bool(_CLAUSE_GAP.search(gap))
         sentence += new_sentence
-        # "Instead, ..." opens a clause; "X instead of Y" stays one clause, Y rejected in it.
-        clause_start = pause or (
-            word in clause_breaks and not (word == "instead" and _OF.match(folded, finish))
-        )
+        clause_start = pause or word in clause_breaks
         if tokens and (clause_start or word in part_breaks):
             part += 1
         if offsets is None:
@@ -991,13 +987,12 @@ def score(
         by_canon.setdefault(term.canon, []).append(term)
         part_terms.setdefault(term.part, set()).add(term.canon)
 
-    sided_parts: dict[tuple[str, str], dict[int, str]] = {}
     prose_terms = [term for term in terms if credibility[term.sentence] == 1.0]  # claims only
-
-    def _parts_for(sides: tuple[str, str]) -> dict[int, str]:
-        if sides not in sided_parts:
-            sided_parts[sides] = _sides_by_part(prose_terms, tokens, sides)
-        return sided_parts[sides]
+    sided_parts = {
+        point.sides: _sides_by_part(prose_terms, tokens, point.sides)
+        for point in compiled.points
+        if point.sides
+    }
 
     results: list[KeyPointResult] = []
     credit_sum = 0.0
@@ -1026,12 +1021,12 @@ def score(
                     oppose.append((term.position, index, trust * 0.999, -1, -1, term.part))
         coverage, chosen = _coverage(agree, point, weights, prefix, gate)
         credit = _ramp(coverage)
-        if LIST_CREDIT and any(e[2] < 1.0 for e in agree):
+        if any(e[2] < 1.0 for e in agree):
             listed = [(e[0], e[1], 1.0, *e[3:]) for e in agree]
             listed_credit = LIST_CREDIT * _ramp(_coverage(listed, point, weights, prefix, gate)[0])
             credit = max(credit, listed_credit)
         if (oppose and _denies(agree, oppose, point, weights, prefix, gate)) or (
-            point.sides and _swapped(point, prose_terms, _parts_for(point.sides))
+            point.sides and _swapped(point, prose_terms, sided_parts[point.sides])
         ):
             contradicted += 1
             credit = 0.0

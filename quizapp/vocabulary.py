@@ -482,11 +482,13 @@ COMPARATIVES: frozenset[str] = _words(
 #: negation's reach.
 PART_BREAKS: frozenset[str] = _words("and or both")
 
-#: Words that end a negation's reach: a new clause starts after them.
+#: Words that end a negation's reach: a new clause starts after them. Not "instead": "X instead
+#: of Y" is one clause (Y rejected in it, see SHORT_NEGATION_PAIRS), and "Instead, ..." starts
+#: one at its comma anyway.
 CLAUSE_BREAKS: frozenset[str] = _words(
     """
     but so because since whereas while although though however which unlike hence therefore
-    thus then instead otherwise yet
+    thus then otherwise yet
     """
 )
 
