@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from quizapp.cards import CardType
+from quizapp.grading import Grade, PointResult
 from quizapp.tui.app import QuizApp, make_app
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -132,3 +134,28 @@ async def settle(pilot) -> None:
             break
     await pilot.pause()
     await pilot.pause()
+
+
+@pytest.fixture
+def fixed_open_grade(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Open cards get one fixed verdict in reviews and quizzes alike, whatever the scorer
+    currently does (the scorer has its own tests; snapshots are about layout)."""
+    import quizapp.grading as grading
+    import quizapp.session as session
+
+    real_grade = grading.grade
+
+    def grade(card, typed):
+        if card.type is not CardType.OPEN:
+            return real_grade(card, typed)
+        return Grade(
+            0.5,
+            2,
+            (
+                PointResult("The sigmoid derivative is at most 0.25", True, "at most 0.25"),
+                PointResult("ReLU has derivative 1 for positive inputs", False),
+            ),
+        )
+
+    monkeypatch.setattr(grading, "grade", grade)
+    monkeypatch.setattr(session, "grade", grade)

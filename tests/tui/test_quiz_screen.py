@@ -17,7 +17,6 @@ from textual.widgets import Input, Markdown, Static
 from quizapp import quiz as quiz_core
 from quizapp import review
 from quizapp.cards import CardType
-from quizapp.grading import Grade, PointResult
 from quizapp.store import Store
 from quizapp.tui.quiz_screen import QuizScreen, report_table
 from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoicePicker
@@ -39,28 +38,6 @@ def fixed_draw(monkeypatch: pytest.MonkeyPatch):
         return real(store, n, deck=deck, seed=SEED)
 
     monkeypatch.setattr(quiz_core, "draw_questions", draw)
-
-
-@pytest.fixture
-def fixed_open_score(monkeypatch: pytest.MonkeyPatch):
-    """Open cards get one fixed verdict (the scorer has its own tests; snapshots are layout)."""
-    import quizapp.grading as grading
-
-    real = grading.grade
-
-    def grade(card, typed):
-        if card.type is not CardType.OPEN:
-            return real(card, typed)
-        return Grade(
-            0.5,
-            2,
-            (
-                PointResult("The sigmoid derivative is at most 0.25", True, "at most 0.25"),
-                PointResult("ReLU has derivative 1 for positive inputs", False),
-            ),
-        )
-
-    monkeypatch.setattr(grading, "grade", grade)
 
 
 class Clock:
@@ -276,7 +253,7 @@ def test_question_snapshot(snap_compare, app_factory):
     assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=keys("m", "enter"))
 
 
-def test_report_snapshot(snap_compare, app_factory, fixed_open_score):
+def test_report_snapshot(snap_compare, app_factory, fixed_open_grade):
     """The report at 100x30 after answering all three: the open card at 50% with its one missed
     key point, the cloze and choice cards at 100% with '—' for missed, 0s each (stopped clock),
     'Total 83%  ·  3 of 3 answered  ·  first quiz of all decks', and esc Home in the footer."""

@@ -11,34 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from quizapp.cards import CardType
-from quizapp.grading import Grade, PointResult
-
 from .conftest import settle
 
 SIZES = [pytest.param((100, 30), id="100x30"), pytest.param((80, 24), id="80x24")]
-
-
-@pytest.fixture
-def fixed_scores(monkeypatch: pytest.MonkeyPatch):
-    """Open cards get the same verdict whatever the scorer currently does."""
-    import quizapp.session as session
-
-    real_grade = session.grade
-
-    def grade(card, typed):
-        if card.type is not CardType.OPEN:
-            return real_grade(card, typed)
-        return Grade(
-            0.5,
-            2,
-            (
-                PointResult("The sigmoid derivative is at most 0.25", True, "at most 0.25"),
-                PointResult("ReLU has derivative 1 for positive inputs", False),
-            ),
-        )
-
-    monkeypatch.setattr(session, "grade", grade)
 
 
 def keys(*presses: str):
@@ -70,7 +45,7 @@ def test_review_open_question(snap_compare, app_factory, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_review_open_revealed(snap_compare, app_factory, fixed_scores, size):
+def test_review_open_revealed(snap_compare, app_factory, fixed_open_grade, size):
     """After ctrl+s: the typed answer in a read-only box, 'Score 50%  1 of 2 key points' with one
     ✓ (and its matched phrase) and one ✗, the model answer, and the rating bar with Hard
     preselected and each rating's next interval."""
