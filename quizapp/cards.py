@@ -28,6 +28,18 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Misconception:
+    """A common wrong version of a card's answer, with the one-line correction shown after reveal.
+
+    Written under a card's ``### Misconceptions`` heading as a bullet (the wrong claim) with a
+    nested bullet (the correction). The scorer takes credit away from an answer that states one.
+    """
+
+    claim: str
+    correction: str = ""
+
+
+@dataclass(frozen=True)
 class Card:
     """One reviewable card as read from markdown.
 
@@ -45,6 +57,7 @@ class Card:
     source: str
     line: int
     key_points: tuple[str, ...] = ()
+    misconceptions: tuple[Misconception, ...] = ()
     choices: tuple[Choice, ...] = ()
     cloze: int | None = None
     expected: tuple[str, ...] = ()  # the hidden text of a cloze sub-card's deletions, in order

@@ -126,3 +126,15 @@ def m002_undo_bury_quiz(db: sqlite_utils.Database) -> None:
     )
     db.execute("ALTER TABLE reviews ADD COLUMN quiz_id TEXT REFERENCES quizzes (id)")
     db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+
+
+@migrations()
+def m003_misconceptions_and_corrections(db: sqlite_utils.Database) -> None:
+    """Misconceptions written on open cards, and the user's corrections of the scorer's verdict.
+
+    ``reviews.grading`` is JSON: the scorer's per-point verdict and the points the user flipped
+    after reveal, kept with the answer so agreement can be measured and exported.
+    """
+    db.execute("ALTER TABLE cards ADD COLUMN misconceptions TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE reviews ADD COLUMN grading TEXT")
+    db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")

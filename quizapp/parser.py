@@ -20,12 +20,14 @@ from typing import Any
 
 import yaml
 
-from quizapp.cards import Card, CardType, Choice, DeckSettings, Problem
+from quizapp.cards import Card, CardType, Choice, DeckSettings, Misconception, Problem
 
 HEADING2 = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(.*?))?[ \t]*$")
 TRAILING_HASHES = re.compile(r"[ \t]+#+$")
 ANY_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 KEY_POINTS = re.compile(r"^ {0,3}###[ \t]+key[ \t]+points[ \t]*:?[ \t]*$", re.IGNORECASE)
+MISCONCEPTIONS = re.compile(r"^ {0,3}###[ \t]+misconceptions[ \t]*:?[ \t]*$", re.IGNORECASE)
+NESTED_BULLET = re.compile(r"^(?: {2,}|\t)[ \t]*[-*+][ \t]+(.*)$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 BULLET = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+(.*)$")
 TASK = re.compile(r"^[ \t]*[-*+][ \t]+\[([ xX])\][ \t]+(.*)$")
@@ -372,11 +374,37 @@ def _parse_block(
     task_lines: set[int] = set()
     kp_line: int | None = None
     in_kp = False
+    # Misconceptions: [claim, correction] pairs; a nested bullet is the claim's correction.
+    wrong: list[list[str]] = []
+    mc_line: int | None = None
+    in_mc = False
     for i in range(body_start, end):
         line = lines[i]
-        if "###" in line[:6] and not in_fence[i] and KEY_POINTS.match(line):
-            in_kp, kp_line = True, i
-            continue
+        if "###" in line[:6] and not in_fence[i]:
+            if KEY_POINTS.match(line):
+                in_kp, in_mc, kp_line = True, False, i
+                continue
+            if MISCONCEPTIONS.match(line):
+                in_mc, in_kp, mc_line = True, False, i
+                continue
+        if in_mc:
+            if not line.strip():
+                continue
+            if not in_fence[i]:
+                nested = NESTED_BULLET.match(line)
+                if nested and wrong:
+                    text = nested.group(1).strip()
+                    wrong[-1][1] = f"{wrong[-1][1]} {text}".strip()
+                    continue
+                bullet = BULLET.match(line)
+                if bullet and bullet.group(1).strip():
+                    wrong.append([bullet.group(1).strip(), ""])
+                    continue
+                if wrong and line[:1] in " \t":
+                    part = 1 if wrong[-1][1] else 0
+                    wrong[-1][part] = f"{wrong[-1][part]} {line.strip()}"
+                    continue
+            in_mc = False
         if in_kp:
             # The list ends at the first line that is neither a bullet, its indented
             # continuation, nor blank; whatever follows belongs to the answer again.
@@ -407,7 +435,26 @@ def _parse_block(
             )
         )
 
+    if mc_line is not None and not wrong:
+        problems.append(
+            Problem(
+                source,
+                mc_line + 1,
+                "Misconceptions heading has no bullet points",
+                "add '- wrong claim' lines, each with an indented '- correction', or remove it",
+            )
+        )
+
     card_type = _card_type(attrs, prompt, answer, choices, key_points, source, head, problems)
+    if wrong and card_type is not CardType.OPEN and len(problems) == before:
+        problems.append(
+            Problem(
+                source,
+                mc_line + 1 if mc_line is not None else head + 1,
+                "only open (typed-answer) cards can have misconceptions",
+                "add a '### Key points' list to make it an open card, or remove the section",
+            )
+        )
     if len(problems) > before:
         return
     if card_type is CardType.CHOICE:
@@ -455,6 +502,7 @@ def _parse_block(
             prompt=prompt,
             answer=answer,
             key_points=tuple(key_points),
+            misconceptions=tuple(Misconception(claim, fix) for claim, fix in wrong),
             choices=tuple(choices),
             **common,
         )
@@ -690,6 +738,8 @@ def _make_card(**fields: Any) -> Card:
         prompt,
         answer,
         *fields.get("key_points", ()),
+        "\x1e",
+        *(f"{m.claim}\x1d{m.correction}" for m in fields.get("misconceptions", ())),
         "\x1e",
         *(f"{int(c.correct)}{c.text}" for c in fields.get("choices", ())),
         "\x1e",

@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from quizapp.cards import Card, CardType, Choice
+from quizapp.cards import Card, CardType, Choice, Misconception
 from quizapp.clock import day_start, iso, parse_iso
 from quizapp.schedule import RATINGS, CardState, apply_rating, new_review_id, replay
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
@@ -59,6 +59,9 @@ def card_from_row(row: object) -> Card:
         source=get("source"),
         line=get("line"),
         key_points=tuple(json.loads(get("key_points"))),
+        misconceptions=tuple(
+            Misconception(claim, fix) for claim, fix in json.loads(get("misconceptions"))
+        ),
         choices=tuple(Choice(text, bool(correct)) for text, correct in json.loads(get("choices"))),
         cloze=get("cloze"),
         expected=tuple(json.loads(get("expected"))),

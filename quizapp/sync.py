@@ -382,6 +382,7 @@ def _card_row(card: Card, added_at: str, updated_at: str) -> dict:
         "prompt": card.prompt,
         "answer": card.answer,
         "key_points": _json(list(card.key_points)),
+        "misconceptions": _json([[m.claim, m.correction] for m in card.misconceptions]),
         "choices": _json([[c.text, c.correct] for c in card.choices]),
         "cloze": card.cloze,
         "expected": _json(list(card.expected)),

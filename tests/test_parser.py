@@ -331,3 +331,31 @@ def test_fast_attribute_reader_agrees_with_yaml_safe_load(pairs):
     except yaml.YAMLError:
         return
     assert _safe_yaml(text) == expected
+
+
+def test_misconceptions_are_read_with_their_corrections() -> None:
+    text = (
+        "## What does L1 do?\n\nIt zeroes weights.\n\n"
+        "### Key points\n- L1 sets weights to zero.\n\n"
+        "### Misconceptions\n- L2 also sets weights to zero,\n  just more slowly.\n"
+        "  - L2's pull fades with the weight.\n- L1 shrinks all weights equally.\n"
+        "  - Only weak ones stop at zero.\n\nMore answer.\n"
+    )
+    deck = parse_text(text, "a.md", "a")
+    assert deck.problems == []
+    (card,) = deck.cards
+    assert [(m.claim, m.correction) for m in card.misconceptions] == [
+        ("L2 also sets weights to zero, just more slowly.", "L2's pull fades with the weight."),
+        ("L1 shrinks all weights equally.", "Only weak ones stop at zero."),
+    ]
+    assert card.answer == "It zeroes weights.\n\nMore answer."
+
+
+def test_misconceptions_only_on_open_cards_and_never_empty() -> None:
+    text = "## Q\n\nA\n\n### Key points\n- p\n\n### Misconceptions\n\ntext\n"
+    empty = parse_text(text, "a.md", "a")
+    assert [p.message for p in empty.problems] == ["Misconceptions heading has no bullet points"]
+    basic = parse_text("## Q\n\nA\n\n### Misconceptions\n- x\n  - y\n", "a.md", "a")
+    assert [p.message for p in basic.problems] == [
+        "only open (typed-answer) cards can have misconceptions"
+    ]
