@@ -7,7 +7,7 @@ durable before the caller shows the next card and two terminals never interleave
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -180,6 +180,7 @@ def answer(
     mode: str = "review",
     quiz_id: str | None = None,
     review_id: str | None = None,
+    grading: Mapping[str, object] | None = None,
 ) -> Answered:
     """Record an answer and, in review mode, reschedule the card: one transaction, then return.
 
@@ -203,8 +204,19 @@ def answer(
         after = before
         conn.execute(
             "INSERT INTO reviews (id, card_id, reviewed_at, rating, answer, score, duration_ms,"
-            " mode, quiz_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (review_id, card_id, iso(now), rating, typed, score, duration_ms, mode, quiz_id),
+            " mode, quiz_id, grading) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                review_id,
+                card_id,
+                iso(now),
+                rating,
+                typed,
+                score,
+                duration_ms,
+                mode,
+                quiz_id,
+                None if grading is None else json.dumps(grading, ensure_ascii=False),
+            ),
         )
         if mode == "review":
             latest = conn.execute(

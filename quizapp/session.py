@@ -133,8 +133,20 @@ class ReviewSession:
         }
         return Verdict(verdict, verdict.suggested_rating or GOOD, intervals, scorer_error)
 
-    def rate(self, rating: int, typed: str = "", score: float | None = None) -> review.Answered:
-        """Record the answer to the current card; it is durable when this returns."""
+    def rate(
+        self,
+        rating: int,
+        typed: str = "",
+        score: float | None = None,
+        grading: Grade | None = None,
+    ) -> review.Answered:
+        """Record the answer to the current card; it is durable when this returns.
+
+        ``grading`` (the verdict shown, with any points the user corrected) is stored with the
+        review, and its value is the score unless ``score`` is given.
+        """
+        if grading is not None and score is None:
+            score = grading.value
         card, _ = self._require()
         duration_ms = max(int((self.timer() - self.shown_at) * 1000), 0)
         answered = review.answer(
@@ -145,6 +157,7 @@ class ReviewSession:
             typed=typed,
             score=score,
             duration_ms=duration_ms,
+            grading=grading.record() if grading is not None and grading.points else None,
         )
         self.answers.append(answered)
         self.current = self.state = None

@@ -125,6 +125,7 @@ class KeyPointResult:
     strength: float
     span: tuple[int, int] | None
     matched: str
+    contradicted: bool = False  # the answer denies the point or says it of the other side
 
 
 @dataclass(frozen=True)
@@ -1030,6 +1031,9 @@ def score(
         ):
             contradicted += 1
             credit = 0.0
+            denied = True
+        else:
+            denied = False
         credit_sum += credit
         span = None
         matched = ""
@@ -1043,6 +1047,7 @@ def score(
                 strength=round(credit, 4),
                 span=span,
                 matched=matched,
+                contradicted=denied,
             )
         )
     count = len(compiled.points)
