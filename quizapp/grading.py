@@ -58,9 +58,10 @@ def grade(card: Card, typed: str) -> Grade:
 
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ⁻⁺", "0123456789n-+")
 GREEK = "α-ω"  # lower-case Greek letters, after _normal has lowered the text
-# One factor of a product as typed: an optional number, then one letter or a run of Greek letters
-# ("2", "n", "ηλ", "2λη"). Longer Latin words (fan_in, relu) are never split into letters.
-FACTOR = re.compile(rf"(\d+(?:\.\d+)?)?([a-z]|[{GREEK}]+)?")
+# One factor run of a product as typed: an optional number, then letters that are Greek or Latin
+# letters standing alone ("2", "n", "ηλ", "2λη", "ηt"). Two Latin letters in a row make a word
+# (fan_in, relu), and words are never split into letters.
+FACTOR = re.compile(rf"(\d+(?:\.\d+)?)?((?:[{GREEK}]|[a-z](?![a-z]))*)")
 # What separates the products of an expression: sums, fractions, powers, brackets, lists.
 OPERATORS = re.compile(r"([-+/^=<>()\[\],;:])")
 
@@ -117,7 +118,7 @@ def _products_sorted(text: str) -> str:
             if number:
                 factors.append(number)
             if letters:
-                factors += list(letters)  # one Latin letter, or Greek letters one by one
+                factors += list(letters)  # each letter is a factor of its own
         if factors is None or len(factors) < 2:
             parts.append(part.replace(" ", ""))
             continue

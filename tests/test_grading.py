@@ -41,7 +41,10 @@ def card(text: str):
         ("1 − 2ηλ", "1-2λη", True),
         ("1 − 2ηλ", "1 - 2 lambda eta", True),
         ("1 − 2ηλ", "1 + 2ηλ", False),
-        ("1 − 2ηλ", "2 - 1ηλ", False),  # only products are reordered, not the terms around them
+        ("1 − 2ηλ", "2 - 1ηλ", False),
+        ("1/(ηt)", "1/(tη)", True),
+        ("1/(ηt)", "1/(eta t)", True),
+        ("1/(ηt)", "1/(ηs)", False),  # only products are reordered, not the terms around them
         # Powers: the superscript, the caret and Python's ** are one notation.
         ("2^n", "2ⁿ", True),
         ("2ⁿ", "2^n", True),
@@ -51,6 +54,7 @@ def card(text: str):
         # Words are never split into letters and reordered.
         ("relu", "lure", False),
         ("fan_in", "in_fan", False),
+        ("ab", "ba", False),
     ],
 )
 def test_gap_matching(expected, typed, ok):
