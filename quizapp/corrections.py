@@ -54,8 +54,9 @@ def agreement(store: Store, now: datetime, days: int = 30) -> Agreement:
     reviews = corrected = points = flipped = 0
     for _, record in _graded_rows(store, since):
         changed = sum(
-            1 for point in record["points"] if point.get("scorer_covered", point.get("covered"))
-            != point.get("covered")
+            1
+            for point in record["points"]
+            if point.get("scorer_covered", point.get("covered")) != point.get("covered")
         )
         reviews += 1
         corrected += bool(changed)

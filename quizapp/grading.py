@@ -143,6 +143,26 @@ class Grade:
         }
 
 
+def summary(grade: Grade) -> str:
+    """ "Score 40% · 2 of 5 key points", saying why when penalties or corrections explain it."""
+    covered = grade.covered_count
+    parts = [f"Score {grade.value:.0%}", f"{covered} of {len(grade.points)} key points"]
+    partial = sum(p.partial for p in grade.points)
+    if partial:
+        parts.append(f"{partial} half-covered")
+    against = sum(p.contradicted for p in grade.points)
+    if against:
+        parts.append(f"{against} reversed (−)")
+    if grade.misconceptions:
+        n = len(grade.misconceptions)
+        parts.append(f"{n} misconception{'s' * (n != 1)} (−)")
+    if grade.corrections:
+        parts.append("corrected by you")
+    if grade.method == "basic":
+        parts.append("basic scoring")
+    return " · ".join(parts)
+
+
 def grade(card: Card, typed: str) -> Grade:
     """Grade ``typed`` against ``card``. Imports the scorer only for open cards."""
     if card.type is CardType.OPEN:

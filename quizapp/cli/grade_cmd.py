@@ -111,9 +111,11 @@ def _print_verdict(card, verdict) -> None:
         click.echo("Basic card: self-graded, nothing to score.")
         return
     label = RATING_NAMES.get(verdict.suggested_rating or 0, "?")
-    basic = "  (basic scoring: the sentence model is not available)" if (
-        verdict.method == "basic"
-    ) else ""
+    basic = (
+        "  (basic scoring: the sentence model is not available)"
+        if (verdict.method == "basic")
+        else ""
+    )
     click.echo(
         f"Score {round(verdict.value * 100)}% · suggested {label} · "
         f"{verdict.covered_count} of {len(verdict.points)} key points{basic}"

@@ -176,6 +176,4 @@ def score(
         unit = signals.units[unit_index]  # type: ignore[union-attr]
         claim, correction = wrong[index]
         hits.append(MisconceptionHit(claim, correction, (unit.start, unit.end), unit.text))
-    return Score(
-        result.value, tuple(verdicts), suggest_rating(result.value), tuple(hits), method
-    )
+    return Score(result.value, tuple(verdicts), suggest_rating(result.value), tuple(hits), method)

@@ -150,12 +150,16 @@ def signals(
     texts = [u.text for u in units]
     forms = [variants(p, extra_pairs) for p in points]
     flat = [f for group in forms for f in group]
-    vectors = encoder.embed([*texts, *points, *flat, *misconceptions, *([question] if question else [])])
+    vectors = encoder.embed(
+        [*texts, *points, *flat, *misconceptions, *([question] if question else [])]
+    )
     n_units, n_points, n_forms = len(texts), len(points), len(flat)
     answer = vectors[:n_units]
     point_vecs = vectors[n_units : n_units + n_points]
     form_vecs = vectors[n_units + n_points : n_units + n_points + n_forms]
-    wrong_vecs = vectors[n_units + n_points + n_forms : n_units + n_points + n_forms + len(misconceptions)]
+    wrong_vecs = vectors[
+        n_units + n_points + n_forms : n_units + n_points + n_forms + len(misconceptions)
+    ]
     point_sim = answer @ point_vecs.T
     # A clause about the other side of a contrast that states another key point correctly
     # ("lasso drives some coefficients to zero") is close to the swapped form of the ridge point,
@@ -180,6 +184,4 @@ def signals(
     listy = np.array([is_term_list(t) for t in texts], dtype=bool)
     if question:
         listy |= (answer @ vectors[-1]) >= COPY_SIMILARITY
-    return ClaimSignals(
-        tuple(units), point_sim, reversal, reversal_sim, wrong_sim, margin, listy
-    )
+    return ClaimSignals(tuple(units), point_sim, reversal, reversal_sim, wrong_sim, margin, listy)

@@ -6,7 +6,7 @@ point's wording the answer covers (the lexical scorer, which knows synonyms, typ
 stuffing). A point the answer reverses (a clause closer to a reversed form of the point than to
 the point, or a lexical denial or side swap) earns nothing and costs a fixed penalty, and so does
 each written misconception the answer states. The value is the mean credit less the penalties,
-clipped to [0, 1] and bent by one exponent.
+clipped to [0, 1] and bent by one exponent; an answer with a reversal or a misconception is capped.
 
 The weights live in ``data/weights.json`` and are fitted by ``benchmarks/fit_scoring.py`` on the
 tuning answers only; that script also reports leave-one-card-out figures. Everything here is
@@ -44,6 +44,7 @@ class Weights:
     contradiction_penalty: float = 0.35  # per reversed or denied key point
     misconception_penalty: float = 0.35  # per misconception stated
     exponent: float = 0.8  # value = clipped(mean credit - penalties) ** exponent
+    wrong_cap: float = 1.0  # the most an answer that reverses a point or states a misconception
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Weights:
@@ -104,7 +105,12 @@ def value_of(
         - weights.contradiction_penalty * contradicted
         - weights.misconception_penalty * misconceptions
     )
-    return float(min(1.0, max(0.0, raw)) ** weights.exponent)
+    value = float(min(1.0, max(0.0, raw)) ** weights.exponent)
+    if contradicted or misconceptions:
+        # An interviewer fails an answer that states a central claim backwards, however fluent
+        # the rest of it is; the labels agree (reversed answers average 0.15).
+        value = min(value, weights.wrong_cap)
+    return value
 
 
 def combine(

@@ -171,3 +171,10 @@ def status() -> ModelStatus:
 def loaded() -> bool:
     """True once the model is loaded: the scorer uses it only then, never waiting for it."""
     return _status is not None and _status.loaded
+
+
+def reset() -> None:
+    """Forget the loaded model and its status, so the next use loads again (tests use this)."""
+    global _encoder, _status
+    with _lock:
+        _encoder, _status = None, None
