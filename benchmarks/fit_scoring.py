@@ -54,36 +54,50 @@ BOUNDS = {
 }
 
 
+def _signals(encoder, text: str, card) -> tuple:
+    points = list(card.key_points)
+    words = lexical.score(text, points, question=card.prompt, synonyms=card.synonyms)
+    units = clauses.units(text)
+    signals = (
+        claims.signals(
+            encoder, units, points, [m.claim for m in card.misconceptions], question=card.prompt
+        )
+        if units
+        else None
+    )
+    return [p.strength for p in words.points], [p.contradicted for p in words.points], signals
+
+
 def features(rows: list[dict], cards: dict) -> list[tuple]:
-    """Per row: lexical strengths, lexical contradictions, claim signals (None if no units)."""
+    """Per row: (card id, lexical strengths, lexical contradictions, claim signals), and the
+    same for each card's model answer under the key ``("reference", card id)``."""
     encoder = semantic.encoder()
     if encoder is None:
         raise SystemExit(f"the sentence model is not available: {semantic.status().reason}")
     out = []
-    for row in rows:
-        card = cards[row["card_id"]]
-        points = list(card.key_points)
-        words = lexical.score(row["answer"], points, question=card.prompt, synonyms=card.synonyms)
-        units = clauses.units(row["answer"])
-        signals = (
-            claims.signals(
-                encoder,
-                units,
-                points,
-                [m.claim for m in card.misconceptions],
-                question=card.prompt,
-            )
-            if units
-            else None
-        )
+    for card_id in sorted({row["card_id"] for row in rows}):
         out.append(
-            ([p.strength for p in words.points], [p.contradicted for p in words.points], signals)
+            (("reference", card_id), *_signals(encoder, cards[card_id].answer, cards[card_id]))
         )
+    for row in rows:
+        out.append((row["card_id"], *_signals(encoder, row["answer"], cards[row["card_id"]])))
     return out
 
 
 def values(feats: list[tuple], weights: combine.Weights) -> np.ndarray:
-    return np.array([combine.combine(a, b, c, weights).value for a, b, c in feats])
+    """Values of the answer rows (reference rows are used, not returned)."""
+    reference = {
+        key[1]: [p.credit for p in combine.combine(a, b, c, weights).points]
+        for key, a, b, c in feats
+        if isinstance(key, tuple)
+    }
+    return np.array(
+        [
+            combine.combine(a, b, c, weights, reference.get(key)).value
+            for key, a, b, c in feats
+            if not isinstance(key, tuple)
+        ]
+    )
 
 
 def loss(feats: list[tuple], labels: np.ndarray, weights: combine.Weights) -> float:
@@ -162,10 +176,12 @@ def main() -> None:
         for card_id in sorted({r["card_id"] for r in rows}):
             inside = [i for i, r in enumerate(rows) if r["card_id"] != card_id]
             left = [i for i, r in enumerate(rows) if r["card_id"] == card_id]
+            refs = [f for f in feats if isinstance(f[0], tuple)]
+            rows_feats = [f for f in feats if not isinstance(f[0], tuple)]
             # Refit from the pooled optimum with small steps: the held-out card's answers move
             # the weights only locally, and a full search per card would take many minutes.
-            w = fit([feats[i] for i in inside], labels[inside], weights, halvings=3)
-            out[left] = values([feats[i] for i in left], w)
+            w = fit(refs + [rows_feats[i] for i in inside], labels[inside], weights, halvings=3)
+            out[left] = values(refs + [rows_feats[i] for i in left], w)
         loco_rho = spearman(list(out), list(labels))
         print(f"leave-one-card-out: pooled Spearman {loco_rho:.3f}")
         for card_id, rho in per_card(rows, out).items():

@@ -175,6 +175,7 @@ def grade(card: Card, typed: str) -> Grade:
             question=card.prompt,
             synonyms=card.synonyms or None,
             misconceptions=card.misconceptions,
+            reference=card.answer if card.key_points else None,
         )
         points = tuple(
             PointResult(p.text, p.covered, p.matched, p.strength, p.contradicted)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from quizapp.scoring import clauses, combine, lexical, semantic
 from quizapp.scoring.lexical import (
@@ -117,13 +118,16 @@ def score(
     question: str | None = None,
     synonyms: Mapping[str, Sequence[str]] | None = None,
     misconceptions: Sequence[object] | None = None,
+    reference: str | None = None,
     use_model: bool = True,
 ) -> Score:
     """Score ``answer`` against ``key_points`` (and the card's written ``misconceptions``).
 
     ``question`` discounts restating the prompt; ``synonyms`` (term -> variants) extends the
-    vocabulary. The sentence model is loaded on first use unless ``use_model`` is False; when it
-    cannot be had, the result is the lexical scorer's alone (``method == "basic"``).
+    vocabulary. ``reference`` is the card's model answer: each point's credit is measured
+    against what it earns there (see :func:`quizapp.scoring.combine.combine`). The sentence model
+    is loaded on first use unless ``use_model`` is False; when it cannot be had, the result is
+    the lexical scorer's alone (``method == "basic"``).
     """
     points = [p for p in key_points if p and p.strip()]
     wrong = _misconception_pairs(misconceptions)
@@ -131,17 +135,29 @@ def score(
     if not points:
         return Score(0.0, (), suggest_rating(0.0), (), "basic")
     encoder = semantic.encoder() if use_model and answer.strip() else None
+    wrong_claims = tuple(c for c, _ in wrong)
     units = clauses.units(answer) if encoder is not None else []
     signals = None
     if units:
         from quizapp.scoring import claims
 
-        signals = claims.signals(encoder, units, points, [c for c, _ in wrong], question=question)
+        signals = claims.signals(encoder, units, points, list(wrong_claims), question=question)
+    ref = None
+    if reference and reference.strip():
+        ref = _reference_credits(
+            reference,
+            tuple(points),
+            question,
+            _synonyms_key(synonyms),
+            wrong_claims,
+            encoder is not None,
+        )
     result = combine.combine(
         [p.strength for p in words.points],
         [p.contradicted for p in words.points],
         signals,
         combine.fitted(),
+        ref,
     )
     method = "semantic" if encoder is not None or (use_model and semantic.loaded()) else "basic"
     verdicts = []
@@ -177,3 +193,37 @@ def score(
         claim, correction = wrong[index]
         hits.append(MisconceptionHit(claim, correction, (unit.start, unit.end), unit.text))
     return Score(result.value, tuple(verdicts), suggest_rating(result.value), tuple(hits), method)
+
+
+def _synonyms_key(synonyms: Mapping[str, Sequence[str]] | None) -> tuple:
+    return tuple(sorted((k, tuple(v)) for k, v in (synonyms or {}).items()))
+
+
+@lru_cache(maxsize=256)
+def _reference_credits(
+    reference: str,
+    points: tuple[str, ...],
+    question: str | None,
+    synonyms_key: tuple,
+    wrong: tuple[str, ...],
+    with_model: bool,
+) -> tuple[float, ...]:
+    """What the model answer earns on each point, before any reference scaling (cached: the
+    same card's model answer is scored once per process)."""
+    synonyms = {k: list(v) for k, v in synonyms_key} or None
+    words = lexical.score(reference, list(points), question=question, synonyms=synonyms)
+    signals = None
+    encoder = semantic.encoder() if with_model else None
+    if encoder is not None:
+        from quizapp.scoring import claims
+
+        units = clauses.units(reference)
+        if units:
+            signals = claims.signals(encoder, units, list(points), list(wrong), question=question)
+    result = combine.combine(
+        [p.strength for p in words.points],
+        [p.contradicted for p in words.points],
+        signals,
+        combine.fitted(),
+    )
+    return tuple(p.credit for p in result.points)

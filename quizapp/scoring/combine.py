@@ -25,6 +25,9 @@ from typing import Any
 from quizapp.scoring.claims import ClaimSignals
 
 PARTIAL = 0.25  # credit from which a point is shown as half-covered ("partly")
+#: A point's credit is measured against what the card's own model answer earns on it (the
+#: model answer is what full marks look like), but never against less than this.
+REFERENCE_FLOOR = 0.5
 COVERED = 0.5  # credit from which a point counts as covered
 
 
@@ -118,8 +121,15 @@ def combine(
     lexical_contradicted: Sequence[bool],
     claims: ClaimSignals | None,
     weights: Weights,
+    reference: Sequence[float] | None = None,
 ) -> Combined:
-    """Credit per point and the value, from lexical coverage and (if given) the claim signals."""
+    """Credit per point and the value, from lexical coverage and (if given) the claim signals.
+
+    ``reference`` is the credit the card's model answer earns on each point (computed by this
+    same function on the model answer); a point's credit is divided by it, floored at
+    :data:`REFERENCE_FLOOR` and capped at 1, so a card whose key points are worded unlike its
+    model answer does not hold every answer below full marks.
+    """
     import numpy as np
 
     n = len(lexical)
@@ -161,6 +171,9 @@ def combine(
             where = np.where(says, claims.misconception_sim, -np.inf).argmax(axis=0)
             stated = [(int(m), int(where[m])) for m in np.flatnonzero(says.any(axis=0))]
     credit = 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
+    if reference is not None and len(reference) == n:
+        scale = np.maximum(np.asarray(reference, dtype=float), REFERENCE_FLOOR)
+        credit = np.minimum(1.0, credit / scale)
     credit[against] = 0.0
     value = value_of(credit.tolist(), int(against.sum()), len(stated), weights)
     points = tuple(
