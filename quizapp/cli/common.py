@@ -20,10 +20,18 @@ class AppContext:
     db_path: Path
 
     def open_store(self) -> Store:
+        """Open the store, taking the day's backup first thing (a failed backup only warns)."""
         try:
-            return Store.open(self.db_path)
+            store = Store.open(self.db_path)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
+        from quizapp.backup import BackupError, daily_if_due
+
+        try:
+            daily_if_due(store.conn, self.db_path, utc_now())
+        except BackupError as exc:
+            click.echo(f"warning: {exc}", err=True)
+        return store
 
 
 pass_app = click.make_pass_decorator(AppContext)
