@@ -182,7 +182,8 @@ def m005_event_log_and_sync_folder(db: sqlite_utils.Database) -> None:
             name TEXT PRIMARY KEY,
             line_start INTEGER NOT NULL,
             offset INTEGER NOT NULL,
-            line_sum TEXT NOT NULL
+            line_sum TEXT NOT NULL,
+            lines INTEGER NOT NULL
         )
         """
     )

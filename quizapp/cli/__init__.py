@@ -15,6 +15,7 @@ from quizapp.cli.backup_cmds import backup_cmd, backups_cmd, restore_cmd
 from quizapp.cli.common import AppContext
 from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
 from quizapp.cli.doctor_cmd import doctor
+from quizapp.cli.merge_cmds import merge, sync_dir
 from quizapp.cli.prove_cmd import prove
 from quizapp.cli.quiz_cmd import quiz
 from quizapp.cli.review_cmds import due, rebuild, review, stats
@@ -59,5 +60,7 @@ for command in (
     backups_cmd,
     restore_cmd,
     doctor,
+    merge,
+    sync_dir,
 ):
     main.add_command(command)
