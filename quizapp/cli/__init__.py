@@ -15,6 +15,7 @@ from quizapp.cli.backup_cmds import backup_cmd, backups_cmd, restore_cmd
 from quizapp.cli.common import AppContext
 from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
 from quizapp.cli.doctor_cmd import doctor
+from quizapp.cli.export_cmds import export
 from quizapp.cli.merge_cmds import merge, sync_dir
 from quizapp.cli.prove_cmd import prove
 from quizapp.cli.quiz_cmd import quiz
@@ -62,5 +63,6 @@ for command in (
     doctor,
     merge,
     sync_dir,
+    export,
 ):
     main.add_command(command)
