@@ -328,16 +328,36 @@ def write_own(store: Store, path: Path) -> int:
         header = not path.exists() or path.stat().st_size == 0
         if not pending and not header:
             return 0
+        size = 0 if header else path.stat().st_size
+        lines = [encode(entry) for _key, entry in pending]
+        if header:
+            lines.insert(0, encode({"k": "file", "format": FORMAT, "file": path.name}))
         with path.open("ab") as handle:
-            if header:
-                handle.write(encode({"k": "file", "format": FORMAT, "file": path.name}))
-            handle.write(b"".join(encode(entry) for _key, entry in pending))
+            handle.write(b"".join(lines))
             handle.flush()
             os.fsync(handle.fileno())
         conn.executemany(
             "INSERT OR IGNORE INTO folder_seen (key) VALUES (?)", [(k,) for k, _ in pending]
         )
+        _advance_own_cursor(store, path.name, size, lines)
     return len(pending)
+
+
+def _advance_own_cursor(store: Store, name: str, size: int, lines: list[bytes]) -> None:
+    """Our own new lines need not be read back: move our cursor past them, if it was at the
+    end before we wrote (otherwise the next read catches up from where it was)."""
+    row = store.conn.execute(
+        "SELECT offset, lines FROM folder_files WHERE name = ?", (name,)
+    ).fetchone()
+    if (row[0] if row else 0) != size:
+        return
+    end = size + sum(len(line) for line in lines)
+    last = lines[-1]
+    store.conn.execute(
+        "INSERT OR REPLACE INTO folder_files (name, line_start, offset, line_sum, lines) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (name, end - len(last), end, _line_sum(last[:-1]), (row[1] if row else 0) + len(lines)),
+    )
 
 
 def _drop_partial_tail(path: Path) -> None:
@@ -355,3 +375,28 @@ def _drop_partial_tail(path: Path) -> None:
             handle.truncate(size - back + cut + 1)
         elif back == size:  # not one whole line yet: start the file again
             handle.truncate(0)
+
+
+def exchange_configured(store: Store, now: datetime) -> list[str]:
+    """What the app does on start: back up for the day, then exchange with the configured sync
+    folder, if any. Returns warnings to show instead of raising: neither may block a review."""
+    from quizapp import config, paths
+    from quizapp.backup import BackupError, daily_if_due
+
+    warnings = []
+    if store.path is not None:
+        try:
+            daily_if_due(store.conn, store.path, now)
+        except BackupError as exc:
+            warnings.append(str(exc))
+    try:
+        folder = config.load(paths.config_path()).sync_dir
+    except config.ConfigError as exc:
+        return [*warnings, str(exc)]
+    if folder is None:
+        return warnings
+    try:
+        report = exchange(store, folder, now)
+    except (FolderError, BackupError, OSError) as exc:
+        return [*warnings, f"sync folder: {exc}"]
+    return [*warnings, *report.warnings]
