@@ -73,7 +73,7 @@ def test_a_backup_that_fails_verification_deletes_nothing(tmp_path, monkeypatch)
     db = make_store(tmp_path)
     with Store.open(db) as store:
         old = backup.take(store.conn, db, backup.DAILY, NOW, keep=1)
-        monkeypatch.setattr(backup, "verify", lambda path, n=0: (0, "integrity check failed"))
+        monkeypatch.setattr(backup, "verify", lambda path, n=0, **kw: (0, "quick check failed"))
         with pytest.raises(backup.BackupError, match="older backups were kept"):
             backup.take(store.conn, db, backup.DAILY, NOW + timedelta(days=1), keep=1)
     assert [b.path for b in backup.list_backups(db)] == [old.path]

@@ -82,10 +82,34 @@ def _rows(conn: sqlite3.Connection, table: str, wanted: tuple[str, ...]) -> list
     return [dict(zip(wanted, row, strict=True)) for row in cursor]
 
 
-def read_log(conn: sqlite3.Connection) -> Log:
-    """The whole log of a store, read through ``conn`` (another machine's, say)."""
+def _rows_with_ids(
+    conn: sqlite3.Connection, table: str, wanted: tuple[str, ...], ids: list[str]
+) -> list[dict]:
+    have = _columns(conn, table)
+    select = ", ".join(c if c in have else f"NULL AS {c}" for c in wanted)
+    out = []
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        marks = ",".join("?" * len(batch))
+        cursor = conn.execute(f"SELECT {select} FROM {table} WHERE id IN ({marks})", batch)
+        out += [dict(zip(wanted, row, strict=True)) for row in cursor]
+    return out
+
+
+def read_log(conn: sqlite3.Connection, known_reviews: set[str] | None = None) -> Log:
+    """The log of a store, read through ``conn`` (another machine's, say).
+
+    Reviews whose id is in ``known_reviews`` are left out (only their ids are read): merging a
+    store that shares most of its history then reads only what is new.
+    """
     cards = {row["id"]: row for row in _rows(conn, "cards", CARD_COLUMNS)}
-    reviews = _rows(conn, "reviews", REVIEW_COLUMNS)
+    if known_reviews is None:
+        reviews = _rows(conn, "reviews", REVIEW_COLUMNS)
+    else:
+        missing = [
+            r[0] for r in conn.execute("SELECT id FROM reviews") if r[0] not in known_reviews
+        ]
+        reviews = _rows_with_ids(conn, "reviews", REVIEW_COLUMNS, missing)
     undos = _rows(conn, "undos", ("review_id", "undone_at"))
     return Log(
         reviews=reviews,

@@ -45,7 +45,8 @@ def merge_store(store: Store, other: Path, now: datetime) -> MergeReport:
         raise MergeError(f"{other}: that is the store itself")
     conn = open_other(other)
     try:
-        log = read_log(conn)
+        known = {r[0] for r in store.conn.execute("SELECT id FROM reviews")}
+        log = read_log(conn, known)
     except sqlite3.DatabaseError as exc:
         raise MergeError(f"{other}: cannot be read ({exc}); try 'quizapp doctor' on it") from exc
     finally:
