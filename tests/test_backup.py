@@ -164,3 +164,23 @@ def test_backup_commands_list_and_restore(tmp_path, monkeypatch):
     missing = runner.invoke(main, ["--db", str(db), "restore", "nope.db"])
     assert missing.exit_code == 1 and "no such backup" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_the_config_file_sets_how_many_backups_to_keep(tmp_path):
+    from quizapp import config, paths
+
+    paths.config_path().write_text("decks = []\n[backups]\ndaily = 2\nbefore_operations = 1\n")
+    settings = config.load(paths.config_path())
+    assert (settings.daily_backups, settings.operation_backups) == (2, 1)
+    db = make_store(tmp_path)
+    with Store.open(db) as store:
+        for day in range(4):
+            backup.daily_if_due(store.conn, db, NOW + timedelta(days=day))
+            backup.before(store.conn, db, "merge", NOW + timedelta(days=day))
+    kinds = [b.kind for b in backup.list_backups(db)]
+    assert kinds.count("daily") == 2 and kinds.count("before-merge") == 1
+    config.save(paths.config_path(), settings)  # a save keeps the setting
+    assert config.load(paths.config_path()).daily_backups == 2
+    paths.config_path().write_text("[backups]\ndaily = 0\n")
+    with pytest.raises(config.ConfigError, match=r"'backups\.daily' must be a whole number"):
+        config.load(paths.config_path())

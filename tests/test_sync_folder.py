@@ -232,3 +232,23 @@ def test_two_processes_with_a_shared_folder_end_identical(tmp_path, order):
         assert all(decode(line) for line in path.read_bytes().splitlines())
         header = json.loads(path.read_bytes().split(b"\t", 1)[0])
         assert header == {"k": "file", "format": FORMAT, "file": path.name}
+
+
+def test_app_start_takes_the_daily_backup_and_exchanges_with_the_configured_folder(tmp_path):
+    from quizapp import config, paths
+    from quizapp.backup import list_backups
+    from quizapp.merge.folder import exchange_configured
+
+    a = make(tmp_path, "a")
+    review.answer(a, "q0", 3, NOW)
+    assert exchange_configured(a, NOW) == []
+    assert [b.kind for b in list_backups(tmp_path / "a.db")] == ["daily"]
+    folder = tmp_path / "shared"
+    config.save(paths.config_path(), config.Config(sync_dir=folder))
+    assert "sync folder not found" in exchange_configured(a, NOW)[0]
+    folder.mkdir()
+    assert exchange_configured(a, NOW) == []
+    assert [e["k"] for e in map(decode, only_file(folder).read_bytes().splitlines())] == [
+        "file",
+        "review",
+    ]
