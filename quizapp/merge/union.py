@@ -100,7 +100,7 @@ def absorb(
             new_reviews[rid]["card_id"] if rid in new_reviews else known_reviews[rid]
             for rid in new_undos
         }
-        last_known = _last_live_keys(store, touched - undone_cards)
+        last_known = _last_reviewed(store, touched - undone_cards)
 
         conn.executemany(
             f"INSERT INTO reviews ({', '.join(REVIEW_COLUMNS)}) VALUES "
@@ -209,20 +209,17 @@ def _stand_ins(store: Store, log: Log, reviews) -> int:
     return len(missing)
 
 
-def _last_live_keys(store: Store, card_ids: set[str]) -> dict[str, str]:
-    """Each card's last live review-mode answer as a replay-order key (before the merge)."""
-    out: dict[str, str] = {}
+def _last_reviewed(store: Store, card_ids: set[str]) -> dict[str, str | None]:
+    """Each card's last live review time, from its schedule (which replay keeps equal to it)."""
+    out: dict[str, str | None] = {}
     ids = sorted(card_ids)
     for start in range(0, len(ids), 500):
         batch = ids[start : start + 500]
         marks = ",".join("?" * len(batch))
-        for card_id, key in store.conn.execute(
-            f"SELECT card_id, MAX(reviewed_at || '|' || id) FROM reviews r "
-            f"WHERE card_id IN ({marks}) AND mode = 'review' AND NOT EXISTS "
-            "(SELECT 1 FROM undos u WHERE u.review_id = r.id) GROUP BY card_id",
-            batch,
+        for card_id, last in store.conn.execute(
+            f"SELECT card_id, last_review FROM schedule WHERE card_id IN ({marks})", batch
         ):
-            out[card_id] = key
+            out[card_id] = last
     return out
 
 
@@ -231,12 +228,12 @@ def _replay(
     touched: set[str],
     undone: set[str],
     new_reviews: dict[str, dict],
-    last_known: dict[str, str],
+    last_known: dict[str, str | None],
 ) -> int:
     """Bring each touched card's schedule to what its merged log gives; return how many.
 
-    A card whose new reviews all come after its last known live one (and that lost none to an
-    undo) is replayed forward from its stored schedule; every other card from scratch.
+    A card whose new reviews all come strictly after its last live one (and that lost none to
+    an undo) is replayed forward from its stored schedule; every other card from scratch.
     """
     incoming: dict[str, list[dict]] = {}
     for row in new_reviews.values():
@@ -247,10 +244,9 @@ def _replay(
     ahead, full = [], []
     for card_id in touched | undone:
         rows = incoming.get(card_id)
-        known = last_known.get(card_id)
-        if card_id in undone or not rows:
+        if card_id in undone or not rows or card_id not in last_known:
             full.append(card_id)
-        elif known is None or _key(rows[0]["reviewed_at"], rows[0]["id"]) > known:
+        elif last_known[card_id] is None or rows[0]["reviewed_at"] > last_known[card_id]:
             ahead.append(card_id)
         else:
             full.append(card_id)
