@@ -77,6 +77,18 @@ def absorb(
         # The backup API cannot read a store this connection holds a write lock on, so the
         # backup comes first; the transaction below looks again in case another process wrote.
         before_write()
+    # A merge inserts tens of thousands of rows at random places in the id index: a page cache
+    # that holds the indexes (64 MB at most, for this call only) saves a third of that time.
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute("PRAGMA cache_size = -65536")
+    try:
+        return _absorb(store, log, report)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+def _absorb(store: Store, log: Log, report: MergeReport) -> MergeReport:
+    conn = store.conn
     with store.transaction():
         new_reviews, new_undos, new_events, quizzes = _news(store, log, report)
         if not (new_reviews or new_undos or new_events or quizzes):
@@ -104,8 +116,8 @@ def absorb(
 
         conn.executemany(
             f"INSERT INTO reviews ({', '.join(REVIEW_COLUMNS)}) VALUES "
-            f"({', '.join(':' + c for c in REVIEW_COLUMNS)})",
-            [{c: r.get(c) for c in REVIEW_COLUMNS} for r in new_reviews.values()],
+            f"({', '.join('?' * len(REVIEW_COLUMNS))})",
+            [tuple(r.get(c) for c in REVIEW_COLUMNS) for r in new_reviews.values()],
         )
         conn.executemany(
             "INSERT INTO undos (review_id, undone_at) VALUES (:review_id, :undone_at)",
