@@ -157,6 +157,24 @@ def apply_rating(
     )
 
 
+class _CopyableCard(fsrs.Card):
+    """An fsrs card that copies itself field by field.
+
+    ``review_card`` starts with ``copy(card)``; through the generic copy protocol that is a
+    sixth of a replay's time. The copy is the same either way, and it keeps this class, so a
+    replay pays for the faster copy once.
+    """
+
+    @classmethod
+    def of(cls, card: fsrs.Card) -> _CopyableCard:
+        new = object.__new__(cls)
+        new.__dict__.update(card.__dict__)
+        return new
+
+    def __copy__(self) -> _CopyableCard:
+        return _CopyableCard.of(self)
+
+
 def replay(reviews: Iterable[tuple[str, datetime, int]], retention: float) -> CardState:
     """Rebuild a card's state from its reviews ``(review_id, reviewed_at, rating)`` in order.
 
@@ -165,7 +183,7 @@ def replay(reviews: Iterable[tuple[str, datetime, int]], retention: float) -> Ca
     replays hundreds of thousands of reviews, and that conversion was a third of the cost.
     """
     scheduler = scheduler_for(retention)
-    card = CardState().to_fsrs()
+    card = _CopyableCard.of(CardState().to_fsrs())
     reps = lapses = 0
     introduced: datetime | None = None
     with _fuzz_lock:
