@@ -170,3 +170,21 @@ def test_merge_refuses_a_non_store_and_itself(tmp_path):
             merge_store(mine, tmp_path / "mine.db", NOW)
         with pytest.raises(MergeError, match="no such file"):
             merge_store(mine, tmp_path / "nope.db", NOW)
+
+
+def test_an_event_kind_this_version_does_not_know_is_kept_and_passed_on(deck_dir, tmp_path):
+    """Later kinds (scheduler parameter changes, say) ride on the same log untouched."""
+    from quizapp import events
+    from quizapp.merge.folder import decode, exchange
+
+    a, b = fresh(deck_dir), fresh(deck_dir)
+    made = events.record(a, "params", None, NOW, {"w": [0.4, 1.2], "retention": 0.85})
+    absorb(b, read_log(a.conn))
+    row = b.conn.execute("SELECT kind, card_id, at, payload FROM events").fetchone()
+    assert tuple(row) == ("params", None, made.at, made.to_row()["payload"])
+    folder = tmp_path / "f"
+    folder.mkdir()
+    exchange(b, folder, NOW)
+    (path,) = folder.glob("*.jsonl")
+    kinds = [decode(line).get("kind") for line in path.read_bytes().splitlines()]
+    assert "params" in kinds
