@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from quizapp.backup import BackupError, before, latest_backup
+from quizapp.backup import BackupError, backup_dir, before, latest_backup
 from quizapp.schedule import CardState
 from quizapp.store import QUEUE_OFF, SCHEMA_VERSION, Store, StoreError
 
@@ -52,8 +52,8 @@ def restore_hint(db_path: Path) -> str:
     found = latest_backup(db_path)
     if found is None:
         return (
-            f"no good backup of it was found in {found or Path(db_path).parent / 'backups'}; "
-            "keep the file and see 'quizapp doctor'"
+            f"no good backup of it was found in {backup_dir(db_path)}; keep the file (quizapp "
+            "never deletes it) and restore a copy from your own backups"
         )
     return f"the latest good backup is {found}: restore it with 'quizapp restore {found.name}'"
 
