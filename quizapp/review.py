@@ -11,8 +11,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from quizapp import events
 from quizapp.cards import Card, CardType, Choice, Misconception
-from quizapp.clock import day_start, iso, parse_iso
+from quizapp.clock import day_start, iso, parse_iso, utc_now
 from quizapp.schedule import RATINGS, CardState, apply_rating, new_review_id, replay
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
 
@@ -309,12 +310,19 @@ def bury(store: Store, card_id: str, now: datetime) -> None:
         conn.execute(
             "UPDATE schedule SET buried_until = ? WHERE card_id = ?", (iso(until), card_id)
         )
+        events.record(store, events.BURY, card_id, now, {"until": iso(until)})
 
 
-def set_suspended(store: Store, card_id: str, suspended: bool) -> None:
-    """Suspend (take off every queue) or restore a card; its history is untouched."""
+def set_suspended(store: Store, card_id: str, suspended: bool, now: datetime | None = None) -> None:
+    """Suspend (take off every queue) or restore a card; its history is untouched.
+
+    The change is logged as an event so a merge with another machine carries it; ``now``
+    defaults to the clock because the UIs that call this have no other use for it.
+    """
     with store.transaction():
         set_active(store, card_id, suspended=suspended)
+        kind = events.SUSPEND if suspended else events.UNSUSPEND
+        events.record(store, kind, card_id, now or utc_now())
 
 
 def set_active(

@@ -157,12 +157,57 @@ def apply_rating(
     )
 
 
+class _CopyableCard(fsrs.Card):
+    """An fsrs card that copies itself field by field.
+
+    ``review_card`` starts with ``copy(card)``; through the generic copy protocol that is a
+    sixth of a replay's time. The copy is the same either way, and it keeps this class, so a
+    replay pays for the faster copy once.
+    """
+
+    @classmethod
+    def of(cls, card: fsrs.Card) -> _CopyableCard:
+        new = object.__new__(cls)
+        new.__dict__.update(card.__dict__)
+        return new
+
+    def __copy__(self) -> _CopyableCard:
+        return _CopyableCard.of(self)
+
+
 def replay(reviews: Iterable[tuple[str, datetime, int]], retention: float) -> CardState:
-    """Rebuild a card's state from its reviews ``(review_id, reviewed_at, rating)`` in order."""
-    state = CardState()
-    for review_id, reviewed_at, rating in reviews:
-        state = apply_rating(state, rating, reviewed_at, review_id, retention)
-    return state
+    """Rebuild a card's state from its reviews ``(review_id, reviewed_at, rating)`` in order.
+
+    The same steps as :func:`apply_rating` in a loop, but the fsrs card is carried from one
+    review to the next instead of being rebuilt from a :class:`CardState` each time: a merge
+    replays hundreds of thousands of reviews, and that conversion was a third of the cost.
+    """
+    scheduler = scheduler_for(retention)
+    card = _CopyableCard.of(CardState().to_fsrs())
+    reps = lapses = 0
+    introduced: datetime | None = None
+    with _fuzz_lock:
+        for review_id, reviewed_at, rating in reviews:
+            if rating not in RATINGS:
+                raise ValueError(f"rating must be 1-4, not {rating!r}")
+            lapses += card.state == fsrs.State.Review and rating == 1
+            scheduler.fuzz_value = fuzz_for(review_id)
+            card, _log = scheduler.review_card(card, fsrs.Rating(rating), reviewed_at)
+            reps += 1
+            introduced = introduced or reviewed_at
+    if reps == 0:
+        return CardState()
+    return CardState(
+        state=card.state.value,
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+        reps=reps,
+        lapses=lapses,
+        introduced_at=introduced,
+    )
 
 
 def preview_intervals(current: CardState, now: datetime, retention: float) -> dict[int, timedelta]:

@@ -11,9 +11,13 @@ from pathlib import Path
 import click
 
 from quizapp import __version__
+from quizapp.cli.backup_cmds import backup_cmd, backups_cmd, restore_cmd
 from quizapp.cli.common import AppContext
 from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
+from quizapp.cli.doctor_cmd import doctor
+from quizapp.cli.export_cmds import export
 from quizapp.cli.grade_cmd import export_corrections, grade
+from quizapp.cli.merge_cmds import merge, sync_dir
 from quizapp.cli.prove_cmd import prove
 from quizapp.cli.quiz_cmd import quiz
 from quizapp.cli.review_cmds import due, rebuild, review, stats
@@ -56,5 +60,12 @@ for command in (
     new,
     grade,
     export_corrections,
+    backup_cmd,
+    backups_cmd,
+    restore_cmd,
+    doctor,
+    merge,
+    sync_dir,
+    export,
 ):
     main.add_command(command)

@@ -65,7 +65,14 @@ def rebuild(app: AppContext) -> None:
     """Recompute every card's schedule by replaying the review log through FSRS.
 
     The review log is the source of truth; use this after restoring or merging a database.
+    The store is backed up first.
     """
+    from quizapp.backup import BackupError, before
+
     with app.open_store() as store:
+        try:
+            before(store.conn, app.db_path, "rebuild", utc_now())
+        except BackupError as exc:
+            raise click.ClickException(f"{exc}; nothing was rebuilt") from exc
         count = review_core.rebuild(store)
     click.echo(f"rebuilt the schedule of {count} card(s) from the review log")
