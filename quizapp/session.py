@@ -126,10 +126,12 @@ class ReviewSession:
             verdict = Grade(None, None)
             scorer_error = f"no score: the scorer failed ({type(exc).__name__}: {exc})"
         now = self.clock()
-        retention = review.retention_of(self.store, card.deck)
+        settings = review.settings_of(self.store, card.deck, now)
         intervals = {
             rating: format_interval(delta)
-            for rating, delta in preview_intervals(state, now, retention).items()
+            for rating, delta in preview_intervals(
+                state, now, settings.retention, settings.parameters
+            ).items()
         }
         return Verdict(verdict, verdict.suggested_rating or GOOD, intervals, scorer_error)
 

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from quizapp import review
+from quizapp.clock import iso
 from quizapp.store import SCHEMA_VERSION, Store
 from quizapp.sync import sync
 
@@ -22,15 +23,23 @@ def _v3_store_with_history(tmp_path):
     decks = tmp_path / "decks"
     write_deck(decks, "d.md", "## Q1\n<!-- id: q1 -->\nA\n\n## Q2\n<!-- id: q2 -->\nB\n")
     assert sync(old, [decks], NOW).ok
-    first = review.answer(old, "q1", 3, NOW)
-    review.answer(old, "q1", 1, NOW.replace(hour=13))
-    review.answer(old, "q2", 4, NOW.replace(hour=14), typed="typed", score=0.5)
-    review.undo(old, first.review_id, NOW.replace(hour=15))
+    # Rows written the way version 3 of the app wrote them (its answer() had no confidence).
+    rows = [
+        ("r1", "q1", NOW.replace(hour=12), 3, "", None, "review", None, None),
+        ("r2", "q1", NOW.replace(hour=13), 1, "", None, "review", None, None),
+        ("r3", "q2", NOW.replace(hour=14), 4, "typed", 0.5, "review", None, '{"x": 1}'),
+        ("r4", "q2", NOW.replace(hour=16), 2, "", None, "quiz", "qz", None),
+    ]
     old.conn.execute(
         "INSERT INTO quizzes (id, deck, started_at, questions) VALUES ('qz', NULL, 't', 1)"
     )
-    review.answer(old, "q2", 2, NOW.replace(hour=16), mode="quiz", quiz_id="qz")
-    old.conn.execute("UPDATE reviews SET grading = '{\"x\": 1}' WHERE score = 0.5")
+    for rid, card, at, rating, typed, score, mode, quiz, grading in rows:
+        old.conn.execute(
+            "INSERT INTO reviews (id, card_id, reviewed_at, rating, answer, score, mode, quiz_id,"
+            " grading) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (rid, card, iso(at), rating, typed, score, mode, quiz, grading),
+        )
+    old.conn.execute("INSERT INTO undos VALUES ('r1', ?)", (iso(NOW.replace(hour=15)),))
     return old, db
 
 
@@ -49,13 +58,13 @@ def _dump(store: Store) -> tuple[list[tuple], list[tuple], list[tuple]]:
 
 def test_upgrade_keeps_every_review_undo_index_and_schedule(tmp_path):
     old, db = _v3_store_with_history(tmp_path)
-    before = _dump(old)
+    before = _dump(old)[:2]
     indexes = {r[0] for r in old.conn.execute("PRAGMA index_list(reviews)")}
     old.close()
 
     with Store.open(db) as store:
         assert store.schema_version() == SCHEMA_VERSION == 4
-        assert _dump(store) == before
+        assert _dump(store)[:2] == before
         assert {r[0] for r in store.conn.execute("PRAGMA index_list(reviews)")} == indexes
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -77,4 +86,12 @@ def test_upgrade_keeps_every_review_undo_index_and_schedule(tmp_path):
             " VALUES ('c', 'q1', 't', 3, 'cram', 2)"
         )
         review.rebuild(store)
-        assert _dump(store)[2] == before[2]  # a cram row does not move the schedule
+        schedule = _dump(store)[2]
+        store.conn.execute(
+            "INSERT INTO reviews (id, card_id, reviewed_at, rating, mode, confidence)"
+            " VALUES ('c2', 'q2', ?, 1, 'cram', 1)",
+            (iso(NOW.replace(hour=17)),),
+        )
+        review.rebuild(store)
+        assert _dump(store)[2] == schedule  # cram rows do not move the schedule
+        assert review.get_state(store, "q1").reps == 1  # r1 undone, r2 live
