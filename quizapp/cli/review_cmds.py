@@ -8,6 +8,7 @@ import click
 
 from quizapp import review as review_core
 from quizapp.cli.common import AppContext, pass_app, sync_or_exit
+from quizapp.cli.optimize_cmd import refit_if_due
 from quizapp.clock import utc_now
 
 
@@ -27,6 +28,7 @@ def review(app: AppContext, plain: bool, deck: str | None, limit: int | None) ->
 
     with app.open_store() as store:
         sync_or_exit(store, quiet=True)
+        refit_if_due(store)
         plain_review.run(store, sys.stdin, deck=deck, limit=limit)
 
 
@@ -36,6 +38,7 @@ def due(app: AppContext) -> None:
     """Show how many cards each deck has for today: learning, due reviews, new."""
     with app.open_store() as store:
         sync_or_exit(store, quiet=True)
+        refit_if_due(store)
         counts = review_core.deck_counts(store, utc_now())
     if not counts:
         click.echo("No decks yet. Add one with 'quizapp decks add FOLDER'.")
