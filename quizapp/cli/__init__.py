@@ -13,6 +13,7 @@ import click
 from quizapp import __version__
 from quizapp.cli.common import AppContext
 from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
+from quizapp.cli.drill_cmd import drill
 from quizapp.cli.optimize_cmd import optimize
 from quizapp.cli.prove_cmd import prove
 from quizapp.cli.quiz_cmd import quiz
@@ -55,5 +56,6 @@ for command in (
     decks,
     new,
     optimize,
+    drill,
 ):
     main.add_command(command)
