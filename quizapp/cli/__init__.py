@@ -15,6 +15,7 @@ from quizapp.cli.common import AppContext
 from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
 from quizapp.cli.drill_cmd import drill
 from quizapp.cli.optimize_cmd import optimize
+from quizapp.cli.plan_cmd import plan
 from quizapp.cli.prove_cmd import prove
 from quizapp.cli.quiz_cmd import quiz
 from quizapp.cli.review_cmds import due, rebuild, review, stats
@@ -57,5 +58,6 @@ for command in (
     new,
     optimize,
     drill,
+    plan,
 ):
     main.add_command(command)

@@ -54,8 +54,12 @@ def drill(app: AppContext, deck: str | None, tag: str | None, limit: int, list_o
         run(store, [w.card_id for w in chosen], sys.stdin)
 
 
-def run(store: Store, card_ids: list[str], stream: TextIO) -> int:
-    """Ask each card once; ``:q`` stops, ``:s`` skips. Returns the number of answers saved."""
+def run(store: Store, card_ids: list[str], stream: TextIO, *, mode: str = "cram") -> int:
+    """Ask each card once; ``:q`` stops, ``:s`` skips. Returns the number of answers saved.
+
+    ``mode='cram'`` (drills) leaves the schedule alone; ``mode='review'`` (a plan's day) is an
+    ordinary review that reschedules the card.
+    """
     from quizapp.cli.plain_review import _Quit, _read_answer, show_card, show_verdict
     from quizapp.grading import grade
 
@@ -63,7 +67,7 @@ def run(store: Store, card_ids: list[str], stream: TextIO) -> int:
     try:
         for left, card_id in zip(range(len(card_ids), 0, -1), card_ids, strict=True):
             card = review.get_card(store, card_id)
-            show_card(card, "drill", left)
+            show_card(card, "drill" if mode == "cram" else "plan", left)
             typed = _read_answer(card, stream)
             if typed.lower() in (":q", ":quit"):
                 break
@@ -75,13 +79,14 @@ def run(store: Store, card_ids: list[str], stream: TextIO) -> int:
             if rating is None:
                 break
             review.answer(
-                store, card_id, rating, utc_now(), typed=typed, score=verdict.value, mode="cram"
+                store, card_id, rating, utc_now(), typed=typed, score=verdict.value, mode=mode
             )
             saved += 1
-            click.echo(f"saved: {RATINGS[rating]} (cram: the schedule is unchanged)")
+            note = " (cram: the schedule is unchanged)" if mode == "cram" else ""
+            click.echo(f"saved: {RATINGS[rating]}{note}")
     except _Quit:
         pass
-    click.echo(f"{saved} drill answer(s) saved.")
+    click.echo(f"{saved} {'drill ' if mode == 'cram' else ''}answer(s) saved.")
     return saved
 
 
