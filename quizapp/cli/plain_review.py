@@ -14,7 +14,7 @@ import click
 from quizapp import review
 from quizapp.cards import Card, CardType
 from quizapp.clock import utc_now
-from quizapp.grading import Grade
+from quizapp.grading import Grade, display_order
 from quizapp.schedule import RATINGS, format_interval
 from quizapp.session import QUEUE_NAMES, ReviewSession
 from quizapp.store import Store
@@ -50,6 +50,10 @@ def _read_answer(card: Card, stream: TextIO) -> str:
         click.echo(f"Fill the gap{hint}:")
     elif card.type is CardType.CHOICE:
         click.echo("Your pick (e.g. 2, or 1 3 if several are right):")
+    elif card.type is CardType.NUMERIC:
+        click.echo("Your number (units allowed, e.g. 0.25, 1e-3, 0.1%, 2.5 ms):")
+    elif card.type is CardType.ORDERED:
+        click.echo("The numbers in the right order (e.g. 3 1 2):")
     else:
         click.echo("Think of the answer, then press Enter to see it.")
     return _read_line(stream).strip()
@@ -61,6 +65,9 @@ def show_card(card: Card, label: str, left: int) -> None:
     click.secho(card.prompt, bold=True)
     for n, choice in enumerate(card.choices, start=1):
         click.echo(f"  {n}. {choice.text}")
+    if card.type is CardType.ORDERED:
+        for n, index in enumerate(display_order(card), start=1):
+            click.echo(f"  {n}. {card.expected[index]}")
 
 
 def show_verdict(card: Card, verdict: Grade) -> None:
