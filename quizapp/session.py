@@ -135,8 +135,17 @@ class ReviewSession:
         }
         return Verdict(verdict, verdict.suggested_rating or GOOD, intervals, scorer_error)
 
-    def rate(self, rating: int, typed: str = "", score: float | None = None) -> review.Answered:
-        """Record the answer to the current card; it is durable when this returns."""
+    def rate(
+        self,
+        rating: int,
+        typed: str = "",
+        score: float | None = None,
+        confidence: int | None = None,
+    ) -> review.Answered:
+        """Record the answer to the current card; it is durable when this returns.
+
+        ``confidence`` is how sure the user said they were before the reveal (1-3), if they did.
+        """
         card, _ = self._require()
         duration_ms = max(int((self.timer() - self.shown_at) * 1000), 0)
         answered = review.answer(
@@ -147,6 +156,7 @@ class ReviewSession:
             typed=typed,
             score=score,
             duration_ms=duration_ms,
+            confidence=confidence,
         )
         self.answers.append(answered)
         self.current = self.state = None

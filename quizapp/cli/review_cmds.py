@@ -16,8 +16,15 @@ from quizapp.clock import utc_now
 @click.option("--plain", is_flag=True, help="Line-based review on stdin/stdout (pipes, ssh).")
 @click.option("--deck", default=None, help="Only this deck (and decks nested under it).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Stop after N answers.")
+@click.option(
+    "--confidence",
+    is_flag=True,
+    help="With --plain: say how sure you are before each reveal (for the calibration chart).",
+)
 @pass_app
-def review(app: AppContext, plain: bool, deck: str | None, limit: int | None) -> None:
+def review(
+    app: AppContext, plain: bool, deck: str | None, limit: int | None, confidence: bool
+) -> None:
     """Review the cards due today. Opens the terminal app unless --plain is given."""
     if not plain:
         from quizapp.cli.launch import launch_app
@@ -29,7 +36,7 @@ def review(app: AppContext, plain: bool, deck: str | None, limit: int | None) ->
     with app.open_store() as store:
         sync_or_exit(store, quiet=True)
         refit_if_due(store)
-        plain_review.run(store, sys.stdin, deck=deck, limit=limit)
+        plain_review.run(store, sys.stdin, deck=deck, limit=limit, confidence=confidence)
 
 
 @click.command()

@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
+from quizapp.calibration import Level, calibration
 from quizapp.stats import Bucket, StatsSnapshot, snapshot
 from quizapp.store import Store
 
@@ -147,6 +148,38 @@ class RetentionBars(Widget):
         return Content("\n").join(lines)
 
 
+class CalibrationBars(Widget):
+    """Per confidence level: the share recalled (bar and %), the mean score and the count."""
+
+    DEFAULT_CSS = """
+    CalibrationBars {
+        height: auto;
+    }
+    """
+
+    levels: reactive[tuple[Level, ...]] = reactive(tuple)
+
+    def render(self) -> RenderResult:
+        label_width = max((len(lv.label) for lv in self.levels), default=6) + 1
+        width = max(4, self.size.width - label_width - 36)
+        lines = []
+        for lv in self.levels:
+            if not lv.answers:
+                lines.append(Content.assemble(lv.label.ljust(label_width), ("no answers", "dim")))
+                continue
+            rate = lv.recall_rate or 0.0
+            score = f"score {lv.mean_score:4.0%}" if lv.mean_score is not None else "no score  "
+            lines.append(
+                Content.assemble(
+                    lv.label.ljust(label_width),
+                    (bar(rate, width), "$accent"),
+                    f" recalled {rate:4.0%} · {score}",
+                    (f" · {lv.answers}", "dim"),
+                )
+            )
+        return Content("\n").join(lines)
+
+
 class ColumnChart(Widget):
     """Vertical bars in eighths of a cell, one per value, with the scale on the left.
 
@@ -234,6 +267,7 @@ class StatsScreen(Screen[None]):
         self.now = now
         self.export_dir = export_dir
         self.snapshot: StatsSnapshot | None = None
+        self.levels: tuple[Level, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(id="status", markup=False)
@@ -248,6 +282,9 @@ class StatsScreen(Screen[None]):
                 with Vertical(id="quiz-panel", classes="panel"):
                     yield PlotextPlot(id="quiz-trend")
                     yield Static("No finished quizzes yet.", id="no-quizzes")
+            # Shown once some answer carries a confidence ('review --plain --confidence').
+            with Vertical(id="calibration-panel", classes="panel"):
+                yield CalibrationBars(id="calibration")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -255,12 +292,14 @@ class StatsScreen(Screen[None]):
         self.query_one("#forecast-panel").border_title = "Due, next 30 days"
         self.query_one("#retention-panel").border_title = "True retention"
         self.query_one("#quiz-panel").border_title = "Quiz scores"
+        self.query_one("#calibration-panel").border_title = "Calibration: how sure you were"
 
     def on_screen_resume(self) -> None:
         self.action_reload()
 
     def action_reload(self) -> None:
         """Re-read the statistics from the store and redraw every chart."""
+        self.levels = calibration(self.store)
         self.show(snapshot(self.store, self.now()))
 
     def show(self, snap: StatsSnapshot) -> None:
@@ -284,6 +323,8 @@ class StatsScreen(Screen[None]):
         self.query_one(RetentionBars).buckets = snap.retention
         self.query_one("#retention-panel").border_subtitle = f"{reviewed:,} reviews"
         self._draw_quiz_trend(snap.quiz_trend)
+        self.query_one("#calibration-panel").display = any(lv.answers for lv in self.levels)
+        self.query_one(CalibrationBars).levels = self.levels
 
     def _draw_forecast(self, forecast: Sequence[tuple[date, int]]) -> None:
         chart = self.query_one("#forecast", ColumnChart)
@@ -337,14 +378,18 @@ class StatsScreen(Screen[None]):
 
             self.export_dir = default_export_dir()
         self.notify("Drawing the charts…", timeout=2)
-        self._export(self.snapshot, self.export_dir)
+        self._export(self.snapshot, self.export_dir, self.levels)
 
     @work(thread=True, exclusive=True, group="stats-export", exit_on_error=False)
-    def _export(self, snap: StatsSnapshot, folder: Path) -> None:
+    def _export(self, snap: StatsSnapshot, folder: Path, levels: tuple[Level, ...] = ()) -> None:
         from quizapp.charts import write_all
 
         try:
             paths = write_all(snap, folder)
+            if any(lv.answers for lv in levels):
+                from quizapp.calibration import calibration_png
+
+                paths.append(calibration_png(levels, Path(folder) / "calibration.png"))
         except Exception as exc:  # a full disk or a bad folder must not close the app
             self.post_message(self.ExportFailed(folder, f"{type(exc).__name__}: {exc}"))
             return
