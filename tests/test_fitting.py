@@ -177,3 +177,28 @@ def test_metrics_on_known_values():
     assert rmse_bins([0.9, 0.9, 0.1], [True, False, False]) == pytest.approx(
         ((2 * 0.4**2 + 0.1**2) / 3) ** 0.5
     )
+
+
+def test_a_fit_that_predicts_worse_is_not_adopted(synthetic, monkeypatch):
+    """Whatever the optimiser returns, it must beat the defaults on the held-out tail."""
+    from quizapp.fitting import fit
+
+    worse = (5.0, 5.0, 5.0, 5.0, *default_parameters()[4:])  # forgets far too slowly at first
+    monkeypatch.setattr(fit, "fit_parameters", lambda items, partial: worse)
+    before = parameter_events.load(synthetic)
+    report = optimize(synthetic, NOW)
+    assert not report.adopted and not report.better
+    assert "did not predict the latest" in report.message
+    assert report.scores[FITTED].log_loss > report.scores[DEFAULT].log_loss
+    assert parameter_events.load(synthetic) == before
+
+
+def test_a_partial_fit_changes_only_the_first_four_parameters(synthetic):
+    from quizapp.fitting.fit import fit_parameters
+
+    items = list(history.load(synthetic).items)
+    defaults = default_parameters()
+    partial = fit_parameters(items, partial=True)
+    full = fit_parameters(items, partial=False)
+    assert partial[4:] == defaults[4:] and partial[:4] == full[:4]
+    assert full[4:] != defaults[4:]
