@@ -5,7 +5,8 @@ answer). A card is recalled with its FSRS retrievability (a first sight with ``F
 rated Good, else Again. "Plain" follows quizapp's normal queue (``next_card``: due cards, then new
 cards within the deck's daily limit); "plan" studies the cards ``build_plan`` picks for the day,
 re-planned every morning. Both write real reviews through ``review.answer``. The figure is the
-deck's mean predicted recall at 09:00 on the date (a card never studied counts 0). Used by
+deck's mean predicted recall at 09:00 on the date (a card never studied counts 0), with the
+elapsed time in fractional days (``planner.recall``), as are the learner's outcomes. Used by
 tests/test_plan.py and benchmarks/bench_plan.py.
 """
 
@@ -20,7 +21,7 @@ import fsrs
 
 from quizapp import review
 from quizapp.planning.costs import Costs
-from quizapp.planning.planner import build_plan
+from quizapp.planning.planner import build_plan, recall
 from quizapp.store import Store
 from quizapp.sync import sync
 
@@ -42,7 +43,7 @@ def _answer(store: Store, card_id: str, moment: datetime, rng: random.Random) ->
     if state.is_new:
         recalled = rng.random() < FIRST_SIGHT
     else:
-        p = fsrs.Scheduler().get_card_retrievability(state.to_fsrs(), moment)
+        p = recall(fsrs.Scheduler(), state.to_fsrs(), moment)
         recalled = rng.random() < p
     rid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     after = review.answer(store, card_id, 3 if recalled else 1, moment, review_id=rid).after
@@ -91,5 +92,5 @@ def study(
     total = 0.0
     for (card_id,) in store.conn.execute("SELECT card_id FROM schedule"):
         state = review.get_state(store, card_id)
-        total += 0.0 if state.is_new else scheduler.get_card_retrievability(state.to_fsrs(), target)
+        total += 0.0 if state.is_new else recall(scheduler, state.to_fsrs(), target)
     return total / cards

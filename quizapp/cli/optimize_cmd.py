@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from quizapp.cli.common import AppContext, pass_app
+from quizapp.cli.common import AppContext, pass_app, sync_or_exit
 from quizapp.clock import utc_now
 from quizapp.store import Store
 
@@ -34,6 +34,7 @@ def optimize(
     from quizapp.fitting.fit import optimize as fit
 
     with app.open_store() as store:
+        sync_or_exit(store, quiet=True)
         if deck is not None and not _deck_exists(store, deck):
             raise click.ClickException(f"no deck named {deck!r}; see 'quizapp decks' for the names")
         report = fit(store, utc_now(), deck, adopt=not dry_run)

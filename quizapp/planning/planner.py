@@ -56,8 +56,19 @@ class Plan:
         return self.days[-1].recall_on_date if self.days else self.recall_now
 
 
-def _recall(scheduler: fsrs.Scheduler, card: fsrs.Card | None, moment: datetime) -> float:
-    return 0.0 if card is None else scheduler.get_card_retrievability(card, moment)
+def recall(scheduler: fsrs.Scheduler, card: fsrs.Card | None, moment: datetime) -> float:
+    """FSRS-6 retrievability at ``moment`` with the elapsed time in fractional days.
+
+    py-fsrs rounds the elapsed time down to whole days, which is right for choosing intervals
+    but would call a card reviewed last night 100% sure this morning; a forecast for a given
+    hour should not.
+    """
+    if card is None or card.last_review is None or card.stability is None:
+        return 0.0
+    elapsed = max((moment - card.last_review).total_seconds() / 86400, 0.0)
+    decay = -scheduler.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    return (1 + factor * elapsed / card.stability) ** decay
 
 
 def _learn(scheduler: fsrs.Scheduler, card: fsrs.Card, moment: datetime) -> fsrs.Card:
@@ -74,13 +85,13 @@ def _reviewed(
     scheduler: fsrs.Scheduler, card: fsrs.Card, moment: datetime, target: datetime
 ) -> tuple[float, fsrs.Card]:
     """Expected recall on ``target`` if reviewed at ``moment``, and the recalled outcome."""
-    p = _recall(scheduler, card, moment)
+    p = recall(scheduler, card, moment)
     good, _ = scheduler.review_card(copy.copy(card), fsrs.Rating.Good, moment)
     if good.state != fsrs.State.Review:
         good = _learn(scheduler, good, moment)
     again, _ = scheduler.review_card(copy.copy(card), fsrs.Rating.Again, moment)
     again = _learn(scheduler, again, moment) if again.state != fsrs.State.Review else again
-    expected = p * _recall(scheduler, good, target) + (1 - p) * _recall(scheduler, again, target)
+    expected = p * recall(scheduler, good, target) + (1 - p) * recall(scheduler, again, target)
     return expected, good
 
 
@@ -130,10 +141,10 @@ def plan_cards(
     cards = dict(cards)
     n = len(cards)
 
-    def mean_recall(moment: datetime) -> float:
-        return sum(_recall(scheduler, c, moment) for c in cards.values()) / n
+    def meanrecall(moment: datetime) -> float:
+        return sum(recall(scheduler, c, moment) for c in cards.values()) / n
 
-    recall_now = mean_recall(target)
+    recall_now = meanrecall(target)
     days: list[PlanDay] = []
     moment = now
     budget = minutes_per_day * 60
@@ -142,11 +153,11 @@ def plan_cards(
         for card_id, card in cards.items():
             if card is None:
                 learned = _learn(scheduler, fsrs.Card(card_id=1), moment)
-                gain = _recall(scheduler, learned, target)
+                gain = recall(scheduler, learned, target)
                 options.append((gain / costs.new_seconds, costs.new_seconds, card_id, learned))
             else:
                 expected, after = _reviewed(scheduler, card, moment, target)
-                gain = expected - _recall(scheduler, card, target)
+                gain = expected - recall(scheduler, card, target)
                 if gain >= MIN_GAIN:
                     options.append(
                         (gain / costs.review_seconds, costs.review_seconds, card_id, after)
@@ -168,8 +179,8 @@ def plan_cards(
                 new=tuple(new),
                 reviews=tuple(reviewed),
                 minutes=spent / 60,
-                recall_today=mean_recall(day_end),
-                recall_on_date=mean_recall(target),
+                recall_today=meanrecall(day_end),
+                recall_on_date=meanrecall(target),
             )
         )
         moment += timedelta(days=1)
