@@ -237,6 +237,7 @@ class StatsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "export", "Export PNGs"),
+        Binding("o", "optimize", "Fit FSRS"),
         Binding("r", "reload", "Refresh"),
         Binding("escape", "back", "Back"),
     ]
@@ -247,6 +248,13 @@ class StatsScreen(Screen[None]):
 
         folder: Path
         paths: list[Path]
+
+    @dataclass
+    class Optimized(Message):
+        """The optimize worker finished; ``message`` is its one-paragraph verdict."""
+
+        message: str
+        adopted: bool
 
     @dataclass
     class ExportFailed(Message):
@@ -394,6 +402,37 @@ class StatsScreen(Screen[None]):
             self.post_message(self.ExportFailed(folder, f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(self.Exported(folder, paths))
+
+    def action_optimize(self) -> None:
+        """Fit FSRS to the review log in a thread (as 'quizapp optimize'); a notification says
+        whether the fit was adopted and why."""
+        if self.store.path is None:
+            self.notify("This store is in memory: nothing to fit.", severity="warning")
+            return
+        self.notify("Fitting FSRS to your reviews…", timeout=3)
+        self._optimize(self.store.path, self.now())
+
+    @work(thread=True, exclusive=True, group="stats-optimize", exit_on_error=False)
+    def _optimize(self, path: Path, now: datetime) -> None:
+        # sqlite connections cannot cross threads: the worker opens its own.
+        from quizapp.fitting.fit import optimize
+
+        try:
+            with Store.open(path) as store:
+                report = optimize(store, now)
+        except Exception as exc:  # a fit that fails must not close the app
+            self.post_message(self.Optimized(f"The fit failed: {type(exc).__name__}: {exc}", False))
+            return
+        self.post_message(self.Optimized(report.message, report.adopted))
+
+    def on_stats_screen_optimized(self, message: Optimized) -> None:
+        self.notify(
+            message.message,
+            title="FSRS parameters",
+            severity="information" if message.adopted else "warning",
+            markup=False,
+            timeout=15,
+        )
 
     def on_stats_screen_exported(self, message: Exported) -> None:
         names = ", ".join(path.name for path in message.paths)
