@@ -329,10 +329,24 @@ class StatsScreen(Screen[None]):
         self._draw_forecast(snap.due_forecast)
         reviewed = sum(b.total for b in snap.retention)
         self.query_one(RetentionBars).buckets = snap.retention
-        self.query_one("#retention-panel").border_subtitle = f"{reviewed:,} reviews"
+        self.query_one(
+            "#retention-panel"
+        ).border_subtitle = f"{reviewed:,} reviews{self._target_text(snap.now)}"
         self._draw_quiz_trend(snap.quiz_trend)
         self.query_one("#calibration-panel").display = any(lv.answers for lv in self.levels)
         self.query_one(CalibrationBars).levels = self.levels
+
+    def _target_text(self, now: datetime) -> str:
+        """The desired retention the measured one should be read against (per deck, in force)."""
+        from quizapp.review import settings_of
+
+        decks = [r[0] for r in self.store.conn.execute("SELECT name FROM decks")]
+        targets = sorted({round(settings_of(self.store, d, now).retention, 2) for d in decks})
+        if not targets:
+            return ""
+        if len(targets) == 1:
+            return f" · target {targets[0]:.0%}"
+        return f" · targets {targets[0]:.0%}-{targets[-1]:.0%}"
 
     def _draw_forecast(self, forecast: Sequence[tuple[date, int]]) -> None:
         chart = self.query_one("#forecast", ColumnChart)

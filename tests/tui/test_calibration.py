@@ -65,3 +65,18 @@ def test_snapshot_with_calibration(confident, tmp_path, snap_compare):
     'unsure' recalled 100% over 2, 'fairly sure' no answers, 'sure' recalled 67% over 6, each
     with a bar and the mean score (no score: these cards are self-graded)."""
     assert snap_compare(StatsApp(confident, tmp_path), terminal_size=(100, 34))
+
+
+async def test_retention_is_shown_against_the_desired_retention(request, tmp_path):
+    from quizapp.fitting import events
+
+    stats_store = request.getfixturevalue("stats_store")
+    app = StatsApp(stats_store, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#retention-panel").border_subtitle.endswith("target 90%")
+    events.record(stats_store, events.ParameterEvent(at=base.NOW, deck="ml", retention=0.8))
+    app = StatsApp(stats_store, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#retention-panel").border_subtitle.endswith("target 80%")
