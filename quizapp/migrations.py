@@ -141,6 +141,56 @@ def m003_misconceptions_and_corrections(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m004_parameters_cram_confidence(db: sqlite_utils.Database) -> None:
+    """FSRS parameters fitted on the user's history, cram reviews, and confidence before reveal.
+
+    ``parameter_events`` is append-only like the review log: each row says "from ``at`` on, cards
+    of ``deck`` (every deck when NULL) are scheduled with these parameters and/or this desired
+    retention", so a rebuild or a merge replays each review with the settings of its time.
+
+    ``reviews.mode`` gains ``'cram'``. SQLite cannot alter a CHECK constraint, so the table is
+    rebuilt the way sqlite-utils' ``transform`` does (new table, copy every row with its rowid,
+    drop, rename, indexes recreated), with only the mode list changed; foreign keys from
+    ``undos`` are checked at the end, inside the same transaction.
+    """
+    db.execute(
+        """
+        CREATE TABLE parameter_events (
+            id TEXT PRIMARY KEY,
+            at TEXT NOT NULL,
+            deck TEXT,
+            parameters TEXT,
+            retention REAL,
+            reviews INTEGER NOT NULL DEFAULT 0,
+            metrics TEXT NOT NULL DEFAULT '{}'
+        )
+        """
+    )
+    db.execute("CREATE INDEX parameter_events_at ON parameter_events (at)")
+    old_check = "CHECK (mode IN ('review', 'quiz'))"
+    new_check = "CHECK (mode IN ('review', 'quiz', 'cram'))"
+    statements = db["reviews"].transform_sql()
+    if sum(old_check in sql for sql in statements) != 1:
+        raise RuntimeError("m004: the reviews table does not have the expected mode constraint")
+    before = db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+    deferred = db.execute("PRAGMA defer_foreign_keys").fetchone()[0]
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    try:
+        for sql in statements:
+            db.execute(sql.replace(old_check, new_check))
+        if db.execute("PRAGMA foreign_key_check").fetchall():
+            raise RuntimeError("m004: rebuilding reviews broke a foreign key")
+    finally:
+        db.execute(f"PRAGMA defer_foreign_keys = {int(deferred)}")
+    if db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] != before:
+        raise RuntimeError("m004: rebuilding reviews lost rows")
+    # 1 unsure, 2 fairly sure, 3 sure; NULL when the user did not say.
+    db.execute(
+        "ALTER TABLE reviews ADD COLUMN confidence INTEGER CHECK (confidence BETWEEN 1 AND 3)"
+    )
+    db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+
+
 def m005_event_log_and_sync_folder(db: sqlite_utils.Database) -> None:
     """An append-only log of card events besides answers, and what the sync folder has seen.
 

@@ -126,10 +126,12 @@ class ReviewSession:
             verdict = Grade(None, None)
             scorer_error = f"no score: the scorer failed ({type(exc).__name__}: {exc})"
         now = self.clock()
-        retention = review.retention_of(self.store, card.deck)
+        settings = review.settings_of(self.store, card.deck, now)
         intervals = {
             rating: format_interval(delta)
-            for rating, delta in preview_intervals(state, now, retention).items()
+            for rating, delta in preview_intervals(
+                state, now, settings.retention, settings.parameters
+            ).items()
         }
         return Verdict(verdict, verdict.suggested_rating or GOOD, intervals, scorer_error)
 
@@ -139,11 +141,13 @@ class ReviewSession:
         typed: str = "",
         score: float | None = None,
         grading: Grade | None = None,
+        confidence: int | None = None,
     ) -> review.Answered:
         """Record the answer to the current card; it is durable when this returns.
 
         ``grading`` (the verdict shown, with any points the user corrected) is stored with the
-        review, and its value is the score unless ``score`` is given.
+        review, and its value is the score unless ``score`` is given. ``confidence`` is how sure
+        the user said they were before the reveal (1-3), if they did.
         """
         if grading is not None and score is None:
             score = grading.value
@@ -158,6 +162,7 @@ class ReviewSession:
             score=score,
             duration_ms=duration_ms,
             grading=grading.record() if grading is not None and grading.points else None,
+            confidence=confidence,
         )
         self.answers.append(answered)
         self.current = self.state = None

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 4  # the number of migrations in quizapp.migrations
+SCHEMA_VERSION = 5  # the number of migrations in quizapp.migrations
 BUSY_TIMEOUT_MS = 30_000
 
 # Queue values in ``schedule.queue``: which list a card is drawn from.

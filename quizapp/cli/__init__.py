@@ -15,9 +15,12 @@ from quizapp.cli.backup_cmds import backup_cmd, backups_cmd, restore_cmd
 from quizapp.cli.common import AppContext
 from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
 from quizapp.cli.doctor_cmd import doctor
+from quizapp.cli.drill_cmd import drill
 from quizapp.cli.export_cmds import export
 from quizapp.cli.grade_cmd import export_corrections, grade
 from quizapp.cli.merge_cmds import merge, sync_dir
+from quizapp.cli.optimize_cmd import optimize
+from quizapp.cli.plan_cmd import plan
 from quizapp.cli.prove_cmd import prove
 from quizapp.cli.quiz_cmd import quiz
 from quizapp.cli.review_cmds import due, rebuild, review, stats
@@ -67,5 +70,8 @@ for command in (
     merge,
     sync_dir,
     export,
+    optimize,
+    drill,
+    plan,
 ):
     main.add_command(command)
