@@ -65,7 +65,12 @@ def _signals(encoder, text: str, card) -> tuple:
         if units
         else None
     )
-    return [p.strength for p in words.points], [p.contradicted for p in words.points], signals
+    return (
+        [p.strength for p in words.points],
+        [p.contradicted for p in words.points],
+        signals,
+        [p.uncontradicted for p in words.points],
+    )
 
 
 def features(rows: list[dict], cards: dict) -> list[tuple]:
@@ -87,14 +92,14 @@ def features(rows: list[dict], cards: dict) -> list[tuple]:
 def values(feats: list[tuple], weights: combine.Weights) -> np.ndarray:
     """Values of the answer rows (reference rows are used, not returned)."""
     reference = {
-        key[1]: [p.credit for p in combine.combine(a, b, c, weights).points]
-        for key, a, b, c in feats
+        key[1]: combine.combine(a, b, c, weights)
+        for key, a, b, c, _ in feats
         if isinstance(key, tuple)
     }
     return np.array(
         [
-            combine.combine(a, b, c, weights, reference.get(key)).value
-            for key, a, b, c in feats
+            combine.combine(a, b, c, weights, reference.get(key), d).value
+            for key, a, b, c, d in feats
             if not isinstance(key, tuple)
         ]
     )

@@ -43,6 +43,25 @@ OVERLAPPING = frozenset(
         ("lasso-vs-ridge", "l1-sparsity"),
         ("lasso-vs-ridge", "elastic-net"),
         ("elastic-net", "lasso-vs-ridge"),
+        # Content v2's cards interlock on purpose; each pair below was checked by reading the
+        # other card's model answer, which does state the first card's points.
+        ("activation-functions", "vanishing-gradients"),  # sigmoid's 0.25, ReLU's 1, dead units
+        ("vanishing-gradients", "activation-functions"),
+        ("vanishing-gradients", "weight-initialization"),  # He initialization
+        ("weight-initialization", "vanishing-gradients"),
+        ("weight-initialization", "bias-term"),  # how biases are initialized
+        ("residual-connections", "vanishing-gradients"),  # residuals as the rescue
+        ("batch-layer-norm", "batch-size"),  # BatchNorm statistics with small batches
+        ("batch-size", "learning-rate"),  # noise η/B, the linear scaling rule
+        ("learning-rate", "batch-size"),
+        ("bias-variance", "diagnose-fit"),  # high bias and variance, read off learning curves
+        ("diagnose-fit", "bias-variance"),
+        ("elastic-net", "l1-sparsity"),  # L1's exact zeros
+        ("l1-l2-overfitting", "early-stopping"),  # early stopping as L2
+        ("lasso-vs-ridge", "early-stopping"),
+        ("l1-sparsity", "l1-zeros-from-gradients"),  # both explain L1's exact zeros
+        ("l1-zeros-from-gradients", "lasso-vs-ridge"),
+        ("lasso-vs-ridge", "l1-zeros-from-gradients"),
     }
 )
 

@@ -158,6 +158,7 @@ def score(
         signals,
         combine.fitted(),
         ref,
+        [p.uncontradicted for p in words.points],
     )
     method = "semantic" if encoder is not None or (use_model and semantic.loaded()) else "basic"
     verdicts = []
@@ -207,9 +208,9 @@ def _reference_credits(
     synonyms_key: tuple,
     wrong: tuple[str, ...],
     with_model: bool,
-) -> tuple[float, ...]:
-    """What the model answer earns on each point, before any reference scaling (cached: the
-    same card's model answer is scored once per process)."""
+) -> combine.Combined:
+    """How the model answer itself fares, before any reference scaling (cached: the same card's
+    model answer is scored once per process)."""
     synonyms = {k: list(v) for k, v in synonyms_key} or None
     words = lexical.score(reference, list(points), question=question, synonyms=synonyms)
     signals = None
@@ -226,4 +227,4 @@ def _reference_credits(
         signals,
         combine.fitted(),
     )
-    return tuple(p.credit for p in result.points)
+    return result

@@ -121,14 +121,18 @@ def combine(
     lexical_contradicted: Sequence[bool],
     claims: ClaimSignals | None,
     weights: Weights,
-    reference: Sequence[float] | None = None,
+    reference: Combined | None = None,
+    lexical_before_denial: Sequence[float] | None = None,
 ) -> Combined:
     """Credit per point and the value, from lexical coverage and (if given) the claim signals.
 
-    ``reference`` is the credit the card's model answer earns on each point (computed by this
-    same function on the model answer); a point's credit is divided by it, floored at
-    :data:`REFERENCE_FLOOR` and capped at 1, so a card whose key points are worded unlike its
-    model answer does not hold every answer below full marks.
+    ``reference`` is this same function's result on the card's model answer, which is correct
+    by definition. A point's credit is divided by the model answer's credit on it (floored at
+    :data:`REFERENCE_FLOOR`, capped at 1), so a card whose key points are worded unlike its model
+    answer does not hold every answer below full marks. And where the model answer itself
+    "reverses" a point or "states" a misconception, that detector is wrong on this card, so it
+    is not used for it: such a point is judged on ``lexical_before_denial``, its lexical
+    coverage before the lexical scorer's denial zeroed it.
     """
     import numpy as np
 
@@ -171,9 +175,20 @@ def combine(
             where = np.where(says, claims.misconception_sim, -np.inf).argmax(axis=0)
             stated = [(int(m), int(where[m])) for m in np.flatnonzero(says.any(axis=0))]
     credit = 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
-    if reference is not None and len(reference) == n:
-        scale = np.maximum(np.asarray(reference, dtype=float), REFERENCE_FLOOR)
-        credit = np.minimum(1.0, credit / scale)
+    if reference is not None and len(reference.points) == n:
+        unreliable = np.asarray(reference.contradicted, dtype=bool)
+        if unreliable.any() and lexical_before_denial is not None:
+            # Judge those points by their words alone, as if no denial had been found.
+            lex_kept = np.where(unreliable, np.asarray(lexical_before_denial, dtype=float), lex)
+            z = z + weights.lexical * (lex_kept - lex)
+            credit = 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
+        own = np.asarray([p.credit for p in reference.points], dtype=float)
+        credit = np.minimum(1.0, credit / np.maximum(own, REFERENCE_FLOOR))
+        against &= ~unreliable
+        for p in np.flatnonzero(unreliable):
+            reverser[p] = None
+        wrong_there = {m for m, _ in reference.misconceptions}
+        stated = [(m, u) for m, u in stated if m not in wrong_there]
     credit[against] = 0.0
     value = value_of(credit.tolist(), int(against.sum()), len(stated), weights)
     points = tuple(
