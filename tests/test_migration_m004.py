@@ -63,9 +63,10 @@ def test_upgrade_keeps_every_review_undo_index_and_schedule(tmp_path):
     old.close()
 
     with Store.open(db) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 4
+        assert store.schema_version() == SCHEMA_VERSION
         assert _dump(store)[:2] == before
-        assert {r[0] for r in store.conn.execute("PRAGMA index_list(reviews)")} == indexes
+        # Every index survives m004's table rebuild (later migrations may add more).
+        assert indexes <= {r[0] for r in store.conn.execute("PRAGMA index_list(reviews)")}
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # The other constraints came through the rebuild unchanged.
