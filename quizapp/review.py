@@ -281,6 +281,16 @@ def _replayed(store: Store, card_id: str) -> CardState:
     return state
 
 
+def replay_cards(store: Store, card_ids: Collection[str]) -> int:
+    """Recompute the schedules of ``card_ids`` from their reviews (after an import added some).
+
+    The caller holds the transaction, so the reviews and the schedules they imply land together.
+    """
+    for card_id in card_ids:
+        _replayed(store, card_id)
+    return len(card_ids)
+
+
 def rebuild(store: Store) -> int:
     """Recompute every card's schedule from the review log; return how many cards were replayed."""
     with store.transaction() as conn:
