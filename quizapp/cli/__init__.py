@@ -13,6 +13,7 @@ import click
 from quizapp import __version__
 from quizapp.cli.common import AppContext
 from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
+from quizapp.cli.interop_cmds import export_group, import_group
 from quizapp.cli.prove_cmd import prove
 from quizapp.cli.quiz_cmd import quiz
 from quizapp.cli.review_cmds import due, rebuild, review, stats
@@ -42,5 +43,18 @@ def main(ctx: click.Context, db_path: Path | None) -> None:
         launch_app(ctx.obj)
 
 
-for command in (review, quiz, prove, due, stats, rebuild, sync_cmd, check, decks, new):
+for command in (
+    review,
+    quiz,
+    prove,
+    due,
+    stats,
+    rebuild,
+    sync_cmd,
+    check,
+    decks,
+    new,
+    export_group,
+    import_group,
+):
     main.add_command(command)

@@ -145,19 +145,21 @@ def _basic_sides(card: Card) -> tuple[str, str]:
     if card.type is CardType.CHOICE:
         letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
         options = "\n".join(
-            f"<li>{letters[i % 26]}. {markdown_to_html(c.text).removeprefix('<p>').removesuffix('</p>')}</li>"
-            for i, c in enumerate(card.choices)
+            f"<li>{letters[i % 26]}. {_inline_html(choice.text)}</li>"
+            for i, choice in enumerate(card.choices)
         )
         right = ", ".join(letters[i % 26] for i, c in enumerate(card.choices) if c.correct)
         front += f'\n<ul class="options">\n{options}\n</ul>'
         back = f"<p><b>Answer: {right}</b></p>\n{back}"
     elif card.type is CardType.OPEN and card.key_points:
-        points = "\n".join(
-            f"<li>{markdown_to_html(p).removeprefix('<p>').removesuffix('</p>')}</li>"
-            for p in card.key_points
-        )
+        points = "\n".join(f"<li>{_inline_html(p)}</li>" for p in card.key_points)
         back += f"\n<h4>Key points</h4>\n<ul>\n{points}\n</ul>"
     return front, back
+
+
+def _inline_html(text: str) -> str:
+    """One line of markdown as HTML without the paragraph around it, for list items."""
+    return markdown_to_html(text).removeprefix("<p>").removesuffix("</p>")
 
 
 def _cloze_source(card: Card) -> tuple[str | None, str]:

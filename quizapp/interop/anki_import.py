@@ -22,8 +22,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from quizapp.interop import InteropError
-from quizapp.interop.anki_read import MODEL_CLOZE, AnkiData, CardRow, Note, NoteType
-from quizapp.interop.anki_read import read_anki_file, safe_media_name
+from quizapp.interop.anki_read import (
+    MODEL_CLOZE,
+    AnkiData,
+    CardRow,
+    Note,
+    NoteType,
+    read_anki_file,
+    safe_media_name,
+)
 from quizapp.interop.decks_out import (
     MEDIA_PLACEHOLDER,
     Imported,
@@ -97,9 +104,7 @@ def convert(data: AnkiData, label: str) -> Imported:
                 skipped += 1
                 continue
             extra = "\n\n".join(v for k, v in fields.items() if k != notetype.fields[0] and v)
-            deck.notes.append(
-                ImportedNote(note_card_id(note.guid), "cloze", text, extra, tags)
-            )
+            deck.notes.append(ImportedNote(note_card_id(note.guid), "cloze", text, extra, tags))
             for card in note_cards:
                 card_ids[card.id] = card_id_for(note, MODEL_CLOZE, card.ord)
         else:

@@ -252,8 +252,10 @@ def _read_modern(path: Path, suffix: str) -> AnkiData:
         except Exception as exc:  # the anki backend raises its own error types
             raise InteropError(f"{path}: Anki could not read the package ({exc})") from exc
         with zipfile.ZipFile(legacy) as archive:
-            member = "collection.anki21" if "collection.anki21" in archive.namelist() else (
-                "collection.anki2"
+            member = (
+                "collection.anki21"
+                if "collection.anki21" in archive.namelist()
+                else ("collection.anki2")
             )
             return _read_legacy_zip(path, archive, member)
 
