@@ -58,6 +58,7 @@ class ExportNote:
     fields: list[str]
     tags: list[str]
     card_ids: dict[int, str] = field(default_factory=dict)  # Anki card ordinal -> our card id
+    modified: int = 0  # when the card last changed in the markdown, in epoch seconds
 
 
 @dataclass
@@ -111,9 +112,12 @@ def collect_notes(store: Store, deck: str | None, report: ExportReport) -> list[
         f"SELECT * FROM cards WHERE retired = 0{deck_sql} ORDER BY source, line, id", args
     ).fetchall()
     by_note: dict[str, list[Card]] = {}
+    modified: dict[str, int] = {}
     for row in rows:
         card = card_from_row(row)
         by_note.setdefault(card.note_id, []).append(card)
+        stamp = int(parse_iso(row["updated_at"]).timestamp())
+        modified[card.note_id] = max(modified.get(card.note_id, 0), stamp)
     notes = []
     for note_id, cards in by_note.items():
         first = cards[0]
@@ -136,6 +140,8 @@ def collect_notes(store: Store, deck: str | None, report: ExportReport) -> list[
             continue
         front, back = _basic_sides(first)
         notes.append(ExportNote(guid, anki_deck, "basic", [front, back], tags, {0: first.id}))
+    for note in notes:
+        note.modified = modified[note.guid.removeprefix("quizapp:")]
     return notes
 
 
@@ -264,6 +270,9 @@ def _write_with_anki(store: Store, notes: list[ExportNote], out: Path, report: E
                 anki_note.tags = list(note.tags)
                 anki_note.guid = note.guid
                 col.add_note(anki_note, col.decks.id(note.deck))
+                # Anki updates a note on re-import only if it is newer than the one it has:
+                # stamping the time of the last edit updates exactly the notes that changed.
+                col.db.execute("UPDATE notes SET mod = ? WHERE id = ?", note.modified, anki_note.id)
                 for card in anki_note.cards():
                     if card.ord in note.card_ids:
                         anki_card[note.card_ids[card.ord]] = card.id
@@ -288,9 +297,14 @@ def _add_notetype(col, name: str, fields: list[str], fixed_id: int, kind: int) -
     notetype = models.new(name)
     notetype["type"] = kind
     notetype["css"] = CSS
-    for field_name in fields:
-        models.add_field(notetype, models.new_field(field_name))
+    # Fixed field and template ids too: Anki compares them to decide whether a re-imported
+    # note type is the same one (and updates its notes) or a different one (and copies them).
+    for n, field_name in enumerate(fields):
+        new_field = models.new_field(field_name)
+        new_field["id"] = fixed_id * 100 + n
+        models.add_field(notetype, new_field)
     template = models.new_template("Cloze" if kind else "Card 1")
+    template["id"] = fixed_id * 100 + 99
     template["qfmt"], template["afmt"] = (
         (CLOZE_FRONT, CLOZE_BACK) if kind else (BASIC_FRONT, BASIC_BACK)
     )

@@ -95,7 +95,8 @@ def apply_import(
     config.load(paths.config_path())  # a broken config fails now, before anything is written
     report = ImportReport(outdir=outdir, notes=list(imported.notes))
 
-    written: list[tuple[Path, bytes | None]] = []  # (path, previous bytes or None if new)
+    # (path, previous bytes or None if new); folders the import created are listed as new too
+    written: list[tuple[Path, bytes | None]] = []
     try:
         _write_all(outdir, files, imported.media, written, report)
         with store.transaction() as conn:
@@ -130,7 +131,9 @@ def _write_all(
                 if n < len(items):
                     report.files_unchanged += 1
                 continue
+            missing = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
             path.parent.mkdir(parents=True, exist_ok=True)
+            written.extend((folder, None) for folder in reversed(missing))
             write_atomically(path, data)
         except OSError as exc:
             raise InteropError(f"{path}: cannot write: {exc.strerror} (check the folder)") from exc
@@ -176,7 +179,9 @@ def _restore(written: list[tuple[Path, bytes | None]]) -> None:
     """Put every file this import wrote back as it was (best effort; the store is untouched)."""
     for path, old in reversed(written):
         try:
-            if old is None:
+            if path.is_dir():
+                path.rmdir()  # a folder this import created; empty again by now
+            elif old is None:
                 path.unlink(missing_ok=True)
             else:
                 write_atomically(path, old)

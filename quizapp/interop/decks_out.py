@@ -117,7 +117,7 @@ def _render_note(note: ImportedNote) -> list[str]:
     lines.append("-->")
     lines.append("")
     if body.strip():
-        lines.extend(_escape_body(body.strip()))
+        lines.extend(_escape_body(body.strip("\n").rstrip()))
         lines.append("")
     return lines
 

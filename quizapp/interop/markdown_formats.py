@@ -306,22 +306,21 @@ def _read_logseq(text: str, source: str, name: str, imported: Imported) -> Impor
             items.append((indent, stripped[2:].strip()))
         elif stripped and items and not PROPERTY.match(stripped):
             items[-1] = (items[-1][0], f"{items[-1][1]}\n{stripped}")
-    dropped = 0
     for n, (indent, body) in enumerate(items):
         if not re.search(r"(?<!\w)#card\b|\[\[card\]\]", body):
             continue
         front = re.sub(r"\s*(?:#card\b|\[\[card\]\])", "", body).strip()
         front = "\n".join(x for x in front.split("\n") if not PROPERTY.match(x))
-        children = []
+        descendants = []
         for child_indent, child in items[n + 1 :]:
             if child_indent <= indent:
                 break
-            if PROPERTY.match(child):
-                dropped += 1
-                continue
-            depth = (child_indent - indent) // 2 - 1
-            children.append("  " * max(depth, 0) + "- " + child.replace("\n", " "))
-        back = "\n".join(children)
+            if not PROPERTY.match(child):
+                descendants.append((child_indent, child))
+        levels = sorted({i for i, _ in descendants})
+        back = "\n".join(
+            "  " * levels.index(i) + "- " + child.replace("\n", " ") for i, child in descendants
+        )
         if LOGSEQ_CLOZE.search(front):
             cloze = LOGSEQ_CLOZE.sub(lambda m: "{{c1::" + m.group(1) + "}}", front)
             deck.notes.append(_note("lq", "cloze", cloze, back))
