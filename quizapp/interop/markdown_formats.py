@@ -102,10 +102,10 @@ def _marker_blocks(
     answer: list[str] = []
     start = 0
 
-    def flush(at: int) -> None:
+    def flush() -> None:
         nonlocal kind, question, answer
         if kind == "Q":
-            raise InteropError(f"{source}:{at}: question without an answer (add an 'A:' line)")
+            raise InteropError(f"{source}:{start}: question without an answer (add an 'A:' line)")
         if kind == "A":
             blocks.append(("basic", "\n".join(question), "\n".join(answer), start))
         elif kind == "C":
@@ -114,22 +114,22 @@ def _marker_blocks(
 
     for n, line in enumerate(lines, start=first_line):
         if line.startswith("Q:"):
-            flush(n)
+            flush()
             kind, question, start = "Q", [line[2:].strip()], n
         elif line.startswith("A:"):
             if kind != "Q":
                 raise InteropError(f"{source}:{n}: 'A:' without a 'Q:' before it (add one)")
             kind, answer = "A", [line[2:].strip()]
         elif line.startswith("C:"):
-            flush(n)
+            flush()
             kind, question, start = "C", [line[2:].strip()], n
         elif rule_ends and line.strip() == "---" and not line.startswith(" "):
-            flush(n)
+            flush()
         elif kind == "A":
             answer.append(line)
         elif kind in ("Q", "C"):
             question.append(line)
-    flush(first_line + len(lines))
+    flush()
     return blocks
 
 
