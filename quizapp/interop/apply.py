@@ -2,14 +2,13 @@
 
 Order, and why:
 
-1. Every deck text is parsed with our own parser first; a problem means a bug in a converter and
-   nothing is written.
-2. The files are written (each atomically); the previous bytes of any file overwritten are kept.
-3. One store transaction syncs OUTDIR (so the cards exist), inserts the reviews with
+1. The files are written (each atomically); the previous bytes of any file overwritten are kept.
+2. One store transaction syncs OUTDIR (so the cards exist; a problem our parser finds in a
+   converted deck is a converter bug, and undoes everything), inserts the reviews with
    ``INSERT OR IGNORE`` on their derived UUIDs (a re-import adds nothing) and replays the
    schedules of the cards that got new reviews. If anything fails, the transaction rolls back
    and the files are put back as they were.
-4. Only then is OUTDIR registered as a deck folder, so later syncs and app starts include it.
+3. Only then is OUTDIR registered as a deck folder, so later syncs and app starts include it.
 """
 
 from __future__ import annotations
@@ -91,7 +90,6 @@ def apply_import(
     files = render_files(imported, origin)
     if not files:
         raise InteropError(f"{origin}: no cards found (check the file and the format given)")
-    check_files(files, outdir)
     config.load(paths.config_path())  # a broken config fails now, before anything is written
     report = ImportReport(outdir=outdir, notes=list(imported.notes))
 

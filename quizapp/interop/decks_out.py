@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 
+from quizapp.parser import plain_yaml_word
+
 #: Namespace of the review ids derived from other tools' review ids: the same foreign review
 #: always becomes the same UUID, which makes a re-import insert nothing twice.
 REVIEW_NAMESPACE = uuid.UUID("6f1d7a52-3c2e-4b8e-9a44-2f0c1e5b7d90")
 _UNSAFE_PART = re.compile(r"[^\w .-]+")
 #: Stands for the path from a deck file to OUTDIR/media until the file's place is known.
 MEDIA_PLACEHOLDER = "\ue002media\ue002"
+_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _HEADING_LIKE = re.compile(r"^( {0,3})#")
 
 
@@ -113,13 +116,21 @@ def _render_note(note: ImportedNote) -> list[str]:
         heading += " ."  # a trailing '#' would be read as a closing sequence and dropped
     lines = [f"## {heading}", "<!--", f"id: {note.id}", f"type: {note.type}"]
     if note.tags:
-        lines.append(f"tags: {json.dumps(list(note.tags), ensure_ascii=False)}")
+        lines.append(f"tags: {_yaml_list(note.tags)}")
     lines.append("-->")
     lines.append("")
     if body.strip():
         lines.extend(_escape_body(body.strip("\n").rstrip()))
         lines.append("")
     return lines
+
+
+def _yaml_list(words: tuple[str, ...]) -> str:
+    """A flow list: bare words where YAML reads them as strings (the parser's fast path),
+    JSON strings (also valid YAML) otherwise."""
+    if all(_WORD.match(w) and plain_yaml_word(w) for w in words):
+        return "[" + ", ".join(words) + "]"
+    return json.dumps(list(words), ensure_ascii=False)
 
 
 def _escape_body(text: str) -> list[str]:
