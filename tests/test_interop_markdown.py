@@ -135,6 +135,13 @@ def test_obsidian_schedule_comments_are_reported_not_silently_lost():
     assert imported.reviews == []
 
 
+def test_logseq_schedules_are_reported_and_their_properties_stay_out_of_the_cards():
+    imported = import_markdown("logseq", FIXTURES / "logseq.md")
+    assert any("1 Logseq card schedule(s) dropped" in note for note in imported.notes)
+    text = "".join(n.front + n.back for d in imported.decks for n in d.notes)
+    assert "card-" not in text and "::" not in text.replace("{{c1::", "")
+
+
 def test_obsidian_notes_without_the_flashcards_tag_hold_no_cards():
     imported = import_markdown("obsidian", FIXTURES / "obsidian")
     prompts = {n.front for d in imported.decks for n in d.notes}

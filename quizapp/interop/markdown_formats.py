@@ -297,6 +297,12 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
 
 def _read_logseq(text: str, source: str, name: str, imported: Imported) -> ImportedDeck:
     deck = ImportedDeck(name)
+    schedules = len(re.findall(r"^[ \t]*card-next-schedule::", text, flags=re.MULTILINE))
+    if schedules:
+        imported.notes.append(
+            f"{source}: {schedules} Logseq card schedule(s) dropped "
+            "(card-* properties hold a due date, not a review history; those cards start new)"
+        )
     items: list[tuple[int, str]] = []  # (indent, text) for each block; continuation lines joined
     for line in text.split("\n"):
         expanded = line.replace("\t", "    ")
