@@ -127,9 +127,12 @@ def make_package(folder: Path, *, legacy: bool = True, answers: int = 2) -> Pack
 
 
 def open_in_anki(package: Path, folder: Path, name: str = "check.anki2") -> Collection:
-    """Import ``package`` into a collection (new or existing) the way Anki's File > Import does."""
+    """Import ``package`` into a collection (new or existing) the way Anki's File > Import does.
+
+    Anki's report of what it did (notes new, updated, duplicate) is left in ``col.last_import``.
+    """
     col = Collection(str(folder / name))
-    col.import_anki_package(
+    col.last_import = col.import_anki_package(
         ImportAnkiPackageRequest(
             package_path=str(package),
             options=ImportAnkiPackageOptions(with_scheduling=True),  # Anki's defaults

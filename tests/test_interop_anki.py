@@ -157,6 +157,11 @@ def test_reexport_after_an_edit_updates_the_notes_instead_of_adding_copies(tmp_p
     try:
         assert set(col.db.list("SELECT guid FROM notes")) == guids
         assert col.note_count() == 5
+        # Only the edited note is newer than Anki's copy, so only it is updated: notes the user
+        # may have edited in Anki since are left alone.
+        log = col.last_import.log
+        assert [entry.fields[0] for entry in log.updated] == ["Why does L1 give sparse weights?"]
+        assert len(log.duplicate) == 4
         l1 = _by_guid(col, "quizapp:l1")
         assert "The L1 subgradient" in l1["Back"]
     finally:
