@@ -75,6 +75,8 @@ def make_package(folder: Path, *, legacy: bool = True, answers: int = 2) -> Pack
             sub,
             ["opt"],
         )
+        typed = models.by_name("Basic (type in the answer)")
+        add("typed", typed, ["Capital of France?", "Paris"], ml, ["geo"])
         evil = add(
             "evil",
             basic,

@@ -248,7 +248,7 @@ def test_import_of_an_anki_package_turns_every_answer_into_a_review_and_replays_
         ).fetchone()
         assert row[0] == review_uuid(f"anki:{guid}:{ord_}:{entries[0][0]}")
         checked += 1
-    assert checked == 5  # basic, both cards of the reversed note, both cloze cards
+    assert checked == 6  # basic, both cards of the reversed note, both cloze cards, typed
 
 
 def test_import_writes_one_markdown_deck_per_anki_deck_with_media_and_registers_it(tmp_path):
@@ -278,6 +278,8 @@ def test_import_writes_one_markdown_deck_per_anki_deck_with_media_and_registers_
     assert cards[f"{note_card_id(package.guids['reverse'])}-t2"].prompt == (
         "A running average of gradients"
     )
+    typed = cards[note_card_id(package.guids["typed"])]
+    assert (typed.prompt, typed.answer) == ("Capital of France?", "Paris")
     evil = cards[note_card_id(package.guids["evil"])]
     text = "".join(p.read_text() for p in out.rglob("*.md"))
     assert "alert" not in text and "<script" not in text and "iframe" not in text

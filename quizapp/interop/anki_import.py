@@ -100,7 +100,7 @@ def convert(data: AnkiData, label: str) -> Imported:
         tags = tuple(dict.fromkeys(t for t in note.tags if t))
         if notetype.kind == MODEL_CLOZE:
             text = fields.get(notetype.fields[0], "") if notetype.fields else ""
-            if not re.search(r"\{\{c\d+::", text):
+            if not re.search(r"\{\{c\d+::", text) or "image-occlusion:" in text:
                 skipped += 1
                 continue
             extra = "\n\n".join(v for k, v in fields.items() if k != notetype.fields[0] and v)
@@ -139,7 +139,9 @@ def convert(data: AnkiData, label: str) -> Imported:
             )
         )
     if skipped:
-        imported.notes.append(f"{skipped} note(s) with no cards or no cloze deletion were skipped")
+        imported.notes.append(
+            f"{skipped} note(s) with no cards, no cloze deletion or an image occlusion were skipped"
+        )
     if manual:
         imported.notes.append(
             f"{manual} manual reschedule(s) in the review log carry no answer and were left out"
@@ -153,7 +155,8 @@ def _sides(notetype: NoteType, ord_: int, fields: dict[str, str]) -> tuple[str, 
     """Front and back markdown of one card, from the fields its template shows on each side."""
     if ord_ < len(notetype.templates):
         qfmt, afmt = notetype.templates[ord_]
-        front_names = _refs(qfmt, notetype.fields)
+        # "{{type:Back}}" on the front is an answer box, not something shown: it names a back field.
+        front_names = _refs(qfmt, notetype.fields, typed=False)
         back_names = [n for n in _refs(afmt, notetype.fields) if n not in front_names]
     else:
         front_names, back_names = [], []
@@ -164,11 +167,13 @@ def _sides(notetype: NoteType, ord_: int, fields: dict[str, str]) -> tuple[str, 
     return front, back
 
 
-def _refs(template: str, known: list[str]) -> list[str]:
+def _refs(template: str, known: list[str], *, typed: bool = True) -> list[str]:
     """Field names a template shows, in order (``{{Front}}``, ``{{type:Back}}``, ...)."""
     names = []
     for match in FIELD_REF.finditer(template):
-        name = match.group(1).split(":")[-1].strip()
+        *filters, name = (part.strip() for part in match.group(1).split(":"))
+        if "type" in filters and not typed:
+            continue
         if name in known and name not in SPECIAL_FIELDS and name not in names:
             names.append(name)
     return names
