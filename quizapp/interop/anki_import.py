@@ -95,8 +95,12 @@ def convert(data: AnkiData, label: str) -> Imported:
             name: to_md(value, media_ref)
             for name, value in zip(notetype.fields, note.fields, strict=False)
         }
-        deck_name = data.decks.get(note_cards[0].did, "Default").replace("::", "/")
-        deck = decks.setdefault(deck_name, ImportedDeck(deck_name))
+
+        def deck_of(card: CardRow) -> ImportedDeck:
+            name = data.decks.get(card.did, "Default").replace("::", "/")
+            return decks.setdefault(name, ImportedDeck(name))
+
+        deck = deck_of(note_cards[0])  # a cloze note is one block: its first card's deck
         tags = tuple(dict.fromkeys(t for t in note.tags if t))
         if notetype.kind == MODEL_CLOZE:
             text = fields.get(notetype.fields[0], "") if notetype.fields else ""
@@ -111,7 +115,7 @@ def convert(data: AnkiData, label: str) -> Imported:
             for card in note_cards:
                 front, back = _sides(notetype, card.ord, fields)
                 card_id = card_id_for(note, 0, card.ord)
-                deck.notes.append(ImportedNote(card_id, "basic", front, back, tags))
+                deck_of(card).notes.append(ImportedNote(card_id, "basic", front, back, tags))
                 card_ids[card.id] = card_id
         for card in note_cards:
             if card.queue == QUEUE_SUSPENDED and card.id in card_ids:

@@ -8,6 +8,7 @@ links to the media files the importer copies beside the decks.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -18,7 +19,7 @@ BLOCKS |= {"h4", "h5", "h6", "ul", "ol", "dl", "dt", "dd", "figure", "center"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}  # bold lines: a heading would split the card
 INLINE_MARKS = {"b": "**", "strong": "**", "i": "*", "em": "*", "s": "~~", "del": "~~"}
 SOUND = re.compile(r"\[sound:([^\]]+)\]")
-MATH_DELIMS = (r"\(", r"\)", r"\[", r"\]")
+MATH_SPAN = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 
 MediaRef = Callable[[str], str | None]
 
@@ -81,7 +82,7 @@ class _ToMarkdown(HTMLParser):
             src = attr.get("src") or ""
             alt = (attr.get("alt") or "").replace("]", "")
             ref = self.media_ref(src) if self.media_ref else None
-            self.out.append(f"![{alt}]({ref})" if ref else f"[image: {alt or src}]")
+            self.out.append(f"![{alt}]({_link(ref)})" if ref else f"[image: {alt or src}]")
         elif tag in BLOCKS:
             self._newline()
             if tag in HEADINGS:
@@ -142,7 +143,12 @@ def plain_to_markdown(text: str, media_ref: MediaRef | None = None) -> str:
 
 def _sound(name: str, media_ref: MediaRef) -> str:
     ref = media_ref(name)
-    return f"[sound: {name}]({ref})" if ref else f"[sound: {name}]"
+    return f"[sound: {name}]({_link(ref)})" if ref else f"[sound: {name}]"
+
+
+def _link(target: str) -> str:
+    """A link destination; one with spaces or brackets goes in ``<...>`` as CommonMark allows."""
+    return f"<{target}>" if re.search(r"[\s()<>]", target) else target
 
 
 def tidy(text: str) -> str:
@@ -164,15 +170,21 @@ def tidy(text: str) -> str:
 def markdown_to_html(text: str) -> str:
     """Our markdown as HTML for an Anki field: CommonMark, raw HTML escaped, MathJax kept.
 
-    CommonMark reads ``\\(`` as an escaped parenthesis, which would eat MathJax delimiters, so
-    they are set aside before rendering and put back after.
+    CommonMark would read the backslashes inside ``\\(...\\)`` and ``\\[...\\]`` as escapes
+    and eat them, so each math span is set aside before rendering and put back after, escaped
+    for HTML but otherwise exactly as written.
     """
     from markdown_it import MarkdownIt
 
-    shielded = text
-    for n, delim in enumerate(MATH_DELIMS):
-        shielded = shielded.replace(delim, f"\ue000{n}\ue001")
-    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(shielded)
-    for n, delim in enumerate(MATH_DELIMS):
-        html = html.replace(f"\ue000{n}\ue001", delim)
-    return html.strip()
+    spans: list[str] = []
+
+    def shield(match: re.Match[str]) -> str:
+        spans.append(match.group(0))
+        return f"\ue000{len(spans) - 1}\ue001"
+
+    shielded = MATH_SPAN.sub(shield, text)
+    rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(shielded)
+    restored = re.sub(
+        "\ue000(\\d+)\ue001", lambda m: html.escape(spans[int(m.group(1))], quote=False), rendered
+    )
+    return restored.strip()
