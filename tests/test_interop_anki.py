@@ -445,3 +445,22 @@ def test_the_import_command_reports_what_it_did(tmp_path):
     assert "manual reschedule" in result.output
     again = _cli("--db", str(db), "import", "anki", str(package.path), str(out))
     assert "0 review(s) added" in again.output
+
+
+@pytest.mark.parametrize("legacy", [True, False])
+def test_a_whole_collection_colpkg_imports_like_a_package(tmp_path, legacy):
+    from anki.collection import Collection
+
+    package = make_package(tmp_path / "anki")
+    col = Collection(str(tmp_path / "anki" / "source.anki2"))
+    colpkg = tmp_path / "backup.colpkg"
+    try:
+        col.export_collection_package(str(colpkg), include_media=True, legacy=legacy)
+    finally:
+        col.close()
+    imported = import_anki(colpkg)
+    assert len(imported.reviews) == len(package.revlog) - 1
+    assert {n.id for d in imported.decks for n in d.notes} == {
+        n.id for d in import_anki(package.path).decks for n in d.notes
+    }
+    assert imported.media["graph.png"].startswith(b"\x89PNG")
