@@ -2,8 +2,8 @@
 
 ``make_package`` writes a collection with a basic note, a reversed note, a cloze note and a
 suspended card, two decks, tags, an image, and review history: answers given through Anki's own
-scheduler plus older revlog entries (as two years of history would have), and one manual
-reschedule, which carries no answer.
+scheduler plus older revlog entries (as two years of history would have), one manual reschedule,
+which carries no answer, and one filtered-deck review that did not reschedule.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class Package:
     guids: dict[str, str] = field(default_factory=dict)  # our label -> note GUID
     revlog: list[tuple[int, int, int, int]] = field(default_factory=list)  # id, cid, ease, type
     card_of: dict[int, tuple[str, int]] = field(default_factory=dict)  # cid -> (guid, ord)
+    not_reviews: int = 0  # revlog rows that are not answers quizapp replays
 
 
 def make_package(folder: Path, *, legacy: bool = True, answers: int = 2) -> Package:
@@ -106,6 +107,15 @@ def make_package(folder: Path, *, legacy: bool = True, answers: int = 2) -> Pack
             " VALUES (?, ?, -1, ?, 1, 0, 2500, 4200, ?)",
             rows,
         )
+        # A cram review in a filtered deck that did not reschedule: Anki logs it with factor 0.
+        cram_at = HISTORY_START + 101 * day
+        col.db.execute(
+            "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
+            " VALUES (?, ?, -1, 3, 0, 0, 0, 3000, 3)",
+            int(cram_at.timestamp() * 1000),
+            rev.cards()[0].id,
+        )
+        package.not_reviews = 2  # the manual reschedule and the cram review
         # And answers given now through Anki's own scheduler.
         col.decks.select(ml)
         for _ in range(answers):

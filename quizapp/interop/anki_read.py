@@ -63,6 +63,7 @@ class Revlog:
     ease: int
     time_ms: int
     type: int
+    factor: int = 0
 
 
 @dataclass
@@ -197,7 +198,9 @@ def read_legacy_collection(db_path: Path, *, label: str) -> AnkiData:
         ]
         data.revlog = [
             Revlog(*r)
-            for r in conn.execute("SELECT id, cid, ease, time, type FROM revlog ORDER BY id")
+            for r in conn.execute(
+                "SELECT id, cid, ease, time, type, factor FROM revlog ORDER BY id"
+            )
         ]
     return data
 
