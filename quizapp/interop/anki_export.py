@@ -25,6 +25,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from quizapp.cards import Card, CardType
@@ -88,6 +89,7 @@ def export_anki(
     if out.suffix.lower() != ".apkg":
         raise InteropError(f"{out}: the file name must end in .apkg")
     report = ExportReport()
+    _file_lines.cache_clear()  # deck files may have been edited since the last export
     notes = collect_notes(store, deck, report)
     if not notes:
         where = f"deck '{deck}'" if deck else "the store"
@@ -174,9 +176,8 @@ def _cloze_source(card: Card) -> tuple[str | None, str]:
     The store keeps each sub-card with its gap filled in, so the markdown is read again from the
     card's file. Plain ``{{...}}`` deletions get the numbers our parser gives them.
     """
-    try:
-        lines = Path(card.source).read_text(encoding="utf-8-sig").split("\n")
-    except (OSError, UnicodeDecodeError):
+    lines = _file_lines(card.source)
+    if lines is None:
         return None, ""
     head = card.line - 1
     if head >= len(lines) or not (match := HEADING2.match(lines[head].rstrip("\r"))):
@@ -201,6 +202,15 @@ def _cloze_source(card: Card) -> tuple[str | None, str]:
     answer = "\n".join(body).strip("\n")
     text, extra = (f"{prompt}\n\n{answer}", "") if CLOZE.search(answer) else (prompt, answer)
     return _number_plain_deletions(text), extra
+
+
+@lru_cache(maxsize=64)
+def _file_lines(source: str) -> tuple[str, ...] | None:
+    """A deck file's lines, read once per export however many cloze notes it holds."""
+    try:
+        return tuple(Path(source).read_text(encoding="utf-8-sig").split("\n"))
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _number_plain_deletions(text: str) -> str:
@@ -251,7 +261,7 @@ def _write_with_genanki(notes: list[ExportNote], out: Path) -> None:
 
 def _write_with_anki(store: Store, notes: list[ExportNote], out: Path, report: ExportReport):
     """Build a scratch collection with Anki's own library, add history, export it."""
-    from anki.collection import Collection, ExportAnkiPackageOptions
+    from anki.collection import AddNoteRequest, Collection, ExportAnkiPackageOptions
     from anki.models import MODEL_CLOZE
 
     with tempfile.TemporaryDirectory(prefix="quizapp-export-") as tmp:
@@ -261,22 +271,35 @@ def _write_with_anki(store: Store, notes: list[ExportNote], out: Path, report: E
             cloze_id = _add_notetype(
                 col, CLOZE_NAME, ["Text", "Back Extra"], CLOZE_MODEL_ID, MODEL_CLOZE
             )
-            anki_card: dict[str, int] = {}
+            requests = []
+            notetypes = {"cloze": col.models.get(cloze_id), "basic": col.models.get(basic_id)}
+            deck_ids: dict[str, int] = {}
             for note in notes:
-                notetype = col.models.get(cloze_id if note.model == "cloze" else basic_id)
-                anki_note = col.new_note(notetype)
+                anki_note = col.new_note(notetypes[note.model])
                 for i, value in enumerate(note.fields):
                     anki_note.fields[i] = value
                 anki_note.tags = list(note.tags)
                 anki_note.guid = note.guid
-                col.add_note(anki_note, col.decks.id(note.deck))
-                # Anki updates a note on re-import only if it is newer than the one it has:
-                # stamping the time of the last edit updates exactly the notes that changed.
-                col.db.execute("UPDATE notes SET mod = ? WHERE id = ?", note.modified, anki_note.id)
-                for card in anki_note.cards():
-                    if card.ord in note.card_ids:
-                        anki_card[note.card_ids[card.ord]] = card.id
-                missing = set(note.card_ids) - {c.ord for c in anki_note.cards()}
+                if note.deck not in deck_ids:
+                    deck_ids[note.deck] = col.decks.id(note.deck)
+                requests.append(AddNoteRequest(note=anki_note, deck_id=deck_ids[note.deck]))
+            col.add_notes(requests)  # one backend call for all of them
+            by_guid = {note.guid: note for note in notes}
+            # Anki updates a note on re-import only if it is newer than the one it has: stamping
+            # the time of the last edit in the markdown updates exactly the notes that changed.
+            col.db.executemany(
+                "UPDATE notes SET mod = ? WHERE guid = ?", [(n.modified, n.guid) for n in notes]
+            )
+            anki_card: dict[str, int] = {}
+            made: dict[str, set[int]] = {}
+            for cid, guid, ord_ in col.db.all(
+                "SELECT c.id, n.guid, c.ord FROM cards c JOIN notes n ON n.id = c.nid"
+            ):
+                made.setdefault(guid, set()).add(ord_)
+                if ord_ in by_guid[guid].card_ids:
+                    anki_card[by_guid[guid].card_ids[ord_]] = cid
+            for note in notes:
+                missing = set(note.card_ids) - made.get(note.guid, set())
                 if missing:
                     report.warnings.append(f"note {note.guid}: Anki made no card for {missing}")
             report.reviews = _write_history(store, col, anki_card)
@@ -365,13 +388,17 @@ def _write_history(store: Store, col, anki_card: dict[str, int]) -> int:
     )
     today = col.sched.today
     now = datetime.now().astimezone()
-    for card_id, cid in anki_card.items():
-        state_row = store.conn.execute(
+    schedule = {
+        row["card_id"]: row
+        for row in store.conn.execute(
             "SELECT s.*, c.suspended FROM schedule s JOIN cards c ON c.id = s.card_id "
-            "WHERE s.card_id = ?",
-            (card_id,),
-        ).fetchone()
-        if state_row is None or state_row["reps"] == 0:
+            "WHERE s.reps > 0"
+        )
+    }
+    changed = []
+    for card_id, cid in anki_card.items():
+        state_row = schedule.get(card_id)
+        if state_row is None:
             continue
         state = CardState.from_row(state_row)
         card = col.get_card(cid)
@@ -390,7 +417,9 @@ def _write_history(store: Store, col, anki_card: dict[str, int]) -> int:
             card.due = int(state.due.timestamp())
         if state_row["suspended"]:
             card.queue = -1
-        col.update_card(card)
+        changed.append(card)
+    if changed:
+        col.update_cards(changed)
     return len(revlog)
 
 

@@ -10,8 +10,10 @@ Mapping, in short (the README has it for users):
 - Each Anki deck becomes one file, ``A::B`` going to ``A/B.md``; tags are kept; HTML becomes
   markdown; media go to ``media/`` beside the decks.
 - Revlog entries with an answer (ease 1-4) become reviews with the same rating and time; manual
-  reschedules (ease 0) carry no answer and are left out. Each review's id is a UUID derived from
-  the note GUID, card ordinal and Anki's own review id, which makes re-importing idempotent.
+  reschedules (ease 0) carry no answer and are left out, and so are reviews in filtered decks
+  that did not reschedule the card (type 3 with no ease factor), as Anki's FSRS does. Each
+  review's id is a UUID derived from the note GUID, card ordinal and Anki's own review id,
+  which makes re-importing idempotent.
   The FSRS state is then rebuilt by replaying those reviews, as for any quizapp review.
 """
 
@@ -47,6 +49,7 @@ SPECIAL_FIELDS = {"FrontSide", "Tags", "Deck", "Subdeck", "Card", "CardFlag", "T
 QUEUE_SUSPENDED = -1
 ANSWERED = (1, 2, 3, 4)
 MANUAL = 4  # revlog type of a manual reschedule ("set due date"): no answer was given
+FILTERED = 3  # a review in a filtered deck; with factor 0 it did not reschedule the card
 
 
 def note_card_id(guid: str) -> str:
@@ -125,13 +128,16 @@ def convert(data: AnkiData, label: str) -> Imported:
 
     guid_of = {card.id: notes[card.nid].guid for card in data.cards if card.nid in notes}
     ord_of = {card.id: card.ord for card in data.cards}
-    manual = 0
+    manual = cram = 0
     for entry in data.revlog:
         card_id = card_ids.get(entry.cid)
         if card_id is None:
             continue
         if entry.ease not in ANSWERED or entry.type == MANUAL:
             manual += 1
+            continue
+        if entry.type == FILTERED and entry.factor == 0:
+            cram += 1  # Anki's own FSRS leaves these out too: they changed no schedule
             continue
         imported.reviews.append(
             ImportedReview(
@@ -149,6 +155,10 @@ def convert(data: AnkiData, label: str) -> Imported:
     if manual:
         imported.notes.append(
             f"{manual} manual reschedule(s) in the review log carry no answer and were left out"
+        )
+    if cram:
+        imported.notes.append(
+            f"{cram} review(s) in filtered decks that did not reschedule were left out"
         )
     if not imported.decks:
         raise InteropError(f"{label}: no notes to import (is the package empty?)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from html.parser import HTMLParser
 
 DROPPED = {"script", "style", "template", "head", "title", "iframe", "object", "embed", "svg"}
@@ -167,6 +168,14 @@ def tidy(text: str) -> str:
     return "\n".join(out).strip("\n")
 
 
+@lru_cache(maxsize=1)
+def _renderer():
+    """One CommonMark renderer, built on first use (building one costs more than a render)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
 def markdown_to_html(text: str) -> str:
     """Our markdown as HTML for an Anki field: CommonMark, raw HTML escaped, MathJax kept.
 
@@ -174,8 +183,6 @@ def markdown_to_html(text: str) -> str:
     and eat them, so each math span is set aside before rendering and put back after, escaped
     for HTML but otherwise exactly as written.
     """
-    from markdown_it import MarkdownIt
-
     spans: list[str] = []
 
     def shield(match: re.Match[str]) -> str:
@@ -183,7 +190,7 @@ def markdown_to_html(text: str) -> str:
         return f"\ue000{len(spans) - 1}\ue001"
 
     shielded = MATH_SPAN.sub(shield, text)
-    rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(shielded)
+    rendered = _renderer().render(shielded)
     restored = re.sub(
         "\ue000(\\d+)\ue001", lambda m: html.escape(spans[int(m.group(1))], quote=False), rendered
     )
