@@ -3,6 +3,7 @@
 Run: ``python -m benchmarks.bench_interop [--notes 10000] [--reviews 3]``. Needs the ``anki``
 package (``pip install -e '.[test]'``) to build the package; the import it times runs on the
 stdlib path for the legacy format and through the ``anki`` package for the zstd format.
+It also times exporting the imported store back to an .apkg, with and without history.
 Target: importing a 10k-note package < 10 s (read, convert, write decks, sync, insert, replay).
 CPU time is printed beside wall time: on a shared machine the wall figure mostly measures the
 other processes.
@@ -80,6 +81,17 @@ def time_import(package: Path, folder: Path, label: str) -> None:
         store, import_anki(package), folder / f"{label}-decks", datetime.now(UTC), origin="again"
     )
     again_done = time.perf_counter()
+    if label.startswith("legacy"):
+        from quizapp.interop.anki_export import export_anki
+
+        for history in (False, True):
+            began, cpu = time.perf_counter(), time.process_time()
+            out = export_anki(store, folder / f"export-{history}.apkg", with_history=history)
+            print(
+                f"export {out.notes} notes, {out.reviews} revlog entries "
+                f"({'anki package' if history else 'genanki'}): "
+                f"{time.perf_counter() - began:.2f} s wall, {time.process_time() - cpu:.2f} s CPU"
+            )
     store.close()
     print(
         f"{label}: {report.cards_added} cards, {report.reviews_added} reviews: "
