@@ -21,7 +21,6 @@ from quizapp import config, paths
 from quizapp.clock import iso
 from quizapp.interop import InteropError
 from quizapp.interop.decks_out import Imported, deck_path, render_deck
-from quizapp.parser import deck_name_for, parse_text
 from quizapp.review import replay_cards, set_active
 from quizapp.store import Store
 from quizapp.sync import sync, write_atomically
@@ -69,15 +68,6 @@ def render_files(imported: Imported, origin: str) -> dict[Path, str]:
         owner[rel] = deck.name
         files[rel] = render_deck(deck, origin)
     return files
-
-
-def check_files(files: dict[Path, str], outdir: Path) -> None:
-    """Parse every rendered deck with our parser; a problem here is a converter bug."""
-    for rel, text in files.items():
-        path = outdir / rel
-        parsed = parse_text(text, str(path), deck_name_for(path, outdir))
-        if parsed.problems:
-            raise InteropError(f"internal error converting a card: {parsed.problems[0]}")
 
 
 def apply_import(

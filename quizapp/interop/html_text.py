@@ -124,10 +124,10 @@ class _ToMarkdown(HTMLParser):
         self.out.append(data)
 
 
-def html_to_markdown(html: str, media_ref: MediaRef | None = None) -> str:
+def html_to_markdown(field: str, media_ref: MediaRef | None = None) -> str:
     """Readable markdown from an Anki field's HTML; ``media_ref`` maps a media name to a link."""
     parser = _ToMarkdown(media_ref)
-    parser.feed(html)
+    parser.feed(field)
     parser.close()
     text = "".join(parser.out)
     if media_ref is not None:
