@@ -81,24 +81,24 @@ def time_import(package: Path, folder: Path, label: str) -> None:
         store, import_anki(package), folder / f"{label}-decks", datetime.now(UTC), origin="again"
     )
     again_done = time.perf_counter()
-    if label.startswith("legacy"):
-        from quizapp.interop.anki_export import export_anki
-
-        for history in (False, True):
-            began, cpu = time.perf_counter(), time.process_time()
-            out = export_anki(store, folder / f"export-{history}.apkg", with_history=history)
-            print(
-                f"export {out.notes} notes, {out.reviews} revlog entries "
-                f"({'anki package' if history else 'genanki'}): "
-                f"{time.perf_counter() - began:.2f} s wall, {time.process_time() - cpu:.2f} s CPU"
-            )
-    store.close()
     print(
         f"{label}: {report.cards_added} cards, {report.reviews_added} reviews: "
         f"read+convert {read - began:.2f} s, write+sync+insert+replay {done - read:.2f} s, "
         f"total {done - began:.2f} s wall, {cpu:.2f} s CPU (target < 10 s); "
         f"re-import {again_done - again_began:.2f} s adding {again.reviews_added} reviews"
     )
+    if label.startswith("legacy"):
+        from quizapp.interop.anki_export import export_anki
+
+        for history in (False, True):
+            t0, c0 = time.perf_counter(), time.process_time()
+            out = export_anki(store, folder / f"export-{history}.apkg", with_history=history)
+            print(
+                f"export {out.notes} notes, {out.reviews} revlog entries "
+                f"({'anki package' if history else 'genanki'}): "
+                f"{time.perf_counter() - t0:.2f} s wall, {time.process_time() - c0:.2f} s CPU"
+            )
+    store.close()
 
 
 def main() -> None:
