@@ -1,6 +1,8 @@
 """Cards in and out of other tools: ``quizapp export anki`` and ``quizapp import ...``.
 
 Thin: each command opens the store and calls one function of :mod:`quizapp.interop`.
+``export anki`` joins the ``export`` group of :mod:`quizapp.cli.export_cmds` (importing this
+module registers it there).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from pathlib import Path
 import click
 
 from quizapp.cli.common import AppContext, pass_app, sync_or_exit
+from quizapp.cli.export_cmds import export
 from quizapp.clock import utc_now
 from quizapp.config import ConfigError
 from quizapp.interop import InteropError
@@ -18,12 +21,7 @@ from quizapp.interop.apply import ImportReport
 FORMATS = ("hashcards", "obsidian", "repeater", "logseq")
 
 
-@click.group("export")
-def export_group() -> None:
-    """Write your cards, with their review history where the format allows, for other tools."""
-
-
-@export_group.command("anki")
+@export.command("anki")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--deck", default=None, help="Only this deck and the decks nested under it.")
 @click.option("--no-history", is_flag=True, help="Write the cards only, even with quizapp[anki].")

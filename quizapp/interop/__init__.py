@@ -1,4 +1,4 @@
-"""Cards in and out of other tools: Anki packages and text exports, and other markdown formats.
+"""Cards and data in and out of other tools: Anki, other markdown formats, open review formats.
 
 What is inside:
 
@@ -12,10 +12,13 @@ What is inside:
 - :mod:`.markdown_formats` reads hashcards, Obsidian Spaced Repetition, repeater and Logseq decks.
 - :mod:`.decks_out` renders imported cards as our deck files; :mod:`.apply` writes them, syncs
   and inserts the reviews, all or nothing.
+- :mod:`.reviews`: the review log as CSV or JSON lines, and the revlog CSV the FSRS optimizer
+  reads (``quizapp export reviews``).
 
-Entry points: :func:`.anki_import.import_anki`, :func:`.anki_export.export_anki` and
-:func:`.markdown_formats.import_markdown`. Every failure is an :class:`InteropError` whose message
-is one line saying what is wrong and how to fix it.
+Entry points: :func:`.anki_import.import_anki`, :func:`.anki_export.export_anki`,
+:func:`.markdown_formats.import_markdown` and :func:`.reviews.write`. Every failure of the Anki
+and markdown converters is an :class:`InteropError` whose message is one line saying what is
+wrong and how to fix it.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 Order, and why:
 
+0. The store is backed up (a "before-import" backup, rotated with the other operations').
 1. The files are written (each atomically); the previous bytes of any file overwritten are kept.
 2. One store transaction syncs OUTDIR (so the cards exist; a problem our parser finds in a
    converted deck is a converter bug, and undoes everything), inserts the reviews with
@@ -17,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from quizapp import config, paths
+from quizapp import backup, config, paths
 from quizapp.clock import iso
 from quizapp.interop import InteropError
 from quizapp.interop.decks_out import Imported, deck_path, render_deck
-from quizapp.review import replay_cards, set_active
+from quizapp.review import replay_cards, set_suspended
 from quizapp.store import Store
 from quizapp.sync import sync, write_atomically
 
@@ -81,6 +82,10 @@ def apply_import(
     if not files:
         raise InteropError(f"{origin}: no cards found (check the file and the format given)")
     config.load(paths.config_path())  # a broken config fails now, before anything is written
+    try:
+        backup.before(store.conn, store.path, "import", now)
+    except backup.BackupError as exc:
+        raise InteropError(f"{exc} (nothing was imported)") from exc
     report = ImportReport(outdir=outdir, notes=list(imported.notes))
 
     # (path, previous bytes or None if new); folders the import created are listed as new too
@@ -88,14 +93,17 @@ def apply_import(
     try:
         _write_all(outdir, files, imported.media, written, report)
         with store.transaction() as conn:
+            known = {row[0] for row in conn.execute("SELECT id FROM cards")}
             synced = sync(store, [outdir], now, write_ids=False)
             if synced.problems:
                 raise InteropError(f"cannot sync the imported decks: {synced.problems[0]}")
             report.cards_added, report.cards_updated = synced.added, synced.updated
             touched = _insert_reviews(conn, imported, report)
             replay_cards(store, sorted(touched))
-            for card_id in sorted(imported.suspended):
-                set_active(store, card_id, suspended=True)
+            # Suspended in the other tool: suspended here too, the first time only, so a card
+            # the user has since restored stays restored on a re-import.
+            for card_id in sorted(imported.suspended - known):
+                set_suspended(store, card_id, True, now)
     except BaseException:
         _restore(written)
         raise
