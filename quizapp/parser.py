@@ -248,29 +248,45 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 _SIMPLE_LINE = re.compile(r"^([a-z_]+):[ \t]+([A-Za-z0-9][A-Za-z0-9_.\-]*)[ \t]*$")
+_WORD = r"[A-Za-z0-9][A-Za-z0-9_.\-]*"
+_SIMPLE_LIST = re.compile(
+    rf"^([a-z_]+):[ \t]+\[[ \t]*({_WORD}(?:[ \t]*,[ \t]*{_WORD})*)[ \t]*\][ \t]*$"
+)
 _RESOLVER = yaml.resolver.Resolver()
+
+
+def plain_yaml_word(value: str) -> bool:
+    """Whether YAML reads ``value`` as a plain string (``yes``, ``12`` and dates are not)."""
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
 
 
 def _safe_yaml(text: str) -> Any:
     """Load YAML as plain data only; never constructs arbitrary objects.
 
-    Most attribute comments are a few ``key: plain-word`` lines (``id: l1-sparsity``). Those are
-    read directly, asking PyYAML's own resolver whether each word is a plain string (``yes``,
-    ``123`` or ``2026-01-01`` are not, and take the full loader), so the result is exactly what
-    the loader would return at a tenth of the cost.
+    Most attribute comments are a few ``key: plain-word`` lines (``id: l1-sparsity``), perhaps
+    with a flow list of plain words (``tags: [nn, loss]``). Those are read directly, asking
+    PyYAML's own resolver whether each word is a plain string (``yes``, ``123`` or
+    ``2026-01-01`` are not, and take the full loader), so the result is exactly what the loader
+    would return at a tenth of the cost.
     """
-    simple: dict[str, str] = {}
+    simple: dict[str, str | list[str]] = {}
     for line in text.split("\n"):
         if not line.strip():
             continue
         match = _SIMPLE_LINE.match(line)
-        if match is None:
+        if match is not None:
+            key, value = match.groups()
+            if not plain_yaml_word(value):
+                break
+            simple[key] = value
+            continue
+        listed = _SIMPLE_LIST.match(line)
+        if listed is None:
             break
-        key, value = match.groups()
-        tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
-        if tag != "tag:yaml.org,2002:str":
+        words = [w.strip() for w in listed.group(2).split(",")]
+        if not all(plain_yaml_word(w) for w in words):
             break
-        simple[key] = value
+        simple[listed.group(1)] = words
     else:
         return simple or None
     return yaml.load(text, Loader=_SAFE_LOADER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -359,3 +360,21 @@ def test_misconceptions_only_on_open_cards_and_never_empty() -> None:
     assert [p.message for p in basic.problems] == [
         "only open (typed-answer) cards can have misconceptions"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: a\ntags: [x, y-z, t1]",
+        "tags: [yes, b]",
+        "tags: [a,b ]\ntype: basic",
+        "tags: [1.5, 2026-01-01]",
+        "tags: [a, b]\ntags: [c]",
+        'tags: ["quoted", b]',
+        "tags: [a b, c]",
+    ],
+)
+def test_the_fast_attribute_reader_agrees_with_the_yaml_loader(text):
+    from quizapp.parser import _safe_yaml
+
+    assert _safe_yaml(text) == yaml.safe_load(text)

@@ -17,6 +17,7 @@ from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
 from quizapp.cli.doctor_cmd import doctor
 from quizapp.cli.drill_cmd import drill
 from quizapp.cli.export_cmds import export
+from quizapp.cli.interop_cmds import import_group
 from quizapp.cli.merge_cmds import merge, sync_dir
 from quizapp.cli.optimize_cmd import optimize
 from quizapp.cli.plan_cmd import plan
@@ -70,5 +71,6 @@ for command in (
     optimize,
     drill,
     plan,
+    import_group,
 ):
     main.add_command(command)
