@@ -55,7 +55,7 @@ def test_every_command_explains_itself():
 def test_check_of_the_bundled_content_is_clean():
     result = run("check", str(bundled_content()))
     assert result.exit_code == 0, result.output
-    assert "ok: 3 file(s)" in result.output
+    assert "ok: 3 files" in result.output
     assert "have no id yet" not in result.output
 
 
@@ -68,7 +68,7 @@ def test_check_reports_every_problem_with_file_and_line(tmp_path):
         "a.md:2: unknown type 'essay' (use one of: open, basic, cloze, choice (or leave it out))"
     )
     assert lines[1].endswith("a.md:5: card has an empty prompt (write the question after '## ')")
-    assert lines[-1] == "2 problem(s) found; nothing was changed."
+    assert lines[-1] == "2 problems in 1 file; a sync leaves that file out and syncs the rest."
     assert "Traceback" not in result.output
 
 
@@ -80,17 +80,45 @@ def test_check_fix_writes_ids(tmp_path):
     assert "id: what-is-dropout-" in path.read_text("utf-8")
 
 
-def test_sync_with_a_broken_deck_exits_1_and_changes_nothing(tmp_path):
+def test_sync_with_a_broken_deck_exits_1_and_syncs_the_other_files(tmp_path):
     db = tmp_path / "q.db"
     folder = tmp_path / "decks"
     write_deck(folder, "a.md", SAMPLE)
     assert run("--db", str(db), "sync", str(folder)).exit_code == 0
     write_deck(folder, "b.md", "---\nnew_per_day: lots\n---\n## Q\nA\n")
+    write_deck(folder, "c.md", "## Fine\n<!-- id: fine -->\nA\n")
     result = CliRunner().invoke(main, ["--db", str(db), "sync", str(folder)])
     assert result.exit_code == 1
     assert "b.md:2: new_per_day 'lots' is out of range" in result.output
+    assert "1 problem: 1 file left out" in result.output
     with Store.open(db) as store:
-        assert store.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 4
+        assert store.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 5
+
+
+def test_check_path_finds_an_id_clash_with_a_bundled_card(tmp_path):
+    """check PATH agrees with sync: an id the bundled deck uses is a clash, not 'ok'."""
+    bundled_id = "vanishing-gradients"
+    assert f"id: {bundled_id}" in (bundled_content() / "interview.md").read_text("utf-8")
+    write_deck(tmp_path, "mine.md", f"## My own L1 card\n<!-- id: {bundled_id} -->\nA\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"mine.md:1: duplicate id '{bundled_id}' (also at " in result.output
+    assert "interview.md:" in result.output
+
+
+def test_due_still_works_when_one_registered_deck_is_broken(tmp_path):
+    folder = tmp_path / "decks"
+    write_deck(folder, "bad.md", "## Q\n<!-- type: essay -->\nA\n")
+    write_deck(folder, "good.md", "## Mine\n<!-- id: mine -->\nA\n")
+    assert run("decks", "add", str(folder)).exit_code == 1  # refused: it has a problem
+    from quizapp import config, paths
+
+    config.save(paths.config_path(), config.Config(deck_folders=[folder]))
+    result = CliRunner().invoke(main, ["due"])
+    assert result.exit_code == 0, result.output
+    assert "bad.md:2: unknown type 'essay'" in result.output
+    assert "1 file left out" in result.output
+    assert "good" in result.output.split("bad.md")[-1]  # the good deck was synced and listed
 
 
 def test_plain_review_goes_through_the_bundled_deck_end_to_end(tmp_path):

@@ -8,11 +8,25 @@ from pathlib import Path
 import click
 
 from quizapp import config, paths
-from quizapp.cli.common import AppContext, pass_app, report_problems, show_report, sync_or_exit
+from quizapp.cli.common import (
+    AppContext,
+    pass_app,
+    print_problems,
+    report_problems,
+    show_report,
+    sync_or_exit,
+)
 from quizapp.clock import utc_now
 from quizapp.config import ConfigError
 from quizapp.editor import EditorError, edit
-from quizapp.sync import load_decks, sync, write_atomically, write_ids
+from quizapp.sync import (
+    load_decks,
+    plural,
+    rejected_files,
+    sync,
+    write_atomically,
+    write_ids,
+)
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
@@ -23,14 +37,15 @@ PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def sync_cmd(app: AppContext, paths: tuple[Path, ...]) -> None:
     """Apply deck files to the store: add new cards, update edited ones, retire removed ones.
 
-    With no PATHS, syncs the bundled deck and every registered folder. All changes happen in one
-    transaction: if any file has a problem, nothing is changed and every problem is listed.
+    With no PATHS, syncs the bundled deck and every registered folder. A file with a problem is
+    left out whole (its cards stay as they were) and every problem is listed; the other files
+    are synced, in one transaction. The exit status is 1 if any file was left out.
     """
     with app.open_store() as store:
         if paths:
-            show_report(sync(store, list(paths), utc_now()))
+            show_report(sync(store, list(paths), utc_now()), strict=True)
         else:
-            sync_or_exit(store)
+            sync_or_exit(store, strict=True)
 
 
 @click.command()
@@ -39,15 +54,27 @@ def sync_cmd(app: AppContext, paths: tuple[Path, ...]) -> None:
 def check(paths: tuple[Path, ...], fix: bool) -> None:
     """Check deck files for problems without touching the store.
 
-    With no PATHS, checks the bundled deck and every registered folder. Each problem is printed as
-    FILE:LINE: what is wrong (how to fix); the exit status is 1 if there is any.
+    With no PATHS, checks the bundled deck and every registered folder; with PATHS, also checks
+    their ids against those decks. Each problem is printed as FILE:LINE: what is wrong (how to
+    fix); a sync would leave each file with a problem out. The exit status is 1 if there is any.
     """
     from quizapp.library import deck_roots
 
-    roots = list(paths) or deck_roots()
-    parsed, problems = load_decks(roots)
+    try:
+        known = deck_roots()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    roots = list(paths) or known
+    parsed, problems = load_decks(roots, others=known if paths else ())
     if problems:
-        report_problems(problems)
+        count = print_problems(problems)
+        files = len(rejected_files(problems))
+        click.echo(
+            f"{plural(count, 'problem')} in {plural(files, 'file')}; a sync leaves "
+            f"{'that file' if files == 1 else 'those files'} out and syncs the rest.",
+            err=True,
+        )
+        raise SystemExit(1)
     cards = sum(len(deck.cards) for _, deck in parsed)
     missing = [(path, deck) for path, deck in parsed if deck.missing_ids]
     if fix:
@@ -60,7 +87,7 @@ def check(paths: tuple[Path, ...], fix: bool) -> None:
     elif missing:
         count = sum(len(deck.missing_ids) for _, deck in missing)
         click.echo(f"{count} card(s) have no id yet; 'quizapp check --fix' writes them.")
-    click.echo(f"ok: {len(parsed)} file(s), {cards} card(s)")
+    click.echo(f"ok: {plural(len(parsed), 'file')}, {plural(cards, 'card')}")
 
 
 @click.group()

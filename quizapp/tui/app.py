@@ -7,8 +7,8 @@ Start-up order, chosen so the first screen appears as fast as a bare Textual app
    store and posts :class:`StoreOpened`; the main thread then opens its connection and shows
    the counts. sqlite3 connections never cross threads.
 3. The same worker syncs the decks (unchanged files are skipped by mtime) and posts
-   :class:`SyncFinished`; problems are shown as ``FILE:LINE: message`` and the cards already
-   in the store stay reviewable.
+   :class:`SyncFinished`; a file with problems is left out (shown as ``FILE:LINE: message``)
+   and the other files are synced.
 """
 
 from __future__ import annotations
@@ -163,10 +163,10 @@ class QuizApp(App[None]):
         if message.error:
             self.notify(message.error, title="Sync failed", severity="error", timeout=15)
         elif message.report is not None and message.report.problems:
-            count = len(message.report.problems)
+            files = len(message.report.rejected)
             self.notify(
-                f"{count} problem(s) in your decks, so nothing was synced; "
-                "the home screen lists them. You can still review what is in the store.",
+                f"{files} deck file{'' if files == 1 else 's'} left out for problems (listed on "
+                "the home screen); the other decks were synced.",
                 title="Deck problems",
                 severity="warning",
                 timeout=10,

@@ -161,9 +161,10 @@ class HomeScreen(Screen[None]):
         lines = [str(p) for p in sorted(report.problems)]
         lines += [f"warning: {w}" for w in report.warnings]
         if report.problems:
+            files = len(report.rejected)
             status.update(
-                f"✗ {len(report.problems)} problem(s) in your decks; nothing was synced "
-                "(fix them, then ^r). You can still review what is in the store."
+                f"✗ {files} file{'' if files == 1 else 's'} left out for the problems below "
+                f"(fix, then ^r); the rest synced: {_short_summary(report)}"
             )
         else:
             status.update(f"✓ Decks synced: {_short_summary(report)}")

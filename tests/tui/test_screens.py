@@ -66,19 +66,23 @@ async def test_home_counts_follow_the_review(app_factory):
         assert "1 done today" in str(app.screen.query_one("#today", Static).render())
 
 
-async def test_sync_problems_are_listed_and_the_store_stays_reviewable(
+async def test_a_broken_file_is_listed_and_left_out_while_the_rest_syncs(
     app_factory, db_path, deck_dir
 ):
     with Store.open(db_path) as store:
         sync(store, [deck_dir], NOW)
     broken = deck_dir / "broken.md"
     broken.write_text("## A card\n<!--\nid: bad id!\n-->\nAnswer.\n", encoding="utf-8")
+    (deck_dir / "extra.md").write_text(
+        "## A new card from another file\n<!-- id: extra -->\nA.\n", "utf-8"
+    )
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         problems = str(app.screen.query_one("#problems", Static).render())
         assert f"{broken}:2: id 'bad id!' is not valid" in problems
-        assert "1 problem(s)" in str(app.screen.query_one("#sync-status").render())
+        status = str(app.screen.query_one("#sync-status").render())
+        assert "1 file left out for the problems below" in status and "1 added" in status
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
