@@ -309,3 +309,67 @@ def test_bad_arguments_are_usage_errors(args):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2 and "Error:" in result.output
     assert "Traceback" not in result.output
+
+
+def plain(tmp_path, script: list[str], deck_text: str = SAMPLE):
+    folder = tmp_path / "decks"
+    write_deck(folder, "sample.md", deck_text)
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text(f'decks = ["{folder}"]\n', "utf-8")
+    runner = CliRunner(env={"QUIZAPP_CONFIG": str(cfg)})
+    db = tmp_path / "q.db"
+    args = ["--db", str(db), "review", "--plain", "--deck", "sample"]
+    return runner.invoke(main, args, input="\n".join(script) + "\n"), db
+
+
+CHOICE_ONLY = """## Which penalties can set weights to exactly zero?
+<!-- id: zero-penalties -->
+- [x] L1 (lasso)
+- [ ] L2 (ridge)
+- [x] Elastic net
+- [ ] Dropout
+"""
+
+
+def test_plain_choice_asks_again_for_words_with_digits_in_them(tmp_path):
+    """'L1 and L2' is not a pick of options 1 and 2: it is asked again, then 1 3 is read."""
+    result, db = plain(tmp_path, ["L1 and L2 both", "1 3", "", "q"], CHOICE_ONLY)
+    assert result.exit_code == 0, result.output
+    assert "Please type option numbers from 1 to 4" in result.output
+    with Store.open(db) as store:
+        row = store.conn.execute("SELECT answer, score FROM reviews").fetchone()
+    assert row["answer"] == "1 3" and row["score"] == 1.0
+
+
+def test_plain_choice_result_marks_only_wrong_decisions_and_says_why(tmp_path):
+    result, _ = plain(tmp_path, ["1 2", "q"], CHOICE_ONLY)
+    lines = result.output.splitlines()
+    assert "  ✓ 1. L1 (lasso)  (picked, correct)" in lines
+    assert "  ✗ 2. L2 (ridge)  (picked, wrong)" in lines
+    assert "  ✗ 3. Elastic net  (missed: this one is correct)" in lines
+    assert "    4. Dropout" in lines  # not picked, rightly: no ✓, no ✗
+
+
+def test_plain_prompts_show_their_commands_and_take_them_bare(tmp_path):
+    """s at the answer prompt skips (it is not saved as the answer 's'); the prompt says so."""
+    result, db = plain(tmp_path, ["s", "q", "1", ":q"])
+    assert result.exit_code == 0, result.output
+    assert "Think of the answer, then press Enter to see it (s skip, u undo, q quit):" in (
+        result.output
+    )
+    # The basic card was skipped; at the cloze gap a bare q is an answer, ':q' quits.
+    assert "Fill the gap (:s skip, :u undo, :q quit):" in result.output
+    with Store.open(db) as store:
+        rows = store.conn.execute("SELECT card_id, answer FROM reviews").fetchall()
+    assert [tuple(r) for r in rows] == [("sigmoid-max::c1", "q")]
+
+
+def test_plain_open_card_empty_line_just_shows_the_answer(tmp_path):
+    deck = "## How does L1 create sparsity?\n<!-- id: l1 -->\nModel.\n\n### Key points\n- zero\n"
+    result, db = plain(tmp_path, ["", "1"], deck)
+    assert result.exit_code == 0, result.output
+    assert "an empty line alone shows the answer" in result.output
+    assert "Model answer:" in result.output
+    with Store.open(db) as store:
+        row = store.conn.execute("SELECT answer, rating FROM reviews").fetchone()
+    assert row["answer"] == "" and row["rating"] == 1
