@@ -118,19 +118,22 @@ class ReviewSession:
 
     def judge(self, typed: str) -> Verdict:
         """Grade the typed answer and preview each rating's interval for the current card."""
+        card, _ = self._require()
+        verdict, scorer_error = safe_grade(card, typed)
+        return self.verdict(verdict, scorer_error, self.intervals())
+
+    def intervals(self) -> dict[int, str]:
+        """Each rating's next interval for the current card (reads the store: main thread)."""
         card, state = self._require()
-        scorer_error = ""
-        try:
-            verdict = grade(card, typed)
-        except Exception as exc:  # a broken scorer must not end the review: rate by hand
-            verdict = Grade(None, None)
-            scorer_error = f"no score: the scorer failed ({type(exc).__name__}: {exc})"
-        now = self.clock()
         retention = review.retention_of(self.store, card.deck)
-        intervals = {
+        return {
             rating: format_interval(delta)
-            for rating, delta in preview_intervals(state, now, retention).items()
+            for rating, delta in preview_intervals(state, self.clock(), retention).items()
         }
+
+    @staticmethod
+    def verdict(verdict: Grade, scorer_error: str, intervals: dict[int, str]) -> Verdict:
+        """What the reveal shows, from a grade (perhaps computed in another thread)."""
         return Verdict(verdict, verdict.suggested_rating or GOOD, intervals, scorer_error)
 
     def rate(self, rating: int, typed: str = "", score: float | None = None) -> review.Answered:
@@ -190,6 +193,19 @@ class ReviewSession:
         if self.current is None or self.state is None:
             raise RuntimeError("no card is being shown")
         return self.current, self.state
+
+
+def safe_grade(card: Card, typed: str) -> tuple[Grade, str]:
+    """:func:`quizapp.grading.grade`, with a scorer failure turned into a message.
+
+    Pure (no store), so the terminal app runs it in a thread worker: the sentence model the
+    scorer may load takes longer than a frame. A broken scorer must not end the review: the
+    user then rates by hand, and the message says why no score is shown.
+    """
+    try:
+        return grade(card, typed), ""
+    except Exception as exc:
+        return Grade(None, None), f"no score: the scorer failed ({type(exc).__name__}: {exc})"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from quizapp.tui.help_screen import HelpScreen
 from quizapp.tui.home_screen import HomeScreen
 from quizapp.tui.prove_screen import ProofChart, ProveScreen
 from quizapp.tui.review_screen import ReviewScreen
+from quizapp.tui.widgets.answer_inputs import AnswerBox
 
 from .conftest import NOW, settle
 from .test_review_flow import prompt_text, start_review
@@ -205,11 +206,20 @@ async def test_edit_runs_the_editor_resyncs_and_keeps_the_history(
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_review(pilot)
         assert "Why does ReLU help against vanishing gradients?" in prompt_text(app)
-        await pilot.press("escape", "e")
+        await pilot.press(*"half typed", "escape", "e")
         await settle(pilot)
         assert app.screen is screen
         assert "Why does ReLU help deep networks train?" in prompt_text(app)
-        assert "1 earlier review(s) kept" in str(screen.query_one("#status", Static).render())
+        assert "1 earlier review kept" in str(screen.query_one("#status", Static).render())
+        assert screen.query_one(AnswerBox).text == "half typed"  # the answer survives the edit
+        # Edited again after the reveal: the card comes back revealed, the answer still there.
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("e")
+        await settle(pilot)
+        assert screen.phase == "answer" and screen.typed == "half typed"
+        assert screen.query_one("#model-answer").display
     assert "deep networks train" in (deck_dir / "drills.md").read_text("utf-8")
     with Store.open(db_path) as store:
         assert (

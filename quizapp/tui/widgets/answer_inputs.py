@@ -23,6 +23,7 @@ from textual.widgets import Input, Static, TextArea
 from quizapp.cards import Card, CardType, Choice
 
 REVEAL_KEY = "ctrl+s"  # arrives unchanged in every terminal and in tmux, unlike ctrl+enter
+SUBTITLE = "^s reveal · esc then u/s/e/p commands"
 
 
 class AnswerBox(TextArea):
@@ -57,11 +58,23 @@ class AnswerBox(TextArea):
             id=id,
         )
         self.border_title = "Your answer"
-        self.border_subtitle = "^s reveal · esc then u/s/e/p commands"
+        self.border_subtitle = SUBTITLE
 
     @property
     def value(self) -> str:
         return self.text
+
+    def reset(self) -> None:
+        """Empty and editable again, for the next open card (cheaper than a new box)."""
+        self.read_only = False
+        self.remove_class("-locked")
+        self.border_subtitle = SUBTITLE
+        self.load_text("")
+
+    def restore(self, value: str) -> None:
+        """Put back an answer typed earlier (after undo or an edit), cursor at its end."""
+        self.load_text(value)
+        self.move_cursor(self.document.end)
 
     def action_submit(self) -> None:
         self.post_message(self.Submitted(self, self.text))
@@ -125,6 +138,11 @@ class ClozeInputs(Vertical):
 
     def action_leave(self) -> None:
         self.screen.set_focus(None)
+
+    def restore(self, value: str) -> None:
+        """Put back gaps typed earlier (``value`` as :attr:`value` joins them)."""
+        for field, text in zip(self.query(Input), value.split(";"), strict=False):
+            field.value = text.strip()
 
     def focus_first(self) -> None:
         self.screen.set_focus(self.query(Input).first())
@@ -210,6 +228,12 @@ class ChoicePicker(Vertical, can_focus=True):
         option.set_class(option.picked, "-picked")
         option.update_text()
         self.cursor = number - 1
+
+    def restore(self, value: str) -> None:
+        """Pick again the options picked earlier (``value`` as :attr:`value` gives them)."""
+        for word in value.split():
+            if word.isdigit():
+                self.toggle(int(word))
 
     def watch_cursor(self, cursor: int) -> None:
         for index, option in enumerate(self.options):
