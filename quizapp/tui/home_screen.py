@@ -128,7 +128,10 @@ class HomeScreen(Screen[None]):
             )
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
-        if not counts:
+        if not counts and app.syncing:
+            # A fresh store while the first sync reads the bundled decks: not "no cards".
+            today = "Reading your decks…"
+        elif not counts:
             today = "No cards yet. Add a folder of decks with 'quizapp decks add FOLDER'."
         else:
             if any(c.learning or c.due for c in counts):

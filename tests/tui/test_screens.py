@@ -304,3 +304,31 @@ async def test_a_store_that_cannot_be_opened_is_reported_not_raised(app_factory,
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_fresh_store_says_it_is_reading_the_decks_not_no_cards(app_factory, monkeypatch):
+    """While the first sync runs the table is empty, but 'No cards yet' would be false."""
+    import threading
+
+    import quizapp.sync as sync_module
+
+    release = threading.Event()
+    real_sync = sync_module.sync
+
+    def slow_sync(*args, **kwargs):
+        assert release.wait(10)
+        return real_sync(*args, **kwargs)
+
+    monkeypatch.setattr(sync_module, "sync", slow_sync)
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            await pilot.pause()
+            if app.store_ready:
+                break
+        await pilot.pause()
+        today = str(app.screen.query_one("#today", Static).render())
+        assert "Reading your decks" in today and "No cards yet" not in today
+        release.set()
+        await settle(pilot)
+        assert "to study" in str(app.screen.query_one("#today", Static).render())
