@@ -207,7 +207,7 @@ class QuizApp(App[None]):
         from quizapp.tui.stats_screen import StatsScreen
 
         assert self.store is not None
-        self.push_screen(StatsScreen(self.store, self.clock))
+        self.push_screen(StatsScreen(self.store, self.clock, db_path=self.db_path))
 
     def action_quiz(self, deck: str | None = None) -> None:
         if not self.store_ready:

@@ -228,9 +228,11 @@ class StatsScreen(Screen[None]):
         now: Callable[[], datetime],
         *,
         export_dir: Path | None = None,
+        db_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        self.db_path = db_path
         self.now = now
         self.export_dir = export_dir
         self.snapshot: StatsSnapshot | None = None
@@ -260,8 +262,31 @@ class StatsScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        """Re-read the statistics from the store and redraw every chart."""
-        self.show(snapshot(self.store, self.now()))
+        """Re-read the statistics from the store and redraw every chart.
+
+        Given the store's path, a thread worker computes them on its own connection (a year of
+        reviews takes longer than a frame), so the screen opens at once; otherwise (an
+        in-memory store, which cannot cross threads) they are computed here.
+        """
+        if self.db_path is None:
+            self.show(snapshot(self.store, self.now()))
+            return
+        if self.snapshot is None:
+            self.query_one("#status", Static).update("Statistics  ·  reading your reviews…")
+        self._compute(self.db_path, self.now())
+
+    @dataclass
+    class Computed(Message):
+        snapshot: StatsSnapshot
+
+    @work(thread=True, exclusive=True, group="stats-snapshot", exit_on_error=False)
+    def _compute(self, path: Path, now: datetime) -> None:
+        with Store.open(path, migrate=False) as store:
+            snap = snapshot(store, now)
+        self.post_message(self.Computed(snap))
+
+    def on_stats_screen_computed(self, message: Computed) -> None:
+        self.show(message.snapshot)
 
     def show(self, snap: StatsSnapshot) -> None:
         self.snapshot = snap

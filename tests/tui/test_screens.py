@@ -16,6 +16,8 @@ from quizapp.tui.home_screen import HomeScreen
 from quizapp.tui.prove_screen import ProofChart, ProveScreen
 from quizapp.tui.review_screen import ReviewScreen
 from quizapp.tui.widgets.answer_inputs import AnswerBox
+from quizapp.tui.widgets.key_bar import KeyBar
+from quizapp.tui.widgets.row_table import RowTable
 
 from .conftest import NOW, settle
 from .test_review_flow import prompt_text, start_review
@@ -130,13 +132,13 @@ async def test_browse_searches_sorts_and_suspends(app_factory, db_path):
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, BrowseScreen)
-        table = screen.query_one("#cards", DataTable)
-        assert table.row_count == 5
+        table = screen.query_one("#cards", RowTable)
+        assert table.count == 5
 
         await pilot.press("slash", *"relu")
         await pilot.pause(0.3)
         assert sorted(row.id for row in screen.shown) == ["relu-basic", "relu-open"]
-        assert table.row_count == 2
+        assert table.count == 2
 
         search = screen.query_one("#search", Input)
         search.value = "type:choice"
@@ -148,7 +150,9 @@ async def test_browse_searches_sorts_and_suspends(app_factory, db_path):
         await pilot.press("x")
         await pilot.pause()
         assert screen.shown[0].suspended
-        assert table_rows(table)[0][-1] == "susp."
+        assert table.row_at(0)[-1] == "susp."
+        descriptions = [d for _, _, d, _ in screen.query_one(KeyBar).items()]
+        assert "Unsuspend" in descriptions and "Suspend" not in descriptions
         with Store.open(db_path) as store:
             assert (
                 store.conn.execute(
@@ -332,3 +336,23 @@ async def test_a_fresh_store_says_it_is_reading_the_decks_not_no_cards(app_facto
         release.set()
         await settle(pilot)
         assert "to study" in str(app.screen.query_one("#today", Static).render())
+
+
+async def test_browse_says_when_a_filter_is_unknown_and_pages_with_end(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#cards", RowTable)
+        await pilot.press("end")
+        assert table.cursor == 4 and screen.current_row().id == "sgd-basic"
+        await pilot.press("home")
+        assert table.cursor == 0
+        screen.query_one("#search", Input).value = "is:foo"
+        await pilot.press("slash", "enter")
+        await pilot.pause()
+        status = str(screen.query_one("#status", Static).render())
+        assert "0 of 5 cards" in status and "unknown 'is:foo'" in status
