@@ -147,7 +147,8 @@ class BrowseScreen(Screen[None]):
             return
         if not self.rows:
             self.query_one("#status", Static).update("Browse  │  reading your cards…")
-        self._load_rows(app.db_path, app.clock())
+        # After the first frame: the worker holds the GIL for much of its work.
+        self.call_after_refresh(self._load_rows, app.db_path, app.clock())
 
     @work(thread=True, exclusive=True, group="browse-rows", exit_on_error=False)
     def _load_rows(self, path: Path, now: datetime) -> None:

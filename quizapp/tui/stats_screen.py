@@ -273,7 +273,8 @@ class StatsScreen(Screen[None]):
             return
         if self.snapshot is None:
             self.query_one("#status", Static).update("Statistics  ·  reading your reviews…")
-        self._compute(self.db_path, self.now())
+        # After the first frame: the worker holds the GIL for much of its work.
+        self.call_after_refresh(self._compute, self.db_path, self.now())
 
     @dataclass
     class Computed(Message):
