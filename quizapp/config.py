@@ -11,8 +11,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tomli_w
-
 
 class ConfigError(Exception):
     """The config file exists but cannot be used; the message says where and how to fix it."""
@@ -40,6 +38,8 @@ def load(path: Path) -> Config:
 
 def save(path: Path, config: Config) -> None:
     """Write atomically, so a crash mid-write never leaves a truncated config."""
+    import tomli_w  # only saving needs the writer; every start-up reads the file
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text(

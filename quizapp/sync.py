@@ -24,20 +24,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizapp.cards import Card, DeckSettings, Problem
 from quizapp.clock import iso
-from quizapp.parser import (
-    IdInsertion,
-    ParsedDeck,
-    deck_name_for,
-    insert_ids,
-    parse_bytes,
-    parse_file,
-)
 from quizapp.review import set_active
 from quizapp.schedule import CardState
 from quizapp.store import Store
+from quizapp.wording import plural
+
+if TYPE_CHECKING:
+    from quizapp.parser import IdInsertion, ParsedDeck
 
 SKIP_NAMES = {"readme.md"}
 #: Files modified this close to a sync are read again by the next one. Two seconds covers the
@@ -82,11 +79,6 @@ class SyncReport:
         return ", ".join(parts)
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 file``, ``2 files``: counts in messages read as English, not ``file(s)``."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def discover(root: Path) -> list[Path]:
     """Deck files under ``root`` (or ``root`` itself): ``*.md``, minus READMEs and hidden dirs."""
     if root.is_file():
@@ -109,6 +101,8 @@ def load_decks(
     card under ``roots`` whose id one of them already uses is a clash, as a sync would find. Their
     own problems are not reported, and they win a clash, as cards already in the store do.
     """
+    from quizapp.parser import parse_file
+
     parsed = []
     problems: list[Problem] = []
     seen: set[Path] = set()
@@ -199,6 +193,8 @@ def sync(
             changed.append((path, root, stat))
 
     parsed: list[tuple[Path, Path, os.stat_result, ParsedDeck, bytes]] = []
+    if changed:  # the parser (and YAML) load only when a file needs reading
+        from quizapp.parser import deck_name_for, parse_bytes
     for path, root, stat in changed:
         data = path.read_bytes()
         base = root.parent if root.is_file() else root
@@ -302,6 +298,8 @@ def relocate(store: Store, old_root: Path, new_root: Path) -> int:
 
 def _write_missing_ids(entry: tuple, report: SyncReport) -> tuple:
     """Write generated ids into the file (atomically) and re-read it so line numbers are right."""
+    from quizapp.parser import deck_name_for, parse_bytes
+
     path, root, _stat, deck, data = entry
     if not deck.missing_ids:
         return entry
@@ -329,6 +327,8 @@ def write_ids(path: Path, data: bytes, insertions: list[IdInsertion]) -> bytes:
 
     A UTF-8 byte order mark, if the file has one, stays; everything else is :func:`insert_ids`.
     """
+    from quizapp.parser import insert_ids
+
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     new_data = bom + insert_ids(data.decode("utf-8-sig"), insertions).encode("utf-8")
     write_atomically(path, new_data)

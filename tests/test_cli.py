@@ -74,9 +74,9 @@ def test_check_reports_every_problem_with_file_and_line(tmp_path):
 
 def test_check_fix_writes_ids(tmp_path):
     path = write_deck(tmp_path, "a.md", "## What is dropout?\nRandomly zeroing units.\n")
-    assert "1 card(s) have no id yet" in run("check", str(tmp_path)).output
+    assert "1 card has no id yet" in run("check", str(tmp_path)).output
     result = run("check", "--fix", str(tmp_path))
-    assert result.exit_code == 0 and "wrote 1 id(s)" in result.output
+    assert result.exit_code == 0 and "wrote 1 id" in result.output
     assert "id: what-is-dropout-" in path.read_text("utf-8")
 
 
@@ -132,7 +132,7 @@ def test_plain_review_goes_through_the_bundled_deck_end_to_end(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "Model answer:" in result.output
-    assert "8 answer(s) saved." in result.output
+    assert "8 answers saved." in result.output
     with Store.open(db) as store:
         rows = store.conn.execute("SELECT card_id, rating, answer, mode FROM reviews").fetchall()
         assert len(rows) == 8
@@ -205,7 +205,7 @@ def test_plain_review_choice_cloze_skip_undo_and_quit(tmp_path):
         assert len(undone) == 1
         assert [(r[0], r[1]) for r in live] == [("relu-name", 3)]
         assert review.get_state(store, "sigmoid-max::c1").is_new
-    assert "1 answer(s) saved." in result.output
+    assert "1 answer saved." in result.output
 
 
 def test_plain_review_ends_cleanly_on_end_of_input(tmp_path):
@@ -213,14 +213,14 @@ def test_plain_review_ends_cleanly_on_end_of_input(tmp_path):
         main, ["--db", str(tmp_path / "q.db"), "review", "--plain"], input=""
     )
     assert result.exit_code == 0
-    assert "0 answer(s) saved." in result.output
+    assert "0 answers saved." in result.output
 
 
 def test_due_lists_the_bundled_decks():
     result = run("due")
     assert result.exit_code == 0
     assert "interview" in result.output and "regularization" in result.output
-    assert "card(s) to study today" in result.output
+    assert "cards to study today" in result.output
 
 
 def test_stats_counts_what_was_answered(tmp_path):
@@ -231,7 +231,7 @@ def test_stats_counts_what_was_answered(tmp_path):
         review.answer(store, card, 3, utc_now())
     result = run("--db", str(db), "stats")
     assert "reviews      1 today, 1 in all" in result.output
-    assert "streak       1 day(s)" in result.output
+    assert "streak       1 day" in result.output
 
 
 def test_rebuild_reports_and_keeps_schedules(tmp_path):

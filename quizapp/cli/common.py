@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from quizapp.cards import Problem
-from quizapp.clock import utc_now
-from quizapp.config import ConfigError
-from quizapp.store import Store, StoreError
-from quizapp.sync import SyncReport, plural
+from quizapp.wording import plural
+
+if TYPE_CHECKING:  # the core is imported by the commands that use it, so --help stays fast
+    from quizapp.cards import Problem
+    from quizapp.store import Store
+    from quizapp.sync import SyncReport
 
 
 @dataclass
@@ -21,6 +22,8 @@ class AppContext:
     db_path: Path
 
     def open_store(self) -> Store:
+        from quizapp.store import Store, StoreError
+
         try:
             return Store.open(self.db_path)
         except StoreError as exc:
@@ -47,6 +50,8 @@ def report_problems(problems: Iterable[Problem]) -> NoReturn:
 
 def sync_or_exit(store: Store, *, quiet: bool = False, strict: bool = False) -> SyncReport:
     """Sync the bundled and registered decks; see :func:`show_report` for what is printed."""
+    from quizapp.clock import utc_now
+    from quizapp.config import ConfigError
     from quizapp.library import sync_all
 
     try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from quizapp import config, paths
 from quizapp.cli.common import (
     AppContext,
     pass_app,
@@ -16,17 +16,13 @@ from quizapp.cli.common import (
     show_report,
     sync_or_exit,
 )
-from quizapp.clock import utc_now
-from quizapp.config import ConfigError
-from quizapp.editor import EditorError, edit
-from quizapp.sync import (
-    load_decks,
-    plural,
-    rejected_files,
-    sync,
-    write_atomically,
-    write_ids,
-)
+from quizapp.wording import plural
+
+if TYPE_CHECKING:
+    from quizapp import config
+
+# The core is imported inside each command: 'quizapp --help' and 'quizapp due' only pay for
+# what they use.
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
@@ -41,6 +37,9 @@ def sync_cmd(app: AppContext, paths: tuple[Path, ...]) -> None:
     left out whole (its cards stay as they were) and every problem is listed; the other files
     are synced, in one transaction. The exit status is 1 if any file was left out.
     """
+    from quizapp.clock import utc_now
+    from quizapp.sync import sync
+
     with app.open_store() as store:
         if paths:
             show_report(sync(store, list(paths), utc_now()), strict=True)
@@ -58,7 +57,9 @@ def check(paths: tuple[Path, ...], fix: bool) -> None:
     their ids against those decks. Each problem is printed as FILE:LINE: what is wrong (how to
     fix); a sync would leave each file with a problem out. The exit status is 1 if there is any.
     """
+    from quizapp.config import ConfigError
     from quizapp.library import deck_roots
+    from quizapp.sync import load_decks, rejected_files, write_ids
 
     try:
         known = deck_roots()
@@ -83,10 +84,13 @@ def check(paths: tuple[Path, ...], fix: bool) -> None:
                 write_ids(path, path.read_bytes(), deck.missing_ids)
             except OSError as exc:
                 raise click.ClickException(f"{path}: cannot write ids: {exc.strerror}") from exc
-            click.echo(f"{path}: wrote {len(deck.missing_ids)} id(s)")
+            click.echo(f"{path}: wrote {plural(len(deck.missing_ids), 'id')}")
     elif missing:
         count = sum(len(deck.missing_ids) for _, deck in missing)
-        click.echo(f"{count} card(s) have no id yet; 'quizapp check --fix' writes them.")
+        click.echo(
+            f"{plural(count, 'card')} {'has' if count == 1 else 'have'} no id yet; "
+            "'quizapp check --fix' writes them."
+        )
     click.echo(f"ok: {plural(len(parsed), 'file')}, {plural(cards, 'card')}")
 
 
@@ -96,6 +100,9 @@ def decks() -> None:
 
 
 def _load() -> config.Config:
+    from quizapp import config, paths
+    from quizapp.config import ConfigError
+
     try:
         return config.load(paths.config_path())
     except ConfigError as exc:
@@ -106,6 +113,9 @@ def _load() -> config.Config:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def decks_add(folder: Path) -> None:
     """Register FOLDER: every sync and app start will include its decks."""
+    from quizapp import config, paths
+    from quizapp.sync import load_decks
+
     settings = _load()
     folder = folder.resolve()
     if folder in [f.resolve() for f in settings.deck_folders]:
@@ -122,6 +132,8 @@ def decks_add(folder: Path) -> None:
 @decks.command("list")
 def decks_list() -> None:
     """Show the bundled deck folder and the registered folders."""
+    from quizapp import paths
+
     click.echo(f"{paths.bundled_content()}  (bundled)")
     for folder in _load().deck_folders:
         flag = "" if folder.exists() else "  (missing)"
@@ -132,6 +144,8 @@ def decks_list() -> None:
 @click.argument("folder", type=click.Path(path_type=Path))
 def decks_remove(folder: Path) -> None:
     """Stop syncing FOLDER. Its cards stay in the store with their history until a sync of it."""
+    from quizapp import config, paths
+
     settings = _load()
     target = folder.expanduser().resolve()
     kept = [f for f in settings.deck_folders if f.expanduser().resolve() != target]
@@ -161,6 +175,9 @@ def new(deck_file: Path | None) -> None:
 
     Without DECK_FILE, uses inbox.md in the first registered folder.
     """
+    from quizapp.editor import EditorError, edit
+    from quizapp.sync import load_decks, write_atomically
+
     if deck_file is None:
         folders = _load().deck_folders
         if not folders:

@@ -19,6 +19,7 @@ from quizapp.grading import Grade, parse_choice
 from quizapp.schedule import RATINGS, format_interval
 from quizapp.session import QUEUE_NAMES, ReviewSession
 from quizapp.store import Store
+from quizapp.wording import plural
 
 
 class _Quit(Exception):
@@ -180,7 +181,7 @@ def run(store: Store, stream: TextIO, *, deck: str | None = None, limit: int | N
             click.echo(f"saved: {RATINGS[int(choice)]}, next in {_next_in(answered)}")
     except _Quit:
         pass
-    click.echo(f"{len(session.answers)} answer(s) saved.")
+    click.echo(f"{plural(len(session.answers), 'answer')} saved.")
     return len(session.answers)
 
 

@@ -6,9 +6,8 @@ import sys
 
 import click
 
-from quizapp import review as review_core
 from quizapp.cli.common import AppContext, pass_app, sync_or_exit
-from quizapp.clock import utc_now
+from quizapp.wording import plural
 
 
 @click.command()
@@ -34,6 +33,9 @@ def review(app: AppContext, plain: bool, deck: str | None, limit: int | None) ->
 @pass_app
 def due(app: AppContext) -> None:
     """Show how many cards each deck has for today: learning, due reviews, new."""
+    from quizapp import review as review_core
+    from quizapp.clock import utc_now
+
     with app.open_store() as store:
         sync_or_exit(store, quiet=True)
         counts = review_core.deck_counts(store, utc_now())
@@ -45,7 +47,7 @@ def due(app: AppContext) -> None:
     for c in counts:
         click.echo(f"{c.deck:<{width}}  {c.learning:>8}  {c.due:>3}  {c.new:>3}  {c.total:>5}")
     total = sum(c.today for c in counts)
-    click.echo(f"{total} card(s) to study today.")
+    click.echo(f"{plural(total, 'card')} to study today.")
 
 
 @click.command()
@@ -53,6 +55,7 @@ def due(app: AppContext) -> None:
 def stats(app: AppContext) -> None:
     """Print a summary: cards by state, reviews, streak, retention and quiz scores."""
     from quizapp import stats as stats_core
+    from quizapp.clock import utc_now
 
     with app.open_store() as store:
         text = stats_core.summary_text(store, utc_now())
@@ -66,6 +69,8 @@ def rebuild(app: AppContext) -> None:
 
     The review log is the source of truth; use this after restoring or merging a database.
     """
+    from quizapp import review as review_core
+
     with app.open_store() as store:
         count = review_core.rebuild(store)
-    click.echo(f"rebuilt the schedule of {count} card(s) from the review log")
+    click.echo(f"rebuilt the schedule of {plural(count, 'card')} from the review log")

@@ -18,6 +18,7 @@ from textual.widgets import Button, DataTable, ProgressBar, Static
 
 from quizapp.tui.messages import SyncFinished
 from quizapp.tui.widgets.key_bar import KeyBar
+from quizapp.wording import plural
 
 if TYPE_CHECKING:
     from quizapp.sync import SyncReport
@@ -216,5 +217,5 @@ def _short_summary(report: SyncReport) -> str:
     }
     parts = [f"{count} {label}" for label, count in counts.items() if count] or ["no changes"]
     seen = report.files_read + report.files_skipped
-    parts.append(f"{seen} file(s), {report.files_skipped} unchanged")
+    parts.append(f"{plural(seen, 'file')}, {report.files_skipped} unchanged")
     return ", ".join(parts)

@@ -33,6 +33,7 @@ from quizapp.review import get_card
 from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoicePicker, ClozeInputs, answer_input
 from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
+from quizapp.wording import plural
 
 if TYPE_CHECKING:
     from quizapp.store import Store
@@ -114,7 +115,8 @@ class QuizScreen(Screen[None]):
         self.available = available
         if available:
             info = (
-                f"{available} scorable question(s) in {where} (open, cloze and choice cards). "
+                f"{plural(available, 'scorable question')} in {where} "
+                "(open, cloze and choice cards). "
                 "Nothing is shown between questions; the report comes at the end. "
                 "Answers are saved but do not change when cards are due."
             )

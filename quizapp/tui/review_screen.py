@@ -43,6 +43,7 @@ from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.tui.widgets.rating_bar import RatingBar
 from quizapp.tui.widgets.verdict import VerdictView
+from quizapp.wording import plural
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -213,7 +214,7 @@ class ReviewScreen(Screen[None]):
             lines = [
                 "## Nothing more is due today",
                 "",
-                f"You answered {answered} card(s) in this session."
+                f"You answered {plural(answered, 'card')} in this session."
                 if answered
                 else "There is nothing to review right now.",
             ]

@@ -28,6 +28,7 @@ from textual_plotext import PlotextPlot
 
 from quizapp.stats import Bucket, StatsSnapshot, snapshot
 from quizapp.store import Store
+from quizapp.wording import plural
 
 # GitHub's dark-theme greens: no reviews, then four levels up to the busiest day shown.
 LEVEL_COLOURS = ("#3a3f47", "#0e4429", "#006d32", "#26a641", "#39d353")
@@ -304,7 +305,9 @@ class StatsScreen(Screen[None]):
         active = sum(1 for _, count in snap.reviews_per_day if count)
         self.query_one(
             "#heatmap-panel"
-        ).border_subtitle = f"{snap.reviews_today} today · {year_total:,} on {active} days"
+        ).border_subtitle = (
+            f"{snap.reviews_today} today · {year_total:,} on {plural(active, 'day')}"
+        )
         self._draw_forecast(snap.due_forecast)
         reviewed = sum(b.total for b in snap.retention)
         self.query_one(RetentionBars).buckets = snap.retention
@@ -346,7 +349,7 @@ class StatsScreen(Screen[None]):
         plot.refresh()
         latest = f"latest {trend[-1][1]:.0%}"
         panel.border_subtitle = (
-            f"{latest} · {len(trend)} quizzes"
+            f"{latest} · {plural(len(trend), 'quiz')}"
             if len(trend) <= QUIZZES_SHOWN
             else f"{latest} · last {QUIZZES_SHOWN} of {len(trend)}"
         )
