@@ -13,11 +13,11 @@ same way. Scenarios:
   query has real work to do.
 
 "First screen" is Textual's ``Ready`` event (the first frame has been written); "first card" is
-the review screen's ``CardShown`` message plus the refresh that paints it; "table" (the home
-scenario) is the first sync's end plus the refresh that paints Home's deck table, with the review opened
-directly (``start_review``, as ``quizapp review`` does). Times are medians over ``--runs`` runs;
-memory is the child's peak RSS. It also checks that numpy and matplotlib were not imported by
-the time the first card was on screen.
+the review screen's ``CardShown`` message plus the refresh that paints it, with the review opened
+directly (``start_review``, as ``quizapp review`` does); "table" (the home scenario) is the end
+of the first sync plus the refresh that paints Home's deck table. Times are medians over
+``--runs`` runs; memory is the child's peak RSS. It also checks that numpy and matplotlib were
+not imported by the time the first card was on screen.
 
 Run: ``python benchmarks/bench_startup.py [--runs 5]``. Nothing here touches the user's store or
 config: every run gets its own ``QUIZAPP_DB`` and ``QUIZAPP_CONFIG``.

@@ -19,6 +19,9 @@ class ConfigError(Exception):
 @dataclass
 class Config:
     deck_folders: list[Path] = field(default_factory=list)
+    #: Bundled deck files (relative to the bundled folder) the user copied to edit: the copy in
+    #: their own folder replaces the bundled one, which is no longer synced.
+    replaced_bundled: list[str] = field(default_factory=list)
 
 
 def load(path: Path) -> Config:
@@ -33,7 +36,12 @@ def load(path: Path) -> Config:
         raise ConfigError(
             f"{path}: 'decks' must be a list of folder paths (fix or delete the file)"
         )
-    return Config(deck_folders=[Path(f) for f in folders])
+    replaced = data.get("replaced_bundled", [])
+    if not isinstance(replaced, list) or not all(isinstance(f, str) for f in replaced):
+        raise ConfigError(
+            f"{path}: 'replaced_bundled' must be a list of deck file names (fix or delete the file)"
+        )
+    return Config(deck_folders=[Path(f) for f in folders], replaced_bundled=replaced)
 
 
 def save(path: Path, config: Config) -> None:
@@ -42,7 +50,8 @@ def save(path: Path, config: Config) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(
-        tomli_w.dumps({"decks": [str(p) for p in config.deck_folders]}), encoding="utf-8"
-    )
+    data: dict[str, list[str]] = {"decks": [str(p) for p in config.deck_folders]}
+    if config.replaced_bundled:
+        data["replaced_bundled"] = config.replaced_bundled
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
     os.replace(tmp, path)

@@ -30,10 +30,12 @@ def sync_all(store: Store, now: datetime) -> SyncReport:
     A registered folder that has gone missing (an unmounted drive, say) is skipped with a warning
     rather than blocking the day's review; its cards stay as they were.
     """
-    roots = deck_roots()
+    settings = config.load(paths.config_path())
+    roots = deck_roots(settings)
     adopt_bundled(store, roots[0])
     missing = [r for r in roots if not r.exists()]
-    report = sync(store, [r for r in roots if r.exists()], now)
+    replaced = [roots[0] / name for name in settings.replaced_bundled]
+    report = sync(store, [r for r in roots if r.exists()], now, exclude=replaced)
     report.warnings.extend(f"{r}: registered deck folder not found; skipped" for r in missing)
     return report
 
@@ -70,3 +72,43 @@ def _looks_bundled(root: Path) -> bool:
     if root.name != "content":
         return False
     return root.parent.name == "quizapp" or (root.parent / "quizapp" / "__init__.py").exists()
+
+
+def is_bundled(source: Path) -> bool:
+    """Whether ``source`` is one of the bundled decks (edits there are lost on reinstall)."""
+    try:
+        source.resolve().relative_to(paths.bundled_content().resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def own_deck_folder(settings: config.Config) -> Path:
+    """Where a copied deck goes: the first registered folder, else ``decks`` in the data folder."""
+    if settings.deck_folders:
+        return settings.deck_folders[0].expanduser().resolve()
+    return paths.default_db_path().parent / "decks"
+
+
+def copy_bundled(source: Path) -> Path:
+    """Copy the bundled deck ``source`` into the user's own deck folder, to edit it there.
+
+    The copy replaces the bundled deck from the next sync on (its cards keep their ids, so their
+    history follows them), and the folder is registered if it was not. An existing copy is
+    kept as it is. Returns the copy's path; its line numbers are the original's.
+    """
+    from quizapp.sync import write_atomically
+
+    settings = config.load(paths.config_path())
+    name = source.resolve().relative_to(paths.bundled_content().resolve())
+    folder = own_deck_folder(settings)
+    target = folder / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, source.read_bytes())
+    if folder not in [f.expanduser().resolve() for f in settings.deck_folders]:
+        settings.deck_folders.append(folder)
+    if name.as_posix() not in settings.replaced_bundled:
+        settings.replaced_bundled.append(name.as_posix())
+    config.save(paths.config_path(), settings)
+    return target

@@ -20,7 +20,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -161,9 +161,19 @@ def _duplicates(cards: Iterable[Card], elsewhere: dict[str, tuple[str, int]] | N
 
 
 def sync(
-    store: Store, roots: Sequence[Path], now: datetime, *, write_ids: bool = True
+    store: Store,
+    roots: Sequence[Path],
+    now: datetime,
+    *,
+    write_ids: bool = True,
+    exclude: Collection[Path] = (),
 ) -> SyncReport:
-    """Apply the decks under ``roots`` to the store in one transaction; see the module docstring."""
+    """Apply the decks under ``roots`` to the store in one transaction; see the module docstring.
+
+    Files in ``exclude`` are treated as gone (a bundled deck the user copied to edit: the copy's
+    cards take over its ids and history).
+    """
+    excluded = {Path(p).resolve() for p in exclude}
     report = SyncReport()
     # Wall-clock time, not ``now``: it is compared with file-system timestamps.
     trusted_before = time.time_ns() - RACY_WINDOW_NS
@@ -183,7 +193,8 @@ def sync(
     present: dict[Path, tuple[Path, os.stat_result]] = {}
     for root in roots:
         for path in discover(root):
-            present[path] = (root, path.stat())
+            if path not in excluded:
+                present[path] = (root, path.stat())
     changed: list[tuple[Path, Path, os.stat_result]] = []
     for path, (root, stat) in present.items():
         stamp = known.get(str(path))
@@ -201,7 +212,10 @@ def sync(
         deck = parse_bytes(data, str(path), deck_name_for(path, base))
         parsed.append((path, root, stat, deck, data))
     report.files_read = len(parsed)
-    parsed = _accept(store, parsed, report)
+    gone = {str(p) for p in excluded} | {
+        p for p, (_, _, root) in known.items() if Path(root) in roots and Path(p) not in present
+    }
+    parsed = _accept(store, parsed, report, gone)
 
     if write_ids:
         parsed = [_write_missing_ids(entry, report) for entry in parsed]
@@ -216,21 +230,21 @@ def sync(
     return report
 
 
-def _accept(store: Store, parsed: list[tuple], report: SyncReport) -> list[tuple]:
+def _accept(store: Store, parsed: list[tuple], report: SyncReport, gone: set[str]) -> list[tuple]:
     """The re-read files that may be applied; the others go into ``report`` with their problems.
 
     A file is rejected for a problem of its own, or for a card id that a live card elsewhere
     already has: one in a file that is not being re-read (and still exists), one in a rejected
     file (which keeps its cards), or one in an accepted file read before it (bundled decks are
-    read first, so they win). A live card whose file is gone, or is being re-read without it,
-    has simply moved: not a clash.
+    read first, so they win). A live card whose file is gone (or excluded: ``gone``), or is
+    being re-read without it, has simply moved: not a clash.
     """
     good = [entry for entry in parsed if not entry[3].problems]
     for *_, deck, _ in parsed:
         report.problems.extend(deck.problems)
     accepted_sources = {str(entry[0]) for entry in good}
     cards = [card for *_, deck, _ in good for card in deck.cards]
-    owners = _live_elsewhere(store, [card.id for card in cards], accepted_sources)
+    owners = _live_elsewhere(store, [card.id for card in cards], accepted_sources | gone)
     accepted = []
     for entry in good:
         clashes = _duplicates(entry[3].cards, owners)

@@ -83,3 +83,26 @@ def test_a_user_folder_that_is_not_bundled_is_not_moved(file_store, tmp_path, mo
     report = sync_all(file_store, now)
     assert report.rejected == [str(mine.resolve())]
     assert sources(file_store) == {str(bundled.resolve() / "sample.md")}
+
+
+def test_a_copied_bundled_deck_replaces_it_and_keeps_the_history(
+    file_store, tmp_path, monkeypatch, now
+):
+    """Editing a bundled card: the deck is copied to the user's folder and synced from there."""
+    bundled = install(tmp_path / "pkg/quizapp/content")
+    serve_bundled_from(monkeypatch, bundled)
+    sync_all(file_store, now)
+    review.answer(file_store, "relu-name", 3, now)
+    copy = library.copy_bundled(bundled / "sample.md")
+    assert copy.read_text("utf-8") == SAMPLE and not library.is_bundled(copy)
+    assert library.is_bundled(bundled / "sample.md")
+    copy.write_text(SAMPLE.replace("Rectified linear unit.", "My own words."), "utf-8")
+    report = sync_all(file_store, now)
+    assert report.ok, report.problems
+    assert report.added == 0 and report.retired == 0
+    assert sources(file_store) == {str(copy.resolve())}
+    card = review.get_card(file_store, "relu-name")
+    assert "My own words." in card.answer
+    assert review.get_state(file_store, "relu-name").reps == 1
+    # A later sync (or a reinstall that brings the bundled file back) changes nothing.
+    assert sync_all(file_store, now).ok and sources(file_store) == {str(copy.resolve())}

@@ -249,6 +249,43 @@ class QuizApp(App[None]):
         self.sync_decks()
         return True
 
+    def edit_card(self, path: Path, line: int, then: Callable[[bool], None]) -> None:
+        """Edit a card's deck at ``path:line``; ``then(started)`` is called once it is decided.
+
+        A bundled deck lives inside the installed package, where an edit is lost on the next
+        install: the user is offered a copy in their own deck folder (the cards keep their ids,
+        so their history follows) and edits that instead.
+        """
+        from quizapp.library import is_bundled
+
+        if self.roots is not None or not is_bundled(path):
+            then(self.open_in_editor(path, line))
+            return
+        from quizapp.tui.confirm_screen import ConfirmScreen
+
+        def answered(copy: bool | None) -> None:
+            if not copy:
+                then(False)
+                return
+            from quizapp.config import ConfigError
+            from quizapp.library import copy_bundled
+
+            try:
+                target = copy_bundled(path)
+            except (OSError, ConfigError) as exc:
+                self.notify(str(exc), title="Cannot copy the deck", severity="error", timeout=10)
+                then(False)
+                return
+            self.notify(f"Copied to {target}; the copy replaces the bundled deck.", timeout=6)
+            then(self.open_in_editor(target, line))
+
+        question = (
+            f"'{path.name}' is a bundled deck: edits there are lost when quizapp is "
+            "reinstalled. Copy it into your own deck folder and edit the copy? Its cards keep "
+            "their history."
+        )
+        self.push_screen(ConfirmScreen(question, "Copy and edit  y"), answered)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Review", "Review today's cards in every deck", self.action_review)
         yield SystemCommand("Browse cards", "Search, sort and suspend cards", self.action_browse)

@@ -297,7 +297,8 @@ class BrowseScreen(Screen[None]):
         store = self.quiz_app.store
         assert store is not None
         card = review.get_card(store, row.id)
-        self.quiz_app.open_in_editor(Path(card.source), card.line)  # the re-sync reloads rows
+        # The re-sync after the edit reloads the rows.
+        self.quiz_app.edit_card(Path(card.source), card.line, lambda started: None)
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         self.reload()

@@ -414,9 +414,13 @@ class ReviewScreen(Screen[None]):
         # After the edit the card comes back as it now reads, with the answer still typed in
         # (and revealed again if it was).
         revealed = self.phase == ANSWER
-        if self.quiz_app.open_in_editor(Path(card.source), card.line):
-            self._reload_after_sync = True
-            self._reveal_after_reload = revealed
+
+        def started(ok: bool) -> None:
+            if ok:
+                self._reload_after_sync = True
+                self._reveal_after_reload = revealed
+
+        self.quiz_app.edit_card(Path(card.source), card.line, started)
 
     def on_screen_resume(self) -> None:
         if self.phase == QUESTION:

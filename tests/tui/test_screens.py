@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 from datetime import timedelta
+from pathlib import Path
 
 from textual.widgets import DataTable, Input, Markdown, Static
 
@@ -356,3 +357,36 @@ async def test_browse_says_when_a_filter_is_unknown_and_pages_with_end(app_facto
         await pilot.pause()
         status = str(screen.query_one("#status", Static).render())
         assert "0 of 5 cards" in status and "unknown 'is:foo'" in status
+
+
+async def test_editing_a_bundled_card_offers_a_copy_and_edits_that(
+    app_factory, deck_dir, tmp_path, monkeypatch
+):
+    from quizapp import paths
+    from quizapp.tui.confirm_screen import ConfirmScreen
+
+    bundled = tmp_path / "site-packages/quizapp/content"
+    bundled.mkdir(parents=True)
+    original = (deck_dir / "drills.md").read_text("utf-8")
+    (bundled / "drills.md").write_text(original, "utf-8")
+    monkeypatch.setattr(paths, "bundled_content", lambda: bundled)
+    editor = tmp_path / "stand-in-editor"
+    editor.write_text(
+        "#!/bin/sh\nsed -i 's/Why does ReLU help/Why, then, does ReLU help/' \"$1\"\n"
+    )
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    app = app_factory(roots=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press(*"my answer", "escape", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Why, then, does ReLU help" in prompt_text(app)
+        source = Path(screen.session.current.source)
+    assert (bundled / "drills.md").read_text("utf-8") == original  # the package is untouched
+    assert source.name == "drills.md" and bundled not in source.parents
+    assert "Why, then, does ReLU help" in source.read_text("utf-8")
