@@ -275,16 +275,28 @@ def test_new_appends_a_template_opens_the_editor_and_checks(tmp_path, monkeypatc
     log = tmp_path / "editor-args"
     editor.write_text(
         f"#!{sys.executable}\nimport sys\nopen({str(log)!r}, 'w').write(' '.join(sys.argv[1:]))\n"
+        "from pathlib import Path\np = Path(sys.argv[-1])\n"
+        "p.write_text(p.read_text().replace('Your question here', 'What is dropout?'))\n"
     )
     editor.chmod(editor.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("EDITOR", str(editor))
     result = run("new", str(deck))
     assert result.exit_code == 0, result.output
     text = deck.read_text("utf-8")
-    assert text.startswith("## Existing\n<!-- id: existing -->\nA\n\n## Your question here\n")
+    assert text.startswith("## Existing\n<!-- id: existing -->\nA\n\n## What is dropout?\n")
     assert log.read_text() == str(deck)  # an unknown editor gets the file only
     ids = [line for line in text.splitlines() if line.startswith("id: card-")]
     assert len(ids) == 1
+
+
+def test_new_with_the_template_saved_untouched_adds_nothing(tmp_path, monkeypatch):
+    original = "## Existing\n<!-- id: existing -->\nA\n"
+    deck = write_deck(tmp_path, "mine.md", original)
+    monkeypatch.setenv("EDITOR", "true")  # saves nothing: the template stays as written
+    result = CliRunner().invoke(main, ["new", str(deck)])
+    assert result.exit_code == 1
+    assert "the template was not filled in, so nothing was added" in result.output
+    assert deck.read_text("utf-8") == original
 
 
 def test_new_without_an_editor_still_adds_the_template(tmp_path):

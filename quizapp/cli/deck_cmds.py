@@ -192,11 +192,24 @@ def new(deck_file: Path | None) -> None:
     card = TEMPLATE.format(card_id=f"card-{secrets.token_hex(4)}")
     line = text.count("\n") + len(lead) + 2
     deck_file.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(deck_file, existing + (lead + card).encode("utf-8"))
+    with_template = existing + (lead + card).encode("utf-8")
+    write_atomically(deck_file, with_template)
     try:
         edit(deck_file, line)
     except EditorError as exc:
-        click.echo(f"{exc}; the template was added at {deck_file}:{line}", err=True)
+        click.echo(
+            f"{exc}; the template was added at {deck_file}:{line}: fill it in "
+            "(a sync reads it as a card once its question is written)",
+            err=True,
+        )
+        return
+    if deck_file.read_bytes() == with_template:
+        # Saved untouched: "## Your question here" is not a card anybody meant to add.
+        if existing:
+            write_atomically(deck_file, existing)
+        else:
+            deck_file.unlink()
+        raise click.ClickException("the template was not filled in, so nothing was added")
     _, problems = load_decks([deck_file])
     if problems:
         report_problems(problems)
