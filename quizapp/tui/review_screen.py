@@ -67,10 +67,11 @@ class ReviewScreen(Screen[None]):
         *(Binding(str(n), f"rate({n})", RATINGS[n], show=False) for n in RATINGS),
         Binding("u", "undo", "Undo"),
         Binding("s", "skip", "Skip"),
-        Binding("b", "bury", "Bury", show=False),
+        Binding("b", "bury", "Bury"),
         Binding("e", "edit", "Edit"),
         Binding("p", "prove", "Prove it"),
         Binding("escape", "home", "Home"),
+        Binding("a", "focus_answer", "Answer"),
         Binding("up", "scroll_card(-1)", "Scroll up", show=False),
         Binding("down", "scroll_card(1)", "Scroll down", show=False),
         Binding("pageup", "scroll_card(-10)", "Page up", show=False),
@@ -124,15 +125,15 @@ class ReviewScreen(Screen[None]):
 
     # -- showing cards ---------------------------------------------------------------------------
 
-    async def show_next(self) -> None:
+    async def show_next(self, *, focus: bool = True) -> None:
         assert self.session is not None
         card = self.session.next()
         if card is None:
             await self.show_done()
         else:
-            await self.present(card)
+            await self.present(card, focus=focus)
 
-    async def present(self, card: Card, typed: str = "") -> None:
+    async def present(self, card: Card, typed: str = "", *, focus: bool = True) -> None:
         """Show ``card``'s question and the input its type needs (holding ``typed``), focused.
 
         The old card's verdict, answer and ratings go in the same frame as the new question
@@ -158,7 +159,10 @@ class ReviewScreen(Screen[None]):
             await slot.mount(widget)
         if typed and hasattr(widget, "restore"):
             widget.restore(typed)
-        self._focus_input()
+        if focus:
+            self._focus_input()
+        else:
+            self.set_focus(None)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self._update_status()
         self.call_after_refresh(self._prepare_answer, card)
@@ -268,6 +272,13 @@ class ReviewScreen(Screen[None]):
             return bool(session and session.can_undo())
         if action in ("skip", "bury", "edit"):
             return card is not None and self.phase in (QUESTION, ANSWER)
+        if action == "focus_answer":
+            return (
+                self.phase == QUESTION
+                and card is not None
+                and card.type is not CardType.BASIC
+                and self.focused is None
+            )
         if action == "prove":
             return card is not None and card.prove is not None
         return True
@@ -389,20 +400,21 @@ class ReviewScreen(Screen[None]):
         card = self.session.undo()
         self.last_note = "undone"
         if card is not None:
-            await self.present(card, self._typed_by_card.get(card.id, ""))
+            await self.present(card, self._typed_by_card.get(card.id, ""), focus=False)
             self.notify("Answer undone: the card's previous schedule is back.", timeout=3)
 
     async def action_skip(self) -> None:
         if self.session and self.session.current:
             self.session.skip()
             self.last_note = "skipped"
-            await self.show_next()
+            # A command key keeps command mode: pressing s again skips again, it does not type.
+            await self.show_next(focus=False)
 
     async def action_bury(self) -> None:
         if self.session and self.session.current:
             self.session.bury()
             self.last_note = "buried until tomorrow"
-            await self.show_next()
+            await self.show_next(focus=False)
 
     def action_edit(self) -> None:
         if self.session is None or self.session.current is None:
@@ -458,6 +470,9 @@ class ReviewScreen(Screen[None]):
     def action_scroll_card(self, lines: int) -> None:
         card = self.query_one("#card", VerticalScroll)
         card.scroll_relative(y=lines, animate=False)
+
+    def action_focus_answer(self) -> None:
+        self._focus_input()
 
     def action_home(self) -> None:
         self.dismiss()

@@ -294,11 +294,10 @@ class StatsScreen(Screen[None]):
         self.snapshot = snap
         year_total = sum(count for _, count in snap.reviews_per_day)
         retention = snap.true_retention
-        plural = "" if snap.streak_days == 1 else "s"
         self.query_one("#status", Static).update(
             f"Statistics  ·  {snap.reviews_today} reviews today  ·  "
             f"{year_total:,} in {len(snap.reviews_per_day)} days  ·  "
-            f"streak {snap.streak_days} day{plural}  ·  retention "
+            f"streak {plural(snap.streak_days, 'day')}  ·  retention "
             + (f"{retention:.0%}" if retention is not None else "not measured yet")
         )
         self.query_one(CalendarHeatmap).days = snap.reviews_per_day

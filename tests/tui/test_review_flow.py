@@ -68,7 +68,10 @@ async def test_open_card_type_reveal_rate_next(app_factory, db_path):
         assert bar.selected == screen.verdict.suggested
         intervals = [str(c.render()) for c in bar.query("RatingChoice")]
         assert [i.split()[1] for i in intervals] == ["Again", "Hard", "Good", "Easy"]
-        assert all(len(i.split()) == 3 for i in intervals)  # key, name, next interval
+        # Key, name, next interval; the suggested one says so in words, not by colour alone.
+        suggested = [i for i in intervals if i.endswith("· suggested")]
+        assert len(suggested) == 1 and suggested[0].startswith(str(bar.selected))
+        assert all(len(i.split()) == 3 for i in intervals if i not in suggested)
 
         await pilot.press("3")
         await pilot.pause()
@@ -194,7 +197,9 @@ async def test_cloze_card_with_two_gaps(app_factory, db_path):
         await pilot.pause()
         assert "[...]" in prompt_text(app)
         gaps = list(app.screen.query(Input))
-        assert len(gaps) == 2 and app.focused is gaps[0]
+        assert len(gaps) == 2 and app.focused is None  # still in command mode after a skip
+        await pilot.press("a")  # back to answering
+        assert app.focused is gaps[0]
         await pilot.press(*"0.25", "enter")
         assert app.focused is gaps[1]
         await pilot.press("1", "enter")
@@ -215,9 +220,12 @@ async def test_choice_card_picked_with_number_keys(app_factory, db_path):
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_review(pilot)
-        await pilot.press("escape", "s", "escape", "s")  # skip the open and the cloze card
+        # s twice skips the open and the cloze card: the second s is not typed into a gap.
+        await pilot.press("escape", "s", "s")
         await pilot.pause()
         picker = screen.query_one(ChoicePicker)
+        assert app.focused is None
+        await pilot.press("a")
         assert app.focused is picker
         await pilot.press("1", "2")
         assert picker.picked == [1, 2]

@@ -164,9 +164,10 @@ class ChoiceOption(Static):
     def on_mount(self) -> None:
         self.update_text()
 
-    def update_text(self, verdict: str = "") -> None:
+    def update_text(self, verdict: str = "", note: str = "") -> None:
         box = "[x]" if self.picked else "[ ]"
-        self.update(Content(f"{verdict}{box} {self.number}. {self.choice.text}"))
+        tail = f"  ({note})" if note else ""
+        self.update(Content(f"{verdict}{box} {self.number}. {self.choice.text}{tail}"))
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
@@ -185,6 +186,7 @@ class ChoicePicker(Vertical, can_focus=True):
         Binding("down", "move(1)", "Down", show=False),
         Binding("space", "toggle_cursor", "Pick", show=False),
         Binding("enter", "submit", "Reveal", show=False),
+        Binding("escape", "leave", "Commands"),
     ]
 
     cursor: reactive[int] = reactive(0)
@@ -251,6 +253,10 @@ class ChoicePicker(Vertical, can_focus=True):
     def action_move(self, step: int) -> None:
         self.cursor = (self.cursor + step) % max(len(self.choices), 1)
 
+    def action_leave(self) -> None:
+        """Escape leaves the options, as it leaves the other inputs; a second one goes home."""
+        self.screen.set_focus(None)
+
     def action_submit(self) -> None:
         if not self.locked:
             self.post_message(self.Submitted(self, self.value))
@@ -268,7 +274,12 @@ class ChoicePicker(Vertical, can_focus=True):
             option.set_class(False, "-cursor")
             option.set_class(option.choice.correct, "-correct")
             option.set_class(not right, "-wrong")
-            option.update_text("✓ " if option.choice.correct else "  ")
+            # In words and marks, not colour alone: a wrong pick and a missed answer differ.
+            if option.picked:
+                mark, note = ("✓ ", "") if option.choice.correct else ("✗ ", "wrong pick")
+            else:
+                mark, note = ("✗ ", "missed: correct") if option.choice.correct else ("  ", "")
+            option.update_text(mark, note)
 
 
 def answer_input(card: Card, *, cursor_blink: bool = True) -> Widget:
