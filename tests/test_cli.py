@@ -250,7 +250,8 @@ def test_rebuild_reports_and_keeps_schedules(tmp_path):
 def test_decks_add_list_remove_and_sync_includes_the_folder(tmp_path):
     folder = tmp_path / "mine"
     write_deck(folder, "mine.md", "## My own question\n<!-- id: mine -->\nMy answer.\n")
-    assert "registered" in run("decks", "add", str(folder)).output
+    assert "registered" in (added := run("decks", "add", str(folder)).output)
+    assert "1 card in 1 file" in added
     assert str(folder.resolve()) in run("decks", "list").output
     assert "(bundled)" in run("decks", "list").output
     db = tmp_path / "q.db"

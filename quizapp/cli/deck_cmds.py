@@ -121,12 +121,16 @@ def decks_add(folder: Path) -> None:
     if folder in [f.resolve() for f in settings.deck_folders]:
         click.echo(f"already registered: {folder}")
         return
-    _, problems = load_decks([folder])
+    parsed, problems = load_decks([folder])
     if problems:
         report_problems(problems)
     settings.deck_folders.append(folder)
     config.save(paths.config_path(), settings)
-    click.echo(f"registered {folder}")
+    cards = sum(len(deck.cards) for _, deck in parsed)
+    click.echo(
+        f"registered {folder}: {plural(cards, 'card')} in {plural(len(parsed), 'file')} "
+        "(the next sync adds them; in a running app press ^r)"
+    )
 
 
 @decks.command("list")

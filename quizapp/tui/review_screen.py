@@ -390,7 +390,11 @@ class ReviewScreen(Screen[None]):
         card_id = self.session.current.id
         answered = self.session.rate(rating, self.typed, score)
         self._typed_by_card[card_id] = self.typed
-        wait = format_interval(answered.after.due - self.quiz_app.clock())
+        # The interval the button showed: time has passed since, and "6m" must not come back
+        # as "5m" a few seconds later.
+        wait = self.intervals.get(rating) or format_interval(
+            answered.after.due - self.quiz_app.clock()
+        )
         self.last_note = f"{RATINGS[rating]} → {wait}"
         await self.show_next()
 
