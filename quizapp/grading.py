@@ -56,37 +56,96 @@ def grade(card: Card, typed: str) -> Grade:
     return Grade(None, None)
 
 
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ⁻⁺", "0123456789n-+")
+GREEK = "α-ω"  # lower-case Greek letters, after _normal has lowered the text
+# One factor run of a product as typed: an optional number, then letters that are Greek or Latin
+# letters standing alone ("2", "n", "ηλ", "2λη", "ηt"). Two Latin letters in a row make a word
+# (fan_in, relu), and words are never split into letters.
+FACTOR = re.compile(rf"(\d+(?:\.\d+)?)?((?:[{GREEK}]|[a-z](?![a-z]))*)")
+# What separates the products of an expression: sums, fractions, powers, brackets, lists.
+OPERATORS = re.compile(r"([-+/^=<>()\[\],;:])")
+
+
 def _normal(text: str) -> str:
-    """Lower case, emphasis and product signs as spaces, one kind of minus sign, single spaces."""
-    text = re.sub(r"[*`·×]", " ", text).translate(DASHES)
+    """Lower case, one kind of minus sign, powers written ``^n``, product signs as spaces.
+
+    ``2ⁿ`` and ``2**n`` both become ``2^n``, so the card's notation and the ASCII spelling the
+    format notes recommend are the same answer.
+    """
+    text = text.translate(DASHES).replace("**", "^")
+    text = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ⁻⁺]+", lambda m: "^" + m.group().translate(SUPERSCRIPTS), text)
+    text = re.sub(r"[*`·×⋅]", " ", text)
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def _canonical(text: str, synonyms: Mapping[str, Sequence[str]]) -> str:
-    """Replace each variant of a synonym group with its canonical term (``lambda`` -> ``λ``)."""
+    """Replace each variant of a synonym group with its canonical term (``lambda`` -> ``λ``).
+
+    One pass over the text with every term and variant in one pattern, longest first, so a
+    variant that is part of its own term ("noise" in "irreducible noise") or of another group's
+    term is never replaced inside it.
+    """
+    forms: dict[str, str] = {}
     for term, variants in synonyms.items():
-        for variant in sorted(variants, key=len, reverse=True):
-            pattern = rf"(?<!\w){re.escape(_normal(variant))}(?!\w)"
-            text = re.sub(pattern, _normal(term), text)
-    return text
+        for form in (term, *variants):
+            forms.setdefault(_normal(form), _normal(term))
+    forms.pop("", None)
+    if not forms:
+        return text
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    pattern = rf"(?<!\w)(?:{alternatives})(?!\w)"
+    return re.sub(pattern, lambda m: forms[m.group()], text)
+
+
+def _products_sorted(text: str) -> str:
+    """The expression with the factors of every product in one order, and no spaces.
+
+    A product's factors commute, so ``ηλ``, ``λη``, ``λ η`` and ``2λη`` against ``2ηλ`` are the
+    same answer. Only products of numbers, single letters and Greek letters are reordered; a
+    stretch holding any longer word is kept as typed, and so is everything between operators
+    (``2^n`` is not ``n^2``, ``1 - 2ηλ`` keeps its ``1 -``).
+    """
+    parts = []
+    for part in OPERATORS.split(text):
+        tokens = part.split()
+        factors: list[str] | None = []
+        for token in tokens:
+            match = FACTOR.fullmatch(token)
+            if not token or match is None or factors is None:
+                factors = None
+                break
+            number, letters = match.groups()
+            if number:
+                factors.append(number)
+            if letters:
+                factors += list(letters)  # each letter is a factor of its own
+        if factors is None or len(factors) < 2:
+            parts.append(part.replace(" ", ""))
+            continue
+        numbers = sorted(f for f in factors if f[0].isdigit())
+        symbols = sorted(f for f in factors if not f[0].isdigit())
+        parts.append("".join(numbers + symbols))
+    return "".join(parts)
 
 
 def gap_matches(
     expected: str, typed: str, synonyms: Mapping[str, Sequence[str]] | None = None
 ) -> bool:
-    """Whether a typed gap answer counts: exact after normalising, or one typo in a long word.
+    """Whether a typed gap answer counts: the same expression, or one typo in a long word.
 
-    The card's and deck's synonyms apply, so ``lambda`` fills a gap whose answer is ``λ``.
+    The card's and deck's synonyms apply, so ``lambda`` fills a gap whose answer is ``λ``; the
+    factors of a product may come in any order (``eta*lambda`` for ``ηλ``) and powers may be
+    written ``2ⁿ``, ``2^n`` or ``2**n``.
     """
     from rapidfuzz.distance import Levenshtein
 
     want, got = _normal(expected), _normal(typed)
     if synonyms:
         want, got = _canonical(want, synonyms), _canonical(got, synonyms)
-    if want == got or want.replace(" ", "") == got.replace(" ", ""):
+    if want == got or _products_sorted(want) == _products_sorted(got):
         return True
-    if re.fullmatch(r"[\d.,\-+/^ ]+", want):
-        return False  # numbers must be exact: 0.25 is not 0.26
+    if not re.fullmatch(r"[a-z' -]+", want):
+        return False  # numbers and formulas must be exact: 0.25 is not 0.26, 1 + 2ηλ not 1 - 2ηλ
     allowed = 1 if len(want) >= 5 else 0
     return Levenshtein.distance(want, got) <= allowed
 

@@ -55,7 +55,9 @@ def test_every_command_explains_itself():
 def test_check_of_the_bundled_content_is_clean():
     result = run("check", str(bundled_content()))
     assert result.exit_code == 0, result.output
-    assert "ok: 3 files" in result.output
+    decks = [p for p in bundled_content().rglob("*.md") if p.name != "README.md"]
+    assert len(decks) == 5
+    assert f"ok: {len(decks)} files" in result.output
     assert "have no id yet" not in result.output
 
 
