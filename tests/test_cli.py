@@ -127,7 +127,8 @@ def test_plain_review_goes_through_the_bundled_deck_end_to_end(tmp_path):
     db = tmp_path / "q.db"
     answers = []
     # Answer the first eight cards: an empty line ends a typed answer; Enter takes the suggestion.
-    for _ in range(8):
+    # More lines than eight cards need: a choice card asks again until it reads option numbers.
+    for _ in range(12):
         answers.append("backpropagation multiplies derivatives and relu keeps gradient one\n\n3\n")
     result = CliRunner().invoke(
         main, ["--db", str(db), "review", "--plain", "--limit", "8"], input="".join(answers)

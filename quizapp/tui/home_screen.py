@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from quizapp.sync import SyncReport
     from quizapp.tui.app import QuizApp
 
+WATCH_SECONDS = 2.0  # how often Home looks for changes made by another terminal
 ALL_DECKS = "\0all"  # row key of the "all decks" row; no deck name can contain a NUL
 
 
@@ -70,6 +71,30 @@ class HomeScreen(Screen[None]):
         self.query_one("#problems-box").display = False
         self.watch(self.app, "store_ready", self._store_ready, init=True)
         self.watch(self.app, "syncing", self._syncing, init=True)
+        self._data_version: int | None = None
+        self._config_stamp: float | None = None
+        self.set_interval(WATCH_SECONDS, self.check_outside_changes)
+
+    def check_outside_changes(self) -> None:
+        """Another terminal answered cards, or 'quizapp decks add' changed the config: catch up.
+
+        SQLite's ``data_version`` changes when another connection commits, so this costs one
+        pragma and one stat every couple of seconds, and only while Home is on screen.
+        """
+        app = self.quiz_app
+        if not app.store_ready or app.store is None or self.app.screen is not self:
+            return
+        from quizapp import paths
+
+        config = paths.config_path()
+        stamp = config.stat().st_mtime if config.exists() else None
+        if self._config_stamp is not None and stamp != self._config_stamp and app.roots is None:
+            app.sync_decks()
+        self._config_stamp = stamp
+        version = app.store.conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._data_version is not None and version != self._data_version:
+            self.refresh_counts()
+        self._data_version = version
 
     def _store_ready(self, ready: bool) -> None:
         if ready:

@@ -390,3 +390,16 @@ async def test_editing_a_bundled_card_offers_a_copy_and_edits_that(
     assert (bundled / "drills.md").read_text("utf-8") == original  # the package is untouched
     assert source.name == "drills.md" and bundled not in source.parents
     assert "Why, then, does ReLU help" in source.read_text("utf-8")
+
+
+async def test_home_catches_up_with_answers_given_in_another_terminal(app_factory, db_path):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        home.check_outside_changes()  # the first look only takes note
+        with Store.open(db_path) as other:  # another terminal answers a card
+            review.answer(other, "relu-open", 3, NOW)
+        home.check_outside_changes()
+        await pilot.pause()
+        assert "1 done today" in str(home.query_one("#today", Static).render())
