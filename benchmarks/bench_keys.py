@@ -139,7 +139,9 @@ class Terminal:
         wanted = marker.encode()
         raw = b""
         while time.monotonic() - start < timeout:
-            raw += self.read(0.01)
+            chunk = self.read(0.01)
+            raw += chunk
+            self.seen = (self.seen + chunk)[-400000:]
             if wanted in ANSI.sub(b"", raw):
                 return time.monotonic() - start
         tail = ANSI.sub(b"", raw)[-300:]
@@ -162,7 +164,9 @@ class Terminal:
         """Read until the app has written nothing for ``quiet`` seconds."""
         last = time.monotonic()
         while time.monotonic() - last < quiet:
-            if self.read(0.02):
+            chunk = self.read(0.02)
+            if chunk:
+                self.seen = (self.seen + chunk)[-400000:]
                 last = time.monotonic()
 
     def close(self) -> None:
@@ -201,11 +205,25 @@ def app_keys(presses: int, env: dict[str, str]) -> dict[str, list[float]]:
     try:
         term.wait_for("Q0001", timeout=60)
         n = 1
+
+        def leave_input() -> None:
+            """Out of a text input so letters are commands: 'a' makes sure it is focused
+            (after a skip the app is in command mode), escape leaves it."""
+            term.settle()
+            term.send(b"a")
+            term.settle()
+            term.send(b"\x1b")
+
         for _ in range(presses):
             kind = KINDS[n % 4]
 
             def answer(n: int = n, kind: str = kind, measure: bool = True) -> None:
                 term.settle()
+                if kind != "basic":
+                    # After undo or skip the app stays in command mode, where 'a' goes back to
+                    # the answer; with the answer already focused it just types an 'a'.
+                    term.send(b"a")
+                    term.settle()
                 if ANSWER_KEYS[kind]:
                     term.send(ANSWER_KEYS[kind])
                 # A cloze card's model answer is its own text: the rating bar shows the reveal.
@@ -221,20 +239,17 @@ def app_keys(presses: int, env: dict[str, str]) -> dict[str, list[float]]:
             answer()
             results["next"].append(term.press(b"4", f"Q{n + 1:04d}"))
             if KINDS[(n + 1) % 4] in ESC_FIRST:
-                term.settle()
-                term.send(b"\x1b")
+                leave_input()
             results["undo"].append(term.press(b"u", f"Q{n:04d}"))
             answer(measure=False)
             term.settle()
             term.send(b"4", f"Q{n + 1:04d}")
             if KINDS[(n + 1) % 4] in ESC_FIRST:
-                term.settle()
-                term.send(b"\x1b")
+                leave_input()
             results["skip"].append(term.press(b"s", f"Q{n + 2:04d}"))
             # Skip once more, so the next round starts on the next card type (n + 3).
             if KINDS[(n + 2) % 4] in ESC_FIRST:
-                term.settle()
-                term.send(b"\x1b")
+                leave_input()
             results["skip"].append(term.press(b"s", f"Q{n + 3:04d}"))
             n += 3
         return results

@@ -59,6 +59,8 @@ class QuizScreen(Screen[None]):
         Binding("down", "scroll(1)", "Scroll down", show=False),
         Binding("pageup", "scroll(-10)", "Page up", show=False),
         Binding("pagedown", "scroll(10)", "Page down", show=False),
+        Binding("home", "scroll_to(0)", "Top", show=False),
+        Binding("end", "scroll_to(1)", "Bottom: the total", show=False),
     ]
 
     phase: reactive[str] = reactive(SETUP)
@@ -281,6 +283,16 @@ class QuizScreen(Screen[None]):
         if self.phase == SETUP:
             raise SkipAction()
         self.query_one(f"#{self.phase}", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_scroll_to(self, end: int) -> None:
+        """home and end: the top of the report, or its bottom where the total is."""
+        if self.phase == SETUP:
+            raise SkipAction()
+        view = self.query_one(f"#{self.phase}", VerticalScroll)
+        if end:
+            view.scroll_end(animate=False)
+        else:
+            view.scroll_home(animate=False)
 
     # -- keys and the status line ----------------------------------------------------------------
 

@@ -294,12 +294,17 @@ class StatsScreen(Screen[None]):
         self.snapshot = snap
         year_total = sum(count for _, count in snap.reviews_per_day)
         retention = snap.true_retention
-        self.query_one("#status", Static).update(
-            f"Statistics  ·  {snap.reviews_today} reviews today  ·  "
-            f"{year_total:,} in {len(snap.reviews_per_day)} days  ·  "
-            f"streak {plural(snap.streak_days, 'day')}  ·  retention "
-            + (f"{retention:.0%}" if retention is not None else "not measured yet")
-        )
+        parts = [
+            "Statistics",
+            f"{plural(snap.reviews_today, 'review')} today",
+            f"{year_total:,} in {plural(len(snap.reviews_per_day), 'day')}",
+            f"streak {plural(snap.streak_days, 'day')}",
+            "retention " + (f"{retention:.0%}" if retention is not None else "not measured yet"),
+        ]
+        line = "  ·  ".join(parts)
+        if len(line) >= self.size.width:  # 80 columns: closer together, the title goes first
+            line = " · ".join(parts[1:])
+        self.query_one("#status", Static).update(line)
         self.query_one(CalendarHeatmap).days = snap.reviews_per_day
         active = sum(1 for _, count in snap.reviews_per_day if count)
         self.query_one(
