@@ -53,6 +53,10 @@ def grade(card: Card, typed: str) -> Grade:
         return _grade_cloze(card, typed)
     if card.type is CardType.CHOICE:
         return _grade_choice(card, typed)
+    if card.type is CardType.NUMERIC:
+        return grade_numeric(card, typed)
+    if card.type is CardType.ORDERED:
+        return grade_ordered(card, typed)
     return Grade(None, None)
 
 
@@ -192,3 +196,78 @@ def _grade_choice(card: Card, typed: str) -> Grade:
     )
     right = all(p.covered for p in points)
     return Grade(1.0 if right else 0.0, 3 if right else 1, points)
+
+
+def grade_numeric(card: Card, typed: str) -> Grade:
+    """Right when the typed number, in any unit of the same kind, is within the tolerance."""
+    from quizapp import quantities
+
+    answer, tolerance = (*card.expected, "", "")[:2]
+    expected = quantities.parse(answer)
+    allowed = quantities.parse(tolerance) if tolerance else None
+    want = f"{answer} ± {tolerance}" if tolerance else answer
+    try:
+        got = quantities.parse(typed)
+    except quantities.QuantityError as exc:
+        hint = PointResult(f"{exc} (e.g. 0.25, 1e-3, 0.1%, 2.5 ms)", False, "")
+        return Grade(0.0, 1, (PointResult(want, False, ""), hint))
+    if got.dimension != expected.dimension:
+        kind = expected.dimension or "a plain number"
+        point = PointResult(f"{want} (the answer is {kind})", False, typed.strip())
+        return Grade(0.0, 1, (point,))
+    right = quantities.within(expected, got, allowed)
+    return Grade(
+        1.0 if right else 0.0, 3 if right else 1, (PointResult(want, right, typed.strip()),)
+    )
+
+
+def display_order(card: Card) -> list[int]:
+    """The shuffled order (0-based indexes into ``card.expected``) an ordered card is shown in.
+
+    Fixed by the card's id, so the plain review, the app and a re-shown card agree, and never
+    the right order itself (which would give the answer away).
+    """
+    import hashlib
+    import random
+
+    n = len(card.expected)
+    seed = int.from_bytes(hashlib.sha256(card.id.encode("utf-8")).digest()[:8], "big")
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    if n > 1 and order == sorted(order):
+        order = order[1:] + order[:1]
+    return order
+
+
+def grade_ordered(card: Card, typed: str) -> Grade:
+    """The typed shown-numbers ("3 1 2 4") in order; credit is the share of items in place.
+
+    Partial credit is the longest run kept in the right relative order (the longest increasing
+    subsequence), so one item moved costs one item, not every item after it.
+    """
+    shown = display_order(card)
+    picks = [int(p) for p in re.findall(r"\d+", typed)]
+    n = len(card.expected)
+    if sorted(picks) != list(range(1, n + 1)):
+        hint = f"type each number 1-{n} once, in the right order"
+        points = tuple(
+            PointResult(f"{i}. {item}", False, "") for i, item in enumerate(card.expected, 1)
+        )
+        return Grade(0.0, 1, (*points, PointResult(hint, False, "")))
+    placed = [shown[p - 1] for p in picks]  # index in the right order of each typed item
+    points = tuple(
+        PointResult(f"{position}. {card.expected[position - 1]}", got == position - 1, "")
+        for position, got in enumerate(placed, start=1)
+    )
+    value = _longest_increasing(placed) / n
+    return Grade(value, 3 if value == 1 else (2 if value >= 0.75 else 1), points)
+
+
+def _longest_increasing(values: list[int]) -> int:
+    import bisect
+
+    tails: list[int] = []
+    for v in values:
+        i = bisect.bisect_left(tails, v)
+        tails[i : i + 1] = [v]
+    return len(tails)

@@ -125,10 +125,13 @@ class ReviewSession:
     def intervals(self) -> dict[int, str]:
         """Each rating's next interval for the current card (reads the store: main thread)."""
         card, state = self._require()
-        retention = review.retention_of(self.store, card.deck)
+        now = self.clock()
+        settings = review.settings_of(self.store, card.deck, now)
         return {
             rating: format_interval(delta)
-            for rating, delta in preview_intervals(state, self.clock(), retention).items()
+            for rating, delta in preview_intervals(
+                state, now, settings.retention, settings.parameters
+            ).items()
         }
 
     @staticmethod
@@ -136,8 +139,17 @@ class ReviewSession:
         """What the reveal shows, from a grade (perhaps computed in another thread)."""
         return Verdict(verdict, verdict.suggested_rating or GOOD, intervals, scorer_error)
 
-    def rate(self, rating: int, typed: str = "", score: float | None = None) -> review.Answered:
-        """Record the answer to the current card; it is durable when this returns."""
+    def rate(
+        self,
+        rating: int,
+        typed: str = "",
+        score: float | None = None,
+        confidence: int | None = None,
+    ) -> review.Answered:
+        """Record the answer to the current card; it is durable when this returns.
+
+        ``confidence`` is how sure the user said they were before the reveal (1-3), if they did.
+        """
         card, _ = self._require()
         duration_ms = max(int((self.timer() - self.shown_at) * 1000), 0)
         answered = review.answer(
@@ -148,6 +160,7 @@ class ReviewSession:
             typed=typed,
             score=score,
             duration_ms=duration_ms,
+            confidence=confidence,
         )
         self.answers.append(answered)
         self.current = self.state = None

@@ -67,7 +67,8 @@ def test_check_reports_every_problem_with_file_and_line(tmp_path):
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert lines[0].endswith(
-        "a.md:2: unknown type 'essay' (use one of: open, basic, cloze, choice (or leave it out))"
+        "a.md:2: unknown type 'essay' (use one of: open, basic, cloze, choice, numeric, ordered"
+        " (or leave it out))"
     )
     assert lines[1].endswith("a.md:5: card has an empty prompt (write the question after '## ')")
     assert lines[-1] == "2 problems in 1 file; a sync leaves that file out and syncs the rest."
