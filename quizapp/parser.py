@@ -11,6 +11,7 @@ The format itself is documented for deck authors in ``content/README.md``.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Mapping
@@ -173,7 +174,7 @@ def _front_matter(
     try:
         data = _safe_yaml("\n".join(lines[1:end]))
     except yaml.YAMLError as exc:
-        line = 2 + getattr(getattr(exc, "problem_mark", None), "line", 0)
+        line = 2 + _yaml_line(exc)
         problems.append(
             Problem(
                 source,
@@ -536,13 +537,28 @@ def _parse_block(
         )
 
 
+def _yaml_line(exc: yaml.YAMLError) -> int:
+    """The 0-based line of the YAML text that holds the mistake.
+
+    Where an unclosed construct began (PyYAML's context mark) if known; else where PyYAML
+    stopped, moved back one line when that is the very start of the next line (it only noticed
+    the missing ']' there, but the bad line is the one before).
+    """
+    context = getattr(exc, "context_mark", None)
+    if context is not None:
+        return context.line
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return 0
+    return mark.line - 1 if mark.column == 0 and mark.line > 0 else mark.line
+
+
 def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> dict[str, Any]:
     """Validate the YAML of a card's attribute comment; problems are reported at its first line."""
     try:
         data = _safe_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = line + (mark.line if mark is not None else 0)
+        at = line + _yaml_line(exc)
         problems.append(
             Problem(
                 source,
@@ -562,12 +578,14 @@ def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> d
     attrs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in CARD_KEYS:
+            close = difflib.get_close_matches(str(key), sorted(CARD_KEYS), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}:'? " if close else ""
             problems.append(
                 Problem(
                     source,
                     line,
                     f"unknown attribute '{key}'",
-                    f"use one of: {', '.join(sorted(CARD_KEYS))}",
+                    f"{hint}use one of: {', '.join(sorted(CARD_KEYS))}",
                 )
             )
         elif key == "id":

@@ -429,19 +429,20 @@ def set_active(
 
 def deck_counts(store: Store, now: datetime) -> list[DeckCounts]:
     """Per deck: learning cards due within the learn-ahead window, reviews due now, new cards
-    left for today, and live cards. The counts match what :func:`next_card` will serve."""
+    left for today, and live cards. The counts match what :func:`next_card` will serve; a buried
+    card is not today's work but still one of the deck's cards (as Browse and stats count it)."""
     stamp = iso(now)
     ahead = iso(now + LEARN_AHEAD)  # as next_card: learning steps due soon count as today's work
     allowance = new_allowance(store, now)
+    awake = "(buried_until IS NULL OR buried_until <= ?)"
     rows = store.conn.execute(
         "SELECT deck,"
-        " SUM(queue = ? AND due <= ?) AS learning,"
-        " SUM(queue = ? AND due <= ?) AS due,"
-        " SUM(queue = ?) AS new,"
+        f" SUM(queue = ? AND due <= ? AND {awake}) AS learning,"
+        f" SUM(queue = ? AND due <= ? AND {awake}) AS due,"
+        f" SUM(queue = ? AND {awake}) AS new,"
         " SUM(queue != ?) AS total"
-        " FROM schedule WHERE buried_until IS NULL OR buried_until <= ?"
-        " GROUP BY deck ORDER BY deck",
-        (QUEUE_LEARNING, ahead, QUEUE_REVIEW, stamp, QUEUE_NEW, QUEUE_OFF, stamp),
+        " FROM schedule GROUP BY deck ORDER BY deck",
+        (QUEUE_LEARNING, ahead, stamp, QUEUE_REVIEW, stamp, stamp, QUEUE_NEW, stamp, QUEUE_OFF),
     ).fetchall()
     return [
         DeckCounts(
