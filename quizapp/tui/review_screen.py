@@ -30,7 +30,7 @@ from textual.widgets import Button, Markdown, Static
 from quizapp.cards import Card, CardType
 from quizapp.grading import Grade
 from quizapp.schedule import RATINGS, format_interval
-from quizapp.session import GOOD, QUEUE_NAMES, ReviewSession, Verdict, safe_grade
+from quizapp.session import QUEUE_NAMES, ReviewSession, Verdict, safe_grade
 from quizapp.tui.messages import CardShown, SyncFinished
 from quizapp.tui.widgets.answer_inputs import (
     AnswerBox,

@@ -57,6 +57,7 @@ async def test_open_card_type_reveal_rate_next(app_factory, db_path):
         assert isinstance(app.focused, AnswerBox)
         await pilot.press(*OPEN_ANSWER)
         await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()  # the score is computed in a worker
         await pilot.pause()
 
         text = verdict_text(app)
@@ -335,6 +336,7 @@ async def test_correcting_a_key_point_updates_the_score_and_is_saved(app_factory
         screen = await start_review(pilot)
         await pilot.press(*OPEN_ANSWER)
         await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         before = screen.verdict.grade
         assert not before.points[1].covered
