@@ -7,6 +7,7 @@ durable before the caller shows the next card and two terminals never interleave
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -281,12 +282,31 @@ def _replayed(store: Store, card_id: str) -> CardState:
     return state
 
 
-def rebuild(store: Store) -> int:
-    """Recompute every card's schedule from the review log; return how many cards were replayed."""
-    with store.transaction() as conn:
-        ids = [r[0] for r in conn.execute("SELECT card_id FROM schedule")]
-        for card_id in ids:
-            _replayed(store, card_id)
+#: A rebuild commits after this long, so no other quizapp waits on its lock for more than that.
+REBUILD_BATCH_SECONDS = 0.25
+
+
+def rebuild(store: Store, *, batch_seconds: float = REBUILD_BATCH_SECONDS) -> int:
+    """Recompute every card's schedule from the review log; return how many cards were replayed.
+
+    The store must pass SQLite's full ``integrity_check`` first: a damaged index can hide a
+    card's reviews, and replaying nothing would reset what was learned (raises
+    :class:`~quizapp.store.StoreDamaged`, nothing written). The replay commits in batches of
+    about ``batch_seconds`` so answers from another terminal get in between; each card is
+    replayed from the log as it stands when its batch runs, so an answer given meanwhile is
+    included either way.
+    """
+    store.verify(full=True)
+    ids = [r[0] for r in store.conn.execute("SELECT card_id FROM schedule ORDER BY card_id")]
+    done = 0
+    while done < len(ids):
+        with store.transaction():
+            started = time.monotonic()
+            while done < len(ids):
+                _replayed(store, ids[done])
+                done += 1
+                if time.monotonic() - started >= batch_seconds:
+                    break
     return len(ids)
 
 

@@ -178,6 +178,8 @@ def sync(
         for path, (_, _, root) in known.items()
         if Path(root) in roots and Path(path) not in present
     ]
+    if not parsed and not removed_files:
+        return report  # nothing changed: no write lock for a reader (``due``) to wait on
     with store.transaction():
         _apply(store, parsed, removed_files, now, report, trusted_before)
     return report

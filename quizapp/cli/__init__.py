@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from quizapp import __version__
-from quizapp.cli.common import AppContext
+from quizapp.cli.common import AppContext, QuizappGroup
 from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
 from quizapp.cli.prove_cmd import prove
 from quizapp.cli.quiz_cmd import quiz
@@ -19,7 +19,11 @@ from quizapp.cli.review_cmds import due, rebuild, review, stats
 from quizapp.paths import default_db_path
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=QuizappGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db_path",

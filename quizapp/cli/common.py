@@ -10,8 +10,7 @@ import click
 
 from quizapp.cards import Problem
 from quizapp.clock import utc_now
-from quizapp.config import ConfigError
-from quizapp.store import Store, StoreError
+from quizapp.store import BUSY_MESSAGE, Store
 from quizapp.sync import SyncReport
 
 
@@ -19,11 +18,25 @@ from quizapp.sync import SyncReport
 class AppContext:
     db_path: Path
 
-    def open_store(self) -> Store:
+    def open_store(self, *, check: str = "quick") -> Store:
+        """Open (and check) the store; a writer that must wait for another quizapp says so."""
+        store = Store.open(self.db_path, check=check)
+        store.on_busy = lambda: click.echo(BUSY_MESSAGE, err=True)
+        return store
+
+
+class QuizappGroup(click.Group):
+    """The command group with the one error path: store, file and config failures reaching a
+    command become one ``Error: FILE: cause; what to do`` line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from quizapp.errors import HANDLED, explain
+
         try:
-            return Store.open(self.db_path)
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from exc
+            return super().invoke(ctx)
+        except HANDLED as exc:
+            app = ctx.obj if isinstance(ctx.obj, AppContext) else None
+            raise click.ClickException(explain(exc, db_path=app.db_path if app else None)) from exc
 
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -42,10 +55,7 @@ def sync_or_exit(store: Store, *, quiet: bool = False) -> SyncReport:
     """Sync the bundled and registered decks; on problems, print them and exit 1."""
     from quizapp.library import sync_all
 
-    try:
-        report = sync_all(store, utc_now())
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = sync_all(store, utc_now())
     show_report(report, quiet=quiet)
     return report
 

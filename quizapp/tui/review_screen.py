@@ -7,6 +7,7 @@ store before the next card appears, so quitting at any moment loses nothing alre
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,6 +23,7 @@ from textual.widgets import Button, Markdown, Static
 from quizapp.cards import Card, CardType
 from quizapp.schedule import RATINGS, format_interval
 from quizapp.session import QUEUE_NAMES, ReviewSession, Verdict
+from quizapp.store import BUSY_MESSAGE, StoreBusy
 from quizapp.tui.messages import CardShown, SyncFinished
 from quizapp.tui.widgets.answer_inputs import (
     AnswerBox,
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 
 LOADING, QUESTION, ANSWER, DONE = "loading", "question", "answer", "done"
 ANSWER_INPUTS = (AnswerBox, ClozeInputs, ChoicePicker, BasicHint)
+BUSY_RETRY_S = 1.0  # a rebuild commits every quarter second, so a retry soon gets in
 
 
 class ReviewScreen(Screen[None]):
@@ -276,7 +279,13 @@ class ReviewScreen(Screen[None]):
         if self.phase != ANSWER or self.session is None or self.session.current is None:
             return
         score = self.verdict.grade.value if self.verdict else None
-        answered = self.session.rate(rating, self.typed, score)
+        try:
+            answered = self.session.rate(rating, self.typed, score)
+        except StoreBusy:
+            # Another quizapp holds the lock: keep the answer on screen and try again shortly.
+            self.notify(f"{BUSY_MESSAGE} (your answer is kept)", timeout=2)
+            self.set_timer(BUSY_RETRY_S, partial(self.rate, rating))
+            return
         wait = format_interval(answered.after.due - self.quiz_app.clock())
         self.last_note = f"{RATINGS[rating]} → {wait}"
         await self.show_next()
