@@ -15,6 +15,7 @@ from pathlib import Path
 
 from quizapp.config import ConfigError
 from quizapp.store import StoreError, damaged_message, primary_code
+from quizapp.terminal_text import printable
 
 #: Exceptions the UIs turn into one line instead of a traceback.
 HANDLED: tuple[type[BaseException], ...] = (sqlite3.Error, OSError, ConfigError, StoreError)
@@ -105,4 +106,4 @@ def _os(exc: OSError, db_path: Path | str | None) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return printable(" ".join(text.split()))

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from quizapp import config, paths
+from quizapp.deck_files import safe_resolve
 from quizapp.store import Store
 from quizapp.sync import SyncReport, sync
 
@@ -15,7 +16,7 @@ def deck_roots(settings: config.Config | None = None) -> list[Path]:
     settings = settings if settings is not None else config.load(paths.config_path())
     roots = [paths.bundled_content().resolve()]
     for folder in settings.deck_folders:
-        folder = folder.expanduser().resolve()
+        folder = safe_resolve(folder.expanduser())
         if folder not in roots:
             roots.append(folder)
     return roots
@@ -27,8 +28,11 @@ def sync_all(store: Store, now: datetime) -> SyncReport:
     A registered folder that has gone missing (an unmounted drive, say) is skipped with a warning
     rather than blocking the day's review; its cards stay as they were.
     """
-    roots = deck_roots()
+    settings = config.load(paths.config_path())
+    roots = deck_roots(settings)
     missing = [r for r in roots if not r.exists()]
-    report = sync(store, [r for r in roots if r.exists()], now)
-    report.warnings.extend(f"{r}: registered deck folder not found; skipped" for r in missing)
+    report = sync(store, [r for r in roots if r.exists()], now, limits=settings.limits)
+    report.warnings.extend(
+        f"{r}: registered deck folder not found (or a symlink loop); skipped" for r in missing
+    )
     return report

@@ -16,6 +16,7 @@ from quizapp.cards import Card, CardType, Choice, Misconception
 from quizapp.clock import day_start, iso, parse_iso
 from quizapp.schedule import RATINGS, CardState, apply_rating, new_review_id, replay
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
+from quizapp.terminal_text import printable
 
 LEARN_AHEAD = timedelta(minutes=20)  # like Anki: finish short learning steps instead of idling
 MODES = ("review", "quiz")
@@ -48,25 +49,33 @@ class DeckCounts:
 
 
 def card_from_row(row: object) -> Card:
-    """Rebuild a :class:`Card` from its ``cards`` row."""
+    """Rebuild a :class:`Card` from its ``cards`` row, its text made safe for a terminal.
+
+    Every card either UI shows comes through here, so this is where deck text from strangers
+    loses escape sequences and control characters (:func:`~quizapp.terminal_text.printable`).
+    """
     get = row.__getitem__  # type: ignore[attr-defined]
+    safe = printable
     return Card(
         id=get("id"),
         note_id=get("note_id"),
-        deck=get("deck"),
+        deck=safe(get("deck")),
         type=CardType(get("type")),
-        prompt=get("prompt"),
-        answer=get("answer"),
+        prompt=safe(get("prompt")),
+        answer=safe(get("answer")),
         source=get("source"),
         line=get("line"),
-        key_points=tuple(json.loads(get("key_points"))),
+        key_points=tuple(safe(k) for k in json.loads(get("key_points"))),
         misconceptions=tuple(
-            Misconception(claim, fix) for claim, fix in json.loads(get("misconceptions"))
+            Misconception(safe(claim), safe(fix))
+            for claim, fix in json.loads(get("misconceptions"))
         ),
-        choices=tuple(Choice(text, bool(correct)) for text, correct in json.loads(get("choices"))),
+        choices=tuple(
+            Choice(safe(text), bool(correct)) for text, correct in json.loads(get("choices"))
+        ),
         cloze=get("cloze"),
         expected=tuple(json.loads(get("expected"))),
-        tags=tuple(json.loads(get("tags"))),
+        tags=tuple(safe(t) for t in json.loads(get("tags"))),
         prove=get("prove"),
         synonyms={k: tuple(v) for k, v in json.loads(get("synonyms")).items()},
         content_hash=get("content_hash"),

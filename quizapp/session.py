@@ -21,6 +21,7 @@ from quizapp.clock import parse_iso
 from quizapp.grading import Grade, grade
 from quizapp.schedule import CardState, format_interval, preview_intervals
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
+from quizapp.terminal_text import printable
 
 QUEUE_NAMES = {
     QUEUE_LEARNING: "learning",
@@ -235,9 +236,9 @@ def card_rows(store: Store) -> list[CardRow]:
     return [
         CardRow(
             id=r["id"],
-            deck=r["deck"],
+            deck=printable(r["deck"]),
             type=r["type"],
-            prompt=r["prompt"],
+            prompt=printable(r["prompt"]),
             queue=r["queue"],
             due=parse_iso(r["due"]) if r["reps"] else None,
             stability=r["stability"],
@@ -246,7 +247,7 @@ def card_rows(store: Store) -> list[CardRow]:
             reps=r["reps"],
             last_score=r["last_score"],
             suspended=bool(r["suspended"]),
-            tags=" ".join(_json_list(r["tags"])),
+            tags=printable(" ".join(_json_list(r["tags"]))),
         )
         for r in rows
     ]

@@ -106,7 +106,7 @@ def test_rebuild_runs_the_full_check_that_a_relabelled_index_entry_passes_the_qu
 def test_no_command_writes_to_a_store_failing_the_quick_check(tmp_path, command):
     """A table page broken: every command that writes stops with the damaged-store message."""
     db = learned_store(tmp_path)
-    offset, size = page_of(db, "reviews")
+    offset, _size = page_of(db, "reviews")
     data = bytearray(db.read_bytes())
     data[offset : offset + 12] = b"\xff" * 12  # a nonsense b-tree page header
     db.write_bytes(bytes(data))

@@ -11,6 +11,7 @@ from quizapp import config, paths
 from quizapp.cli.common import AppContext, pass_app, report_problems, show_report, sync_or_exit
 from quizapp.clock import utc_now
 from quizapp.config import ConfigError
+from quizapp.deck_files import safe_resolve
 from quizapp.editor import EditorError, edit
 from quizapp.sync import load_decks, sync, write_atomically, write_ids
 
@@ -44,8 +45,9 @@ def check(paths: tuple[Path, ...], fix: bool) -> None:
     """
     from quizapp.library import deck_roots
 
-    roots = list(paths) or deck_roots()
-    parsed, problems = load_decks(roots)
+    settings = _load()
+    roots = list(paths) or deck_roots(settings)
+    parsed, problems = load_decks(roots, settings.limits)
     if problems:
         report_problems(problems)
     cards = sum(len(deck.cards) for _, deck in parsed)
@@ -80,11 +82,11 @@ def _load() -> config.Config:
 def decks_add(folder: Path) -> None:
     """Register FOLDER: every sync and app start will include its decks."""
     settings = _load()
-    folder = folder.resolve()
-    if folder in [f.resolve() for f in settings.deck_folders]:
+    folder = safe_resolve(folder)
+    if folder in [safe_resolve(f) for f in settings.deck_folders]:
         click.echo(f"already registered: {folder}")
         return
-    _, problems = load_decks([folder])
+    _, problems = load_decks([folder], settings.limits)
     if problems:
         report_problems(problems)
     settings.deck_folders.append(folder)
@@ -106,8 +108,8 @@ def decks_list() -> None:
 def decks_remove(folder: Path) -> None:
     """Stop syncing FOLDER. Its cards stay in the store with their history until a sync of it."""
     settings = _load()
-    target = folder.expanduser().resolve()
-    kept = [f for f in settings.deck_folders if f.expanduser().resolve() != target]
+    target = safe_resolve(folder.expanduser())
+    kept = [f for f in settings.deck_folders if safe_resolve(f.expanduser()) != target]
     if len(kept) == len(settings.deck_folders):
         raise click.ClickException(f"{folder} is not registered (see 'quizapp decks list')")
     settings.deck_folders = kept
