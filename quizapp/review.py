@@ -167,9 +167,12 @@ def next_card(
 def new_allowance(store: Store, now: datetime) -> dict[str, int]:
     """How many new cards each deck may still introduce today."""
     start = iso(day_start(now))
+    # Only up to ``now``: cards introduced while the clock ran ahead do not use up today.
     introduced = dict(
         store.conn.execute(
-            "SELECT deck, COUNT(*) FROM schedule WHERE introduced_at >= ? GROUP BY deck", (start,)
+            "SELECT deck, COUNT(*) FROM schedule WHERE introduced_at >= ? AND introduced_at <= ?"
+            " GROUP BY deck",
+            (start, iso(now)),
         ).fetchall()
     )
     return {
