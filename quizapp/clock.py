@@ -3,8 +3,9 @@
 Fixed width matters: the due query compares timestamps as strings, which is only correct when every
 timestamp has the same format. Study days start at 04:00 local time; :func:`day_start`,
 :func:`study_date` and :func:`study_day_start` are the one implementation of that rule (zoneinfo,
-so DST changes are right), used by review counts, burying and statistics alike. The core never reads the clock itself except through ``utc_now``,
-which callers pass down as ``now`` so tests and replays control time.
+so DST changes are right), used by review counts, burying and statistics alike. The core never
+reads the clock itself except through ``utc_now``, which callers pass down as ``now`` so tests and
+replays control time.
 """
 
 from __future__ import annotations
