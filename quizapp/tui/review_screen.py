@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Markdown, Static
 
 from quizapp.cards import Card, CardType
+from quizapp.errors import HANDLED, explain
 from quizapp.schedule import RATINGS, format_interval
 from quizapp.session import QUEUE_NAMES, ReviewSession, Verdict
 from quizapp.store import BUSY_MESSAGE, StoreBusy
@@ -285,6 +286,9 @@ class ReviewScreen(Screen[None]):
             # Another quizapp holds the lock: keep the answer on screen and try again shortly.
             self.notify(f"{BUSY_MESSAGE} (your answer is kept)", timeout=2)
             self.set_timer(BUSY_RETRY_S, partial(self.rate, rating))
+            return
+        except HANDLED as exc:  # disk full, read-only, damaged: the dialog says what to do
+            self.quiz_app.fail(explain(exc, db_path=self.quiz_app.db_path))
             return
         wait = format_interval(answered.after.due - self.quiz_app.clock())
         self.last_note = f"{RATINGS[rating]} → {wait}"
