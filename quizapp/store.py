@@ -44,6 +44,11 @@ SCHEMA_VERSION = 3  # the number of migrations in quizapp.migrations
 BUSY_TIMEOUT_MS = 1_000
 BUSY_WAIT_S = 600.0
 OPEN_TIMEOUT_MS = 30_000
+#: Up to this size a store gets SQLite's full ``integrity_check`` on every open (under 0.2 s);
+#: a damaged index that passes the quick check would otherwise take an answer. Above it, the
+#: quick check on open and the full one before rebuilds and upgrades. The corruption sweep
+#: (benchmarks/bench_corruption.py) counts what each choice lets through.
+FULL_CHECK_MAX_BYTES = 8 * 1024 * 1024
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_MESSAGE = "another quizapp is busy, waiting…"
 
@@ -145,12 +150,13 @@ class Store:
         return import_sqlite_utils().Database(self.conn)
 
     @classmethod
-    def open(cls, path: Path | str, *, migrate: bool = True, check: str = "quick") -> Store:
+    def open(cls, path: Path | str, *, migrate: bool = True, check: str = "auto") -> Store:
         """Open (creating if needed) the store at ``path`` and bring its schema up to date.
 
         Before anything is written the store is checked: not empty, SQLite, not from a newer
         quizapp, and passing ``check`` (``"quick"``: SQLite's ``quick_check``, a few ms per MB;
-        ``"full"``: ``integrity_check``, which also compares every index with its table;
+        ``"full"``: ``integrity_check``, which also compares every index with its table, about
+        20 ms per MB; ``"auto"``: full up to :data:`FULL_CHECK_MAX_BYTES`, quick above;
         ``"none"``: for a second connection to a store this process has just checked).
         """
         path = Path(path)
@@ -171,6 +177,9 @@ class Store:
             # Opening may meet another process creating the same new store: wait for it longer.
             conn.execute(f"PRAGMA busy_timeout = {OPEN_TIMEOUT_MS}")
             store.check_version()
+            if check == "auto":
+                small = not path.exists() or path.stat().st_size <= FULL_CHECK_MAX_BYTES
+                check = "full" if small else "quick"
             if check != "none":
                 store.verify(full=check == "full")
             conn.execute("PRAGMA journal_mode = WAL")

@@ -320,7 +320,7 @@ def test_rebuild_commits_in_batches(tmp_path):
     before = [tuple(r) for r in store.conn.execute("SELECT * FROM schedule ORDER BY card_id")]
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
-    count = review.rebuild(store, batch_seconds=0)
+    count = review.rebuild(store, batch_seconds=0, pause_seconds=0)
     assert statements.count("COMMIT") == count > 1  # one short transaction per batch
     after = [tuple(r) for r in store.conn.execute("SELECT * FROM schedule ORDER BY card_id")]
     assert after == before

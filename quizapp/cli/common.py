@@ -18,7 +18,7 @@ from quizapp.sync import SyncReport
 class AppContext:
     db_path: Path
 
-    def open_store(self, *, check: str = "quick") -> Store:
+    def open_store(self, *, check: str = "auto") -> Store:
         """Open (and check) the store; a writer that must wait for another quizapp says so."""
         store = Store.open(self.db_path, check=check)
         store.on_busy = lambda: click.echo(BUSY_MESSAGE, err=True)
