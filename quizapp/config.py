@@ -1,4 +1,5 @@
-"""The user's settings file: which folders of their own decks to sync, and the deck size limits.
+"""The user's settings file: their deck folders, the sync folder, how many backups to keep,
+and the deck size limits.
 
 Read with the standard library's ``tomllib``; written with ``tomli_w`` (the maintained writer that
 mirrors it) so a hand-edited file stays valid TOML. Every way the file can be unusable (not
@@ -30,6 +31,10 @@ class ConfigError(Exception):
     """The config file exists but cannot be used; the message says where and how to fix it."""
 
 
+DAILY_BACKUPS = 14  # two weeks of daily backups
+OPERATION_BACKUPS = 4  # backups taken before a migration, merge, rebuild, restore...
+
+
 @dataclass(frozen=True)
 class Limits:
     """How much of a deck is read: past these a file or card is a problem, not a slow UI."""
@@ -41,6 +46,10 @@ class Limits:
 @dataclass
 class Config:
     deck_folders: list[Path] = field(default_factory=list)
+    #: A folder the user syncs between machines (Syncthing, Dropbox...): see quizapp.merge.folder.
+    sync_dir: Path | None = None
+    daily_backups: int = DAILY_BACKUPS
+    operation_backups: int = OPERATION_BACKUPS
     limits: Limits = field(default_factory=Limits)
 
 
@@ -60,7 +69,43 @@ def load(path: Path) -> Config:
         raise ConfigError(
             f"{path}: 'decks' must be a list of folder paths (fix or delete the file)"
         )
-    return Config(deck_folders=[Path(f) for f in folders], limits=_limits(path, data))
+    sync_dir = data.get("sync_dir")
+    if sync_dir is not None and not isinstance(sync_dir, str):
+        raise ConfigError(f"{path}: 'sync_dir' must be a folder path (fix or delete the file)")
+    backups = data.get("backups", {})
+    counts = {}
+    for key, default in (("daily", DAILY_BACKUPS), ("before_operations", OPERATION_BACKUPS)):
+        value = backups.get(key, default) if isinstance(backups, dict) else None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(
+                f"{path}: 'backups.{key}' must be a whole number of at least 1 "
+                "(fix or delete the file)"
+            )
+        counts[key] = value
+    return Config(
+        deck_folders=[Path(f) for f in folders],
+        sync_dir=Path(sync_dir) if sync_dir else None,
+        daily_backups=counts["daily"],
+        operation_backups=counts["before_operations"],
+        limits=_limits(path, data),
+    )
+
+
+def to_toml(config: Config) -> dict[str, object]:
+    data: dict[str, object] = {"decks": [str(p) for p in config.deck_folders]}
+    if config.sync_dir is not None:
+        data["sync_dir"] = str(config.sync_dir)
+    if (config.daily_backups, config.operation_backups) != (DAILY_BACKUPS, OPERATION_BACKUPS):
+        data["backups"] = {
+            "daily": config.daily_backups,
+            "before_operations": config.operation_backups,
+        }
+    if config.limits != Limits():
+        data["limits"] = {
+            "max_file_kb": config.limits.max_file_bytes // 1024,
+            "max_card_kb": config.limits.max_card_bytes // 1024,
+        }
+    return data
 
 
 def _limits(path: Path, data: dict) -> Limits:
@@ -83,16 +128,10 @@ def _limits(path: Path, data: dict) -> Limits:
 
 def save(path: Path, config: Config) -> None:
     """Write atomically, so a crash mid-write never leaves a truncated config."""
-    data: dict = {"decks": [str(p) for p in config.deck_folders]}
-    if config.limits != Limits():
-        data["limits"] = {
-            "max_file_kb": config.limits.max_file_bytes // 1024,
-            "max_card_kb": config.limits.max_card_bytes // 1024,
-        }
     tmp = path.with_suffix(".toml.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+        tmp.write_text(tomli_w.dumps(to_toml(config)), encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write the config file: {_cause(exc)}") from exc

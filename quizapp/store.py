@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 3  # the number of migrations in quizapp.migrations
+SCHEMA_VERSION = 5  # the number of migrations in quizapp.migrations
 #: How long one attempt at the write lock waits inside SQLite. Short, so a waiting writer gets
 #: control back every second to tell the user why it is waiting; :attr:`Store.busy_wait_s` is the
 #: total it keeps trying.
@@ -242,10 +242,13 @@ class Store:
         An up-to-date store is recognised from ``meta`` alone, without importing sqlite-utils.
         """
         try:
-            if stop_before is None and self.schema_version() == SCHEMA_VERSION:
+            current = self.schema_version()
+            if stop_before is None and current == SCHEMA_VERSION:
                 return
-            if self.path is not None and self.schema_version() > 0:
+            if self.path is not None and current > 0:
                 self.verify(full=True)  # an upgrade rewrites tables: only on a sound store
+            if 0 < current < SCHEMA_VERSION:
+                self._back_up_before_migrating()
             import_sqlite_utils()
             from quizapp.migrations import migrations
 
@@ -256,6 +259,16 @@ class Store:
             if _is_damage(exc):
                 raise StoreDamaged(damaged_message(self.path, str(exc))) from exc
             raise StoreError(f"{self.path}: cannot upgrade the database: {exc}") from exc
+
+    def _back_up_before_migrating(self) -> None:
+        """A migration rewrites tables: keep the old store first (see :mod:`quizapp.backup`)."""
+        from quizapp.backup import BackupError, before
+        from quizapp.clock import utc_now
+
+        try:
+            before(self.conn, self.path, "migrate", utc_now())
+        except BackupError as exc:
+            raise StoreError(f"{exc}; the upgrade was not started") from exc
 
     def schema_version(self) -> int:
         """The schema version recorded in ``meta``; 0 for a new, empty database."""
