@@ -24,8 +24,10 @@ message (:func:`damaged_message`) names the latest backup and the command that r
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,6 +52,7 @@ OPEN_TIMEOUT_MS = 30_000
 #: (benchmarks/bench_corruption.py) counts what each choice lets through.
 FULL_CHECK_MAX_BYTES = 8 * 1024 * 1024
 SQLITE_HEADER = b"SQLite format 3\x00"
+APPLICATION_ID = 0x51554941  # "QUIA" in the header of stores this quizapp created
 BUSY_MESSAGE = "another quizapp is busy, waiting…"
 
 # Queue values in ``schedule.queue``: which list a card is drawn from.
@@ -102,7 +105,8 @@ def damaged_message(path: Path | str | None, detail: str = "") -> str:
     The backups module (``quizapp.backup``) is optional here: it is imported lazily and, when it
     offers ``latest_backup``, the message names that backup and the command that restores it.
     """
-    what = f"{path}: the store is damaged ({detail or 'it fails SQLite integrity check'})"
+    detail = _short(" ".join(detail.split()), 120) if detail else "it fails SQLite integrity check"
+    what = f"{path}: the store is damaged ({detail})"
     latest = None
     try:
         from quizapp import backup  # type: ignore[attr-defined]
@@ -162,7 +166,8 @@ class Store:
         path = Path(path)
         _check_file(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                _create(path)
             conn = sqlite3.connect(
                 path,
                 timeout=BUSY_TIMEOUT_MS / 1000,
@@ -342,6 +347,36 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _create(path: Path) -> None:
+    """Create an empty SQLite file at ``path`` atomically: made aside, then linked into place.
+
+    SQLite itself would create a 0-byte file first, and a second quizapp starting at that moment
+    would take it for a truncated store (which :func:`_check_file` refuses). If another process
+    wins the race, its file is kept and ours discarded.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+        os.close(fd)
+        conn = sqlite3.connect(tmp)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # writes the header page
+        conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another quizapp created it first: use theirs
+        except OSError:  # no hard links here (FAT...): a rename, unless it appeared meanwhile
+            if not path.exists():
+                os.replace(tmp, path)
+    except OSError as exc:
+        from quizapp.errors import explain
+
+        raise StoreError(explain(exc, db_path=path)) from exc
+    finally:
+        if "tmp" in locals() and os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _check_file(path: Path) -> None:

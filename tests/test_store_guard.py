@@ -118,15 +118,13 @@ def test_no_command_writes_to_a_store_failing_the_quick_check(tmp_path, command)
 
 
 def test_damaged_message_names_the_latest_backup_when_backups_exist(tmp_path, monkeypatch):
-    import sys
-    import types
+    from quizapp import backup
 
-    backup = types.ModuleType("quizapp.backup")
-    backup.latest_backup = lambda path: tmp_path / "backups" / "quiz-2026-03-01.db"  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "quizapp.backup", backup)
+    good = tmp_path / "backups" / "quiz-2026-03-01.db"
+    monkeypatch.setattr(backup, "latest_backup", lambda path: good)
     message = damaged_message(tmp_path / "quiz.db")
-    assert f"quizapp restore {tmp_path / 'backups' / 'quiz-2026-03-01.db'}" in message
-    monkeypatch.setitem(sys.modules, "quizapp.backup", None)  # no backups module at all
+    assert f"quizapp restore {good}" in message
+    monkeypatch.setattr(backup, "latest_backup", lambda path: None)  # no backup yet
     assert "restore a copy" in damaged_message(tmp_path / "quiz.db").lower()
 
 
