@@ -324,3 +324,49 @@ def test_rebuild_commits_in_batches(tmp_path):
     assert statements.count("COMMIT") == count > 1  # one short transaction per batch
     after = [tuple(r) for r in store.conn.execute("SELECT * FROM schedule ORDER BY card_id")]
     assert after == before
+
+
+def test_the_terminal_app_keeps_the_answer_while_another_quizapp_writes(tmp_path):
+    """A rating pressed while another process holds the lock: the app says it is waiting, keeps
+    the card and the answer on screen, and saves it once the lock is free."""
+    import asyncio
+
+    from quizapp.tui.app import make_app
+    from quizapp.tui.review_screen import ReviewScreen
+
+    decks = tmp_path / "decks"
+    write_deck(decks, "deck.md", SAMPLE)
+    db = tmp_path / "q.db"
+
+    async def drive():
+        app = make_app(db, now=lambda: NOW, roots=[decks], cursor_blink=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            for _ in range(100):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                if app.store_ready and not app.syncing:
+                    break
+            await pilot.press("r")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen)
+            await pilot.press("space")
+            await pilot.pause()
+            card = screen.session.current.id
+            holder = hold_lock(db, 2.5)
+            await pilot.press("3")
+            await pilot.pause()
+            notes = [n.message for n in app._notifications]
+            assert any(BUSY_MESSAGE in n for n in notes), notes
+            assert screen.session.current is not None and screen.session.current.id == card
+            holder.join()
+            for _ in range(50):  # the retry timer saves it once the lock is free
+                await pilot.pause(0.1)
+                if screen.session.answers:
+                    break
+            return [a.card_id for a in screen.session.answers], card
+
+    answered, card = asyncio.run(drive())
+    assert answered == [card]
+    with Store.open(db) as store:
+        assert store.conn.execute("SELECT card_id FROM reviews").fetchall()[0][0] == card
