@@ -93,5 +93,7 @@ class Problem:
     fix: str = ""
 
     def __str__(self) -> str:
+        from quizapp.terminal_text import printable  # file names and excerpts come from decks
+
         hint = f" ({self.fix})" if self.fix else ""
-        return f"{self.source}:{self.line}: {self.message}{hint}"
+        return printable(f"{self.source}:{self.line}: {self.message}{hint}")

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from quizapp import config, paths
+from quizapp.deck_files import safe_resolve
 from quizapp.store import Store
 from quizapp.sync import SyncReport, relocate, sync
 
@@ -18,7 +19,7 @@ def deck_roots(settings: config.Config | None = None) -> list[Path]:
     settings = settings if settings is not None else config.load(paths.config_path())
     roots = [paths.bundled_content().resolve()]
     for folder in settings.deck_folders:
-        folder = folder.expanduser().resolve()
+        folder = safe_resolve(folder.expanduser())
         if folder not in roots:
             roots.append(folder)
     return roots
@@ -35,8 +36,12 @@ def sync_all(store: Store, now: datetime) -> SyncReport:
     adopt_bundled(store, roots[0])
     missing = [r for r in roots if not r.exists()]
     replaced = [roots[0] / name for name in settings.replaced_bundled]
-    report = sync(store, [r for r in roots if r.exists()], now, exclude=replaced)
-    report.warnings.extend(f"{r}: registered deck folder not found; skipped" for r in missing)
+    report = sync(
+        store, [r for r in roots if r.exists()], now, exclude=replaced, limits=settings.limits
+    )
+    report.warnings.extend(
+        f"{r}: registered deck folder not found (or a symlink loop); skipped" for r in missing
+    )
     return report
 
 
@@ -86,7 +91,7 @@ def is_bundled(source: Path) -> bool:
 def own_deck_folder(settings: config.Config) -> Path:
     """Where a copied deck goes: the first registered folder, else ``decks`` in the data folder."""
     if settings.deck_folders:
-        return settings.deck_folders[0].expanduser().resolve()
+        return safe_resolve(settings.deck_folders[0].expanduser())
     return paths.default_db_path().parent / "decks"
 
 
@@ -106,7 +111,7 @@ def copy_bundled(source: Path) -> Path:
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, source.read_bytes())
-    if folder not in [f.expanduser().resolve() for f in settings.deck_folders]:
+    if folder not in [safe_resolve(f.expanduser()) for f in settings.deck_folders]:
         settings.deck_folders.append(folder)
     if name.as_posix() not in settings.replaced_bundled:
         settings.replaced_bundled.append(name.as_posix())

@@ -22,17 +22,21 @@ from typing import Any
 import yaml
 
 from quizapp.cards import Card, CardType, Choice, DeckSettings, Misconception, Problem
+from quizapp.config import Limits
+from quizapp.terminal_text import printable
 
-HEADING2 = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(.*?))?[ \t]*$")
-TRAILING_HASHES = re.compile(r"[ \t]+#+$")
+# Every pattern here runs on lines of files from strangers, so none may backtrack
+# quadratically: no two adjacent quantifiers that can match the same characters, and no
+# ``.*?`` followed by something that can fail at the end of a long line (a property test in
+# tests/test_deck_bounds.py feeds each long runs of spaces, braces, backticks and ``<!--``).
+HEADING2 = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(.*))?$")
 ANY_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
-KEY_POINTS = re.compile(r"^ {0,3}###[ \t]+key[ \t]+points[ \t]*:?[ \t]*$", re.IGNORECASE)
-MISCONCEPTIONS = re.compile(r"^ {0,3}###[ \t]+misconceptions[ \t]*:?[ \t]*$", re.IGNORECASE)
-NESTED_BULLET = re.compile(r"^(?: {2,}|\t)[ \t]*[-*+][ \t]+(.*)$")
+KEY_POINTS = re.compile(r"^ {0,3}###[ \t]+key[ \t]+points[ \t]*(?::[ \t]*)?$", re.IGNORECASE)
+MISCONCEPTIONS = re.compile(r"^ {0,3}###[ \t]+misconceptions[ \t]*(?::[ \t]*)?$", re.IGNORECASE)
+NESTED_BULLET = re.compile(r"^(?= {2}|\t)[ \t]*[-*+][ \t]+(.*)$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 BULLET = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+(.*)$")
 TASK = re.compile(r"^[ \t]*[-*+][ \t]+\[([ xX])\][ \t]+(.*)$")
-CLOZE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 CLOZE_NUMBERED = re.compile(r"^c(\d+)::(.*?)(?:::(.*))?$", re.DOTALL)
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 PROVE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -79,19 +83,27 @@ def deck_name_for(path: Path, root: Path | None) -> str:
     return path.stem
 
 
-def parse_file(path: Path | str, root: Path | None = None) -> ParsedDeck:
-    """Read and parse one deck file; unreadable, binary and non-UTF-8 files become problems."""
+def parse_file(
+    path: Path | str, root: Path | None = None, limits: Limits | None = None
+) -> ParsedDeck:
+    """Read and parse one deck file; unreadable, binary, non-UTF-8, too large or not-a-regular
+    files (FIFOs, devices, symlinks leaving ``root``) become problems."""
+    from quizapp.deck_files import DeckFileError, read_deck
+
     path = Path(path)
     source = str(path)
     name = deck_name_for(path, root)
+    limits = limits or Limits()
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return _failed(source, name, 1, f"cannot read file: {exc.strerror}", "check the path")
-    return parse_bytes(data, source, name)
+        data = read_deck(path, root, limits)
+    except DeckFileError as exc:
+        return _failed(source, name, 1, exc.what, exc.fix)
+    return parse_bytes(data, source, name, limits)
 
 
-def parse_bytes(data: bytes, source: str, deck_name: str) -> ParsedDeck:
+def parse_bytes(
+    data: bytes, source: str, deck_name: str, limits: Limits | None = None
+) -> ParsedDeck:
     """Decode a deck's bytes as UTF-8 (a BOM is allowed) and parse it."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
@@ -101,7 +113,7 @@ def parse_bytes(data: bytes, source: str, deck_name: str) -> ParsedDeck:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return _failed(source, deck_name, line, "not valid UTF-8 text", "re-save the file as UTF-8")
-    return parse_text(text, source, deck_name)
+    return parse_text(text, source, deck_name, limits)
 
 
 def _failed(source: str, name: str, line: int, message: str, fix: str) -> ParsedDeck:
@@ -110,11 +122,12 @@ def _failed(source: str, name: str, line: int, message: str, fix: str) -> Parsed
     )
 
 
-def parse_text(text: str, source: str, deck_name: str) -> ParsedDeck:
+def parse_text(text: str, source: str, deck_name: str, limits: Limits | None = None) -> ParsedDeck:
     """Parse a deck's text. Line numbers in problems are 1-based, as editors show them."""
+    limits = limits or Limits()
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     problems: list[Problem] = []
-    start, deck = _front_matter(lines, source, deck_name, problems)
+    start, deck = _front_matter(lines, source, deck_name, problems, limits.max_card_bytes)
     parsed = ParsedDeck(deck=deck, problems=problems)
     if problems and start < 0:
         return parsed
@@ -127,8 +140,28 @@ def parse_text(text: str, source: str, deck_name: str) -> ParsedDeck:
     seen: dict[str, int] = {}
     for n, head in enumerate(headings):
         end = headings[n + 1] if n + 1 < len(headings) else len(lines)
+        if _too_big(lines, head, end, limits.max_card_bytes, parsed):
+            continue
         _parse_block(lines, in_fence, head, end, parsed, seen)
     return parsed
+
+
+def _too_big(lines: list[str], head: int, end: int, limit: int, parsed: ParsedDeck) -> bool:
+    """Report a card longer than the limit (a megabyte answer freezes the reveal)."""
+    size = 0
+    for i in range(head, end):
+        size += len(lines[i]) + 1
+        if size > limit:
+            parsed.problems.append(
+                Problem(
+                    parsed.deck.source,
+                    head + 1,
+                    f"card is longer than the {limit // 1024} KB limit for one card",
+                    "split it into smaller cards, or raise limits.max_card_kb in config.toml",
+                )
+            )
+            return True
+    return False
 
 
 def _fence_mask(lines: list[str]) -> list[bool]:
@@ -156,12 +189,13 @@ def _fence_mask(lines: list[str]) -> list[bool]:
 
 
 def _front_matter(
-    lines: list[str], source: str, deck_name: str, problems: list[Problem]
+    lines: list[str], source: str, deck_name: str, problems: list[Problem], limit: int
 ) -> tuple[int, DeckSettings]:
     """Return the index of the first line after the front matter, and the deck settings.
 
     A negative index means the front matter was unusable and nothing else should be parsed.
     """
+    deck_name = printable(deck_name)  # a file name can carry escapes too
     default = DeckSettings(name=deck_name, source=source)
     if not lines or lines[0].strip() != "---":
         return 0, default
@@ -171,8 +205,19 @@ def _front_matter(
             Problem(source, 1, "front matter is not closed", "end it with a line '---'")
         )
         return -1, default
+    text = "\n".join(lines[1:end])
+    if len(text) > limit:
+        problems.append(
+            Problem(
+                source,
+                1,
+                f"front matter is longer than the {limit // 1024} KB limit",
+                "keep only deck settings in it",
+            )
+        )
+        return -1, default
     try:
-        data = _safe_yaml("\n".join(lines[1:end]))
+        data = _safe_yaml(text)
     except yaml.YAMLError as exc:
         line = 2 + _yaml_line(exc)
         problems.append(
@@ -192,9 +237,14 @@ def _front_matter(
         )
         return -1, default
     name = data.get("deck", deck_name)
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not name.strip() or printable(name) != name:
         problems.append(
-            Problem(source, 2, "'deck' must be a non-empty name", "e.g. deck: ml/basics")
+            Problem(
+                source,
+                2,
+                "'deck' must be a non-empty name without control characters",
+                "e.g. deck: ml/basics",
+            )
         )
         name = deck_name
     retention = data.get("retention", 0.9)
@@ -208,7 +258,7 @@ def _front_matter(
             Problem(
                 source,
                 2,
-                f"retention {retention!r} is out of range",
+                f"retention {excerpt(retention)} is out of range",
                 f"use a number from {lo} to {hi}, e.g. 0.9",
             )
         )
@@ -224,7 +274,7 @@ def _front_matter(
             Problem(
                 source,
                 2,
-                f"new_per_day {new_per_day!r} is out of range",
+                f"new_per_day {excerpt(new_per_day)} is out of range",
                 f"use a whole number from {lo_n} to {hi_n}, e.g. 10",
             )
         )
@@ -290,7 +340,21 @@ def _safe_yaml(text: str) -> Any:
         simple[listed.group(1)] = words
     else:
         return simple or None
+    _refuse_aliases(text)
     return yaml.load(text, Loader=_SAFE_LOADER)
+
+
+def _refuse_aliases(text: str) -> None:
+    """Raise a YAML error at the first anchor or alias: no deck needs them, and a chain of
+    aliases (the "billion laughs") expands a few hundred bytes into gigabytes."""
+    if "&" not in text and "*" not in text:
+        return
+    for token in yaml.scan(text, Loader=_SAFE_LOADER):
+        if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+            raise yaml.MarkedYAMLError(
+                problem="anchors and aliases (&name, *name) are not allowed; write the value out",
+                problem_mark=token.start_mark,
+            )
 
 
 def _yaml_reason(exc: yaml.YAMLError) -> str:
@@ -348,7 +412,7 @@ def _parse_block(
     match = HEADING2.match(lines[head])
     prompt = (match.group(1) or "").strip() if match else ""
     if prompt.endswith("#"):  # an ATX closing sequence: "## Question ##"
-        prompt = TRAILING_HASHES.sub("", prompt).strip()
+        prompt = _without_closing_hashes(prompt)
     if not prompt:
         problems.append(
             Problem(source, head + 1, "card has an empty prompt", "write the question after '## '")
@@ -584,7 +648,7 @@ def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> d
                 Problem(
                     source,
                     line,
-                    f"unknown attribute '{key}'",
+                    f"unknown attribute {excerpt(key)}",
                     f"{hint}use one of: {', '.join(sorted(CARD_KEYS))}",
                 )
             )
@@ -597,19 +661,19 @@ def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> d
                     Problem(
                         source,
                         line,
-                        f"id {value!r} is not valid",
+                        f"id {excerpt(value)} is not valid",
                         "use letters, digits, '-', '_' or '.', e.g. id: l1-sparsity",
                     )
                 )
             else:
                 attrs["id"] = text_id
         elif key == "type":
-            if value not in {t.value for t in CardType}:
+            if not isinstance(value, str) or value not in {t.value for t in CardType}:
                 problems.append(
                     Problem(
                         source,
                         line,
-                        f"unknown type {value!r}",
+                        f"unknown type {excerpt(value)}",
                         f"use one of: {', '.join(t.value for t in CardType)} (or leave it out)",
                     )
                 )
@@ -627,7 +691,7 @@ def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> d
                     Problem(
                         source,
                         line,
-                        f"prove {value!r} is not a proof name",
+                        f"prove {excerpt(value)} is not a proof name",
                         "name a registered proof; see 'quizapp prove --list'",
                     )
                 )
@@ -639,7 +703,7 @@ def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> d
                     Problem(
                         source,
                         line,
-                        f"unknown proof '{value}'",
+                        f"unknown proof {excerpt(value)}",
                         f"use one of: {', '.join(proofs.names())}",
                     )
                 )
@@ -714,7 +778,7 @@ def _card_type(
     problems: list[Problem],
 ) -> CardType:
     """Infer the type (or check the declared one) and report what makes the card unusable."""
-    has_cloze = bool(CLOZE.search(prompt) or CLOZE.search(answer))
+    has_cloze = has_deletion(prompt) or has_deletion(answer)
     declared = attrs.get("type")
     if declared is not None:
         card_type = declared
@@ -782,7 +846,8 @@ def _card_type(
                 )
             )
     if card_type is CardType.CLOZE:
-        deletions = CLOZE.findall(prompt) + CLOZE.findall(answer)
+        deletions = [inner for *_, inner in deletion_spans(prompt)]
+        deletions += [inner for *_, inner in deletion_spans(answer)]
         if not deletions:
             problems.append(
                 Problem(
@@ -798,7 +863,7 @@ def _card_type(
                     Problem(
                         source,
                         line,
-                        "cloze deletion {{" + raw + "}} is empty",
+                        "cloze deletion {{" + excerpt(raw, quoted=False) + "}} is empty",
                         "put the hidden words inside the braces",
                     )
                 )
@@ -821,15 +886,15 @@ def _deletion_parts(raw: str) -> tuple[int | None, str, str | None]:
 
 def _cloze_cards(prompt: str, answer: str, common: dict[str, Any]) -> list[Card]:
     """One card per deletion number: that number is hidden, every other deletion is shown."""
-    text = prompt if not CLOZE.search(answer) else f"{prompt}\n\n{answer}"
-    deletions = [_deletion_parts(m.group(1)) for m in CLOZE.finditer(text)]
+    text = prompt if not has_deletion(answer) else f"{prompt}\n\n{answer}"
+    deletions = [_deletion_parts(inner) for *_, inner in deletion_spans(text)]
     next_plain = max((n for n, _, _ in deletions if n is not None), default=0) + 1
     numbered: list[tuple[int, str, str | None]] = []
     for number, hidden, hint in deletions:
         if number is None:
             number, next_plain = next_plain, next_plain + 1
         numbered.append((number, hidden.strip(), hint))
-    extra = "" if CLOZE.search(answer) else answer
+    extra = "" if has_deletion(answer) else answer
     revealed = _replace_deletions(text, [f"**{hidden}**" for _, hidden, _ in numbered])
     full = revealed if not extra else f"{revealed}\n\n{extra}"
     cards = []
@@ -854,8 +919,55 @@ def _cloze_cards(prompt: str, answer: str, common: dict[str, Any]) -> list[Card]
 
 def _replace_deletions(text: str, replacements: list[str]) -> str:
     """Replace the n-th ``{{...}}`` of ``text`` with ``replacements[n]``."""
-    parts = iter(replacements)
-    return CLOZE.sub(lambda _match: next(parts), text)
+    out: list[str] = []
+    last = 0
+    for (start, end, _inner), replacement in zip(deletion_spans(text), replacements, strict=False):
+        out += [text[last:start], replacement]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def deletion_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each ``{{...}}`` in ``text`` as (start, end, inner text), leftmost first, not nested.
+
+    ``str.find`` rather than a ``\\{\\{(.*?)\\}\\}`` regex: the regex rescans to the end
+    of the text from every unclosed ``{{``, which is quadratic on a run of them.
+    """
+    spans = []
+    at = text.find("{{")
+    while at >= 0:
+        close = text.find("}}", at + 2)
+        if close < 0:
+            break  # no later "{{" can be closed either
+        spans.append((at, close + 2, text[at + 2 : close]))
+        at = text.find("{{", close + 2)
+    return spans
+
+
+def has_deletion(text: str) -> bool:
+    at = text.find("{{")
+    return at >= 0 and text.find("}}", at + 2) >= 0
+
+
+def _without_closing_hashes(prompt: str) -> str:
+    """``Question ##`` -> ``Question``: a run of ``#`` after a space or tab closes the heading."""
+    bare = prompt.rstrip("#")
+    if not bare or bare[-1] not in " \t":
+        return prompt  # "C#" is a word, not a closing sequence; "##" alone stays
+    return bare.strip()
+
+
+def excerpt(value: object, limit: int = 40, *, quoted: bool = True) -> str:
+    """A short, escaped quotation of a value from a deck, for an error message.
+
+    Deck values come from strangers: they may be megabytes long or carry terminal escapes, and
+    an error message must stay one short, printable line.
+    """
+    text = repr(value)  # quotes strings and escapes their control characters
+    if not quoted and isinstance(value, str):
+        text = text[1:-1]
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _shield(line: str) -> str:
@@ -902,9 +1014,9 @@ def generated_id(deck: str, prompt: str) -> str:
     Being derived rather than random means that if writing it into the file fails (a read-only
     bundled deck, say), the next sync produces the same id and history still lines up.
     """
-    words = re.findall(
-        r"[a-z0-9]+", CLOZE.sub(lambda m: _deletion_parts(m.group(1))[1], prompt).lower()
-    )
+    spans = deletion_spans(prompt)
+    plain = _replace_deletions(prompt, [_deletion_parts(inner)[1] for *_, inner in spans])
+    words = re.findall(r"[a-z0-9]+", plain.lower())
     slug = "-".join(words[:6])[:40].strip("-") or "card"
     digest = hashlib.sha1(f"{deck}\n{prompt}".encode()).hexdigest()[:6]
     return f"{slug}-{digest}"

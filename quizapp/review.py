@@ -7,6 +7,7 @@ durable before the caller shows the next card and two terminals never interleave
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from quizapp.clock import day_start, iso, parse_iso, utc_now
 from quizapp.fitting import events as parameter_events
 from quizapp.schedule import RATINGS, CardState, Settings, apply_rating, new_review_id, replay
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
+from quizapp.terminal_text import printable
 
 LEARN_AHEAD = timedelta(minutes=20)  # like Anki: finish short learning steps instead of idling
 MODES = ("review", "quiz", "cram")
@@ -50,25 +52,33 @@ class DeckCounts:
 
 
 def card_from_row(row: object) -> Card:
-    """Rebuild a :class:`Card` from its ``cards`` row."""
+    """Rebuild a :class:`Card` from its ``cards`` row, its text made safe for a terminal.
+
+    Every card either UI shows comes through here, so this is where deck text from strangers
+    loses escape sequences and control characters (:func:`~quizapp.terminal_text.printable`).
+    """
     get = row.__getitem__  # type: ignore[attr-defined]
+    safe = printable
     return Card(
         id=get("id"),
         note_id=get("note_id"),
-        deck=get("deck"),
+        deck=safe(get("deck")),
         type=CardType(get("type")),
-        prompt=get("prompt"),
-        answer=get("answer"),
+        prompt=safe(get("prompt")),
+        answer=safe(get("answer")),
         source=get("source"),
         line=get("line"),
-        key_points=tuple(json.loads(get("key_points"))),
+        key_points=tuple(safe(k) for k in json.loads(get("key_points"))),
         misconceptions=tuple(
-            Misconception(claim, fix) for claim, fix in json.loads(get("misconceptions"))
+            Misconception(safe(claim), safe(fix))
+            for claim, fix in json.loads(get("misconceptions"))
         ),
-        choices=tuple(Choice(text, bool(correct)) for text, correct in json.loads(get("choices"))),
+        choices=tuple(
+            Choice(safe(text), bool(correct)) for text, correct in json.loads(get("choices"))
+        ),
         cloze=get("cloze"),
         expected=tuple(json.loads(get("expected"))),
-        tags=tuple(json.loads(get("tags"))),
+        tags=tuple(safe(t) for t in json.loads(get("tags"))),
         prove=get("prove"),
         synonyms={k: tuple(v) for k, v in json.loads(get("synonyms")).items()},
         content_hash=get("content_hash"),
@@ -183,9 +193,12 @@ def next_card(
 def new_allowance(store: Store, now: datetime) -> dict[str, int]:
     """How many new cards each deck may still introduce today."""
     start = iso(day_start(now))
+    # Only up to ``now``: cards introduced while the clock ran ahead do not use up today.
     introduced = dict(
         store.conn.execute(
-            "SELECT deck, COUNT(*) FROM schedule WHERE introduced_at >= ? GROUP BY deck", (start,)
+            "SELECT deck, COUNT(*) FROM schedule WHERE introduced_at >= ? AND introduced_at <= ?"
+            " GROUP BY deck",
+            (start, iso(now)),
         ).fetchall()
     )
     return {
@@ -370,16 +383,45 @@ def replay_cards(store: Store, card_ids: Collection[str]) -> int:
     return len(updates)
 
 
-def rebuild(store: Store) -> int:
+#: A rebuild commits after this long, so no other quizapp waits on its lock for more than that,
+#: and then leaves the lock free for a little longer than SQLite's busy handler sleeps between
+#: tries (100 ms): without the pause, a waiting writer almost never hits the microsecond gap
+#: between two batches and starves (bench_rebuild_lock measured 31 s waits).
+REBUILD_BATCH_SECONDS = 0.75
+REBUILD_PAUSE_SECONDS = 0.12
+
+
+def rebuild(
+    store: Store,
+    *,
+    batch_seconds: float = REBUILD_BATCH_SECONDS,
+    pause_seconds: float = REBUILD_PAUSE_SECONDS,
+) -> int:
     """Recompute every card's schedule from the review log; return how many cards were replayed.
+
+    The store must pass SQLite's full ``integrity_check`` first: a damaged index can hide a
+    card's reviews, and replaying nothing would reset what was learned (raises
+    :class:`~quizapp.store.StoreDamaged`, nothing written). The replay commits in batches of
+    about ``batch_seconds`` so answers from another terminal get in between; each card is
+    replayed from the log as it stands when its batch runs, so an answer given meanwhile is
+    included either way. Between batches the lock is left free for ``pause_seconds``.
 
     Parameter events are part of the log: each review is replayed with the settings of its time.
     """
-    with store.transaction() as conn:
-        events = parameter_events.load(store)
-        ids = [r[0] for r in conn.execute("SELECT card_id FROM schedule")]
-        for card_id in ids:
-            _replayed(store, card_id, events)
+    store.verify(full=True)
+    events = parameter_events.load(store)
+    ids = [r[0] for r in store.conn.execute("SELECT card_id FROM schedule ORDER BY card_id")]
+    done = 0
+    while done < len(ids):
+        if done:
+            time.sleep(pause_seconds)
+        with store.transaction():
+            started = time.monotonic()
+            while done < len(ids):
+                _replayed(store, ids[done], events)
+                done += 1
+                if time.monotonic() - started >= batch_seconds:
+                    break
     return len(ids)
 
 

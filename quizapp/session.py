@@ -21,6 +21,7 @@ from quizapp.clock import iso, parse_iso
 from quizapp.grading import Grade, grade
 from quizapp.schedule import CardState, format_interval, preview_intervals
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
+from quizapp.terminal_text import printable
 
 QUEUE_NAMES = {
     QUEUE_LEARNING: "learning",
@@ -285,13 +286,13 @@ def card_rows(store: Store, now: datetime | None = None) -> list[CardRow]:
     ).fetchall()
     out = []
     for r in rows:
-        tags = " ".join(_json_list(r["tags"]))
+        tags = printable(" ".join(_json_list(r["tags"])))
         out.append(
             CardRow(
                 id=r["id"],
-                deck=r["deck"],
+                deck=printable(r["deck"]),
                 type=r["type"],
-                prompt=r["prompt"],
+                prompt=printable(r["prompt"]),
                 queue=r["queue"],
                 due=parse_iso(r["due"]) if r["reps"] else None,
                 stability=r["stability"],

@@ -15,9 +15,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from quizapp.clock import DAY_STARTS_AT, day_start, iso, parse_iso
+from quizapp.clock import day_start, iso, parse_iso, study_date, study_day_start
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
 from quizapp.wording import plural
 
@@ -89,17 +89,6 @@ class StatsSnapshot:
     @property
     def true_retention(self) -> float | None:
         return pooled_rate(self.retention)
-
-
-def study_date(moment: datetime) -> date:
-    """The local calendar date of the study day that contains ``moment``."""
-    return day_start(moment).astimezone().date()
-
-
-def study_day_start(day: date) -> datetime:
-    """When the study day ``day`` begins (04:00 local time on that date), as UTC."""
-    # A naive datetime's astimezone() reads it as local time, with that date's own UTC offset.
-    return datetime.combine(day, DAY_STARTS_AT).astimezone().astimezone(UTC)
 
 
 def _bounds(first: date, days: int) -> list[str]:
@@ -334,8 +323,9 @@ def today(store: Store, now: datetime) -> Today:
     """Only what the home screen shows, a few indexed queries; no retention pass over the log."""
     conn = store.conn
     answered = conn.execute(
-        f"SELECT COUNT(*) FROM reviews WHERE {LIVE_REVIEWS} AND reviewed_at >= ?",
-        (iso(day_start(now)),),
+        f"SELECT COUNT(*) FROM reviews WHERE {LIVE_REVIEWS} AND reviewed_at >= ?"
+        " AND reviewed_at <= ?",  # rows from a clock that ran ahead are not today's
+        (iso(day_start(now)), iso(now)),
     ).fetchone()[0]
     next_due = conn.execute(
         "SELECT MIN(due) FROM schedule WHERE queue IN (?, ?) AND due > ?",

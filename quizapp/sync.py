@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 
 from quizapp.cards import Card, DeckSettings, Problem
 from quizapp.clock import iso
+from quizapp.config import Limits
+from quizapp.deck_files import DeckFileError, discover, read_deck, safe_resolve
 from quizapp.review import set_active
 from quizapp.schedule import CardState
 from quizapp.store import Store
@@ -36,7 +38,6 @@ from quizapp.wording import plural
 if TYPE_CHECKING:
     from quizapp.parser import IdInsertion, ParsedDeck
 
-SKIP_NAMES = {"readme.md"}
 #: Files modified this close to a sync are read again by the next one. Two seconds covers the
 #: coarsest timestamps decks are likely to live on (FAT, some network file systems).
 RACY_WINDOW_NS = 2_000_000_000
@@ -79,21 +80,8 @@ class SyncReport:
         return ", ".join(parts)
 
 
-def discover(root: Path) -> list[Path]:
-    """Deck files under ``root`` (or ``root`` itself): ``*.md``, minus READMEs and hidden dirs."""
-    if root.is_file():
-        return [root]
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.lower().endswith(".md") and name.lower() not in SKIP_NAMES:
-                found.append(Path(dirpath) / name)
-    return found
-
-
 def load_decks(
-    roots: Sequence[Path], others: Sequence[Path] = ()
+    roots: Sequence[Path], limits: Limits | None = None, others: Sequence[Path] = ()
 ) -> tuple[list[tuple[Path, ParsedDeck]], list[Problem]]:
     """Parse every deck under ``roots`` (no store involved) and check ids across files.
 
@@ -107,26 +95,26 @@ def load_decks(
     problems: list[Problem] = []
     seen: set[Path] = set()
     for root in roots:
-        root = root.resolve()
-        if not root.exists():
-            problems.append(Problem(str(root), 1, "no such file or folder", "check the path"))
+        root = safe_resolve(root)
+        if (missing := _missing_root(root)) is not None:
+            problems.append(missing)
             continue
         base = root.parent if root.is_file() else root
         for path in discover(root):
-            deck = parse_file(path, base)
+            deck = parse_file(path, base, limits)
             parsed.append((path, deck))
             seen.add(path)
             problems.extend(deck.problems)
     owners: dict[str, tuple[str, int]] = {}
     for root in others:
-        root = root.resolve()
-        if not root.exists():
+        root = safe_resolve(root)
+        if _missing_root(root) is not None:
             continue
         base = root.parent if root.is_file() else root
         for path in discover(root):
             if path not in seen:
                 seen.add(path)
-                for card in parse_file(path, base).cards:
+                for card in parse_file(path, base, limits).cards:
                     owners.setdefault(card.id, (card.source, card.line))
     for _, deck in parsed:
         clashes = _duplicates(deck.cards, owners)
@@ -160,6 +148,24 @@ def _duplicates(cards: Iterable[Card], elsewhere: dict[str, tuple[str, int]] | N
     return problems
 
 
+def _missing_root(root: Path) -> Problem | None:
+    """A problem for a deck root that is neither a folder nor a file (gone, a loop...)."""
+    try:
+        root.stat()
+    except OSError as exc:
+        what = "a symlink loop" if exc.errno == 40 else "no such file or folder"
+        return Problem(str(root), 1, what, "check the path")
+    return None
+
+
+def _stat(path: Path) -> os.stat_result:
+    """The file's stat, or the link's own for a dangling or looping symlink (read reports it)."""
+    try:
+        return path.stat()
+    except OSError:
+        return path.lstat()
+
+
 def sync(
     store: Store,
     roots: Sequence[Path],
@@ -167,22 +173,22 @@ def sync(
     *,
     write_ids: bool = True,
     exclude: Collection[Path] = (),
+    limits: Limits | None = None,
 ) -> SyncReport:
     """Apply the decks under ``roots`` to the store in one transaction; see the module docstring.
 
     Files in ``exclude`` are treated as gone (a bundled deck the user copied to edit: the copy's
     cards take over its ids and history).
     """
-    excluded = {Path(p).resolve() for p in exclude}
+    excluded = {safe_resolve(Path(p)) for p in exclude}
     report = SyncReport()
+    limits = limits or Limits()
     # Wall-clock time, not ``now``: it is compared with file-system timestamps.
     trusted_before = time.time_ns() - RACY_WINDOW_NS
-    roots = [r.resolve() for r in roots]
+    roots = [safe_resolve(r) for r in roots]
     for root in roots:
-        if not root.exists():
-            report.problems.append(
-                Problem(str(root), 1, "no such file or folder", "check the path")
-            )
+        if (missing := _missing_root(root)) is not None:
+            report.problems.append(missing)
     if report.problems:
         return report
 
@@ -194,7 +200,7 @@ def sync(
     for root in roots:
         for path in discover(root):
             if path not in excluded:
-                present[path] = (root, path.stat())
+                present[path] = (root, _stat(path))
     changed: list[tuple[Path, Path, os.stat_result]] = []
     for path, (root, stat) in present.items():
         stamp = known.get(str(path))
@@ -207,9 +213,13 @@ def sync(
     if changed:  # the parser (and YAML) load only when a file needs reading
         from quizapp.parser import deck_name_for, parse_bytes
     for path, root, stat in changed:
-        data = path.read_bytes()
         base = root.parent if root.is_file() else root
-        deck = parse_bytes(data, str(path), deck_name_for(path, base))
+        try:
+            data = read_deck(path, base, limits)
+        except DeckFileError as exc:
+            report.problems.append(Problem(str(path), 1, exc.what, exc.fix))
+            continue
+        deck = parse_bytes(data, str(path), deck_name_for(path, base), limits)
         parsed.append((path, root, stat, deck, data))
     report.files_read = len(parsed)
     gone = {str(p) for p in excluded} | {
@@ -218,13 +228,15 @@ def sync(
     parsed = _accept(store, parsed, report, gone)
 
     if write_ids:
-        parsed = [_write_missing_ids(entry, report) for entry in parsed]
+        parsed = [_write_missing_ids(entry, report, limits) for entry in parsed]
 
     removed_files = [
         path
         for path, (_, _, root) in known.items()
         if Path(root) in roots and Path(path) not in present
     ]
+    if not parsed and not removed_files:
+        return report  # nothing changed: no write lock for a reader (``due``) to wait on
     with store.transaction():
         _apply(store, parsed, removed_files, now, report, trusted_before)
     return report
@@ -310,7 +322,7 @@ def relocate(store: Store, old_root: Path, new_root: Path) -> int:
     return len(rows)
 
 
-def _write_missing_ids(entry: tuple, report: SyncReport) -> tuple:
+def _write_missing_ids(entry: tuple, report: SyncReport, limits: Limits) -> tuple:
     """Write generated ids into the file (atomically) and re-read it so line numbers are right."""
     from quizapp.parser import deck_name_for, parse_bytes
 
@@ -331,7 +343,7 @@ def _write_missing_ids(entry: tuple, report: SyncReport) -> tuple:
         path,
         root,
         path.stat(),
-        parse_bytes(new_data, str(path), deck_name_for(path, base)),
+        parse_bytes(new_data, str(path), deck_name_for(path, base), limits),
         new_data,
     )
 

@@ -12,7 +12,7 @@ import click
 
 from quizapp import __version__
 from quizapp.cli.backup_cmds import backup_cmd, backups_cmd, restore_cmd
-from quizapp.cli.common import AppContext
+from quizapp.cli.common import AppContext, QuizappGroup
 from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
 from quizapp.cli.doctor_cmd import doctor
 from quizapp.cli.drill_cmd import drill
@@ -27,7 +27,11 @@ from quizapp.cli.quiz_cmd import quiz
 from quizapp.cli.review_cmds import due, rebuild, review, stats
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=QuizappGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db_path",

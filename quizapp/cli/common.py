@@ -11,7 +11,7 @@ import click
 
 from quizapp.clock import utc_now
 from quizapp.config import ConfigError
-from quizapp.store import Store, StoreError
+from quizapp.store import BUSY_MESSAGE, Store, StoreError
 from quizapp.wording import plural
 
 if TYPE_CHECKING:  # the rest of the core is imported by the commands that use it
@@ -24,16 +24,18 @@ class AppContext:
     db_path: Path
     _exchange_on_exit: bool = False
 
-    def open_store(self, *, exchange: bool = True) -> Store:
-        """Open the store, taking the day's backup first thing (a failed backup only warns).
+    def open_store(self, *, check: str = "auto", exchange: bool = True) -> Store:
+        """Open (and check) the store, taking the day's backup first thing (a failed backup
+        only warns); a writer that must wait for another quizapp says so.
 
         With a sync folder set, the other machines' reviews are merged in now, and this
         machine's new ones are written out when the command ends.
         """
         try:
-            store = Store.open(self.db_path)
+            store = Store.open(self.db_path, check=check)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
+        store.on_busy = lambda: click.echo(BUSY_MESSAGE, err=True)
         from quizapp.backup import BackupError, daily_if_due
 
         try:
@@ -72,6 +74,20 @@ class AppContext:
             click.echo(f"warning: the sync folder was not updated: {exc}", err=True)
 
 
+class QuizappGroup(click.Group):
+    """The command group with the one error path: store, file and config failures reaching a
+    command become one ``Error: FILE: cause; what to do`` line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from quizapp.errors import HANDLED, explain
+
+        try:
+            return super().invoke(ctx)
+        except HANDLED as exc:
+            app = ctx.obj if isinstance(ctx.obj, AppContext) else None
+            raise click.ClickException(explain(exc, db_path=app.db_path if app else None)) from exc
+
+
 pass_app = click.make_pass_decorator(AppContext)
 
 
@@ -94,10 +110,7 @@ def sync_or_exit(store: Store, *, quiet: bool = False, strict: bool = False) -> 
     """Sync the bundled and registered decks; see :func:`show_report` for what is printed."""
     from quizapp.library import sync_all
 
-    try:
-        report = sync_all(store, utc_now())
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = sync_all(store, utc_now())
     show_report(report, quiet=quiet, strict=strict)
     return report
 

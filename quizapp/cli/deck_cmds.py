@@ -57,16 +57,13 @@ def check(paths: tuple[Path, ...], fix: bool) -> None:
     their ids against those decks. Each problem is printed as FILE:LINE: what is wrong (how to
     fix); a sync would leave each file with a problem out. The exit status is 1 if there is any.
     """
-    from quizapp.config import ConfigError
     from quizapp.library import deck_roots
     from quizapp.sync import load_decks, rejected_files, write_ids
 
-    try:
-        known = deck_roots()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+    settings = _load()
+    known = deck_roots(settings)
     roots = list(paths) or known
-    parsed, problems = load_decks(roots, others=known if paths else ())
+    parsed, problems = load_decks(roots, settings.limits, others=known if paths else ())
     if problems:
         count = print_problems(problems)
         files = len(rejected_files(problems))
@@ -114,14 +111,15 @@ def _load() -> config.Config:
 def decks_add(folder: Path) -> None:
     """Register FOLDER: every sync and app start will include its decks."""
     from quizapp import config, paths
+    from quizapp.deck_files import safe_resolve
     from quizapp.sync import load_decks
 
     settings = _load()
-    folder = folder.resolve()
-    if folder in [f.resolve() for f in settings.deck_folders]:
+    folder = safe_resolve(folder)
+    if folder in [safe_resolve(f) for f in settings.deck_folders]:
         click.echo(f"already registered: {folder}")
         return
-    parsed, problems = load_decks([folder])
+    parsed, problems = load_decks([folder], settings.limits)
     if problems:
         report_problems(problems)
     settings.deck_folders.append(folder)
@@ -149,10 +147,11 @@ def decks_list() -> None:
 def decks_remove(folder: Path) -> None:
     """Stop syncing FOLDER. Its cards stay in the store with their history until a sync of it."""
     from quizapp import config, paths
+    from quizapp.deck_files import safe_resolve
 
     settings = _load()
-    target = folder.expanduser().resolve()
-    kept = [f for f in settings.deck_folders if f.expanduser().resolve() != target]
+    target = safe_resolve(folder.expanduser())
+    kept = [f for f in settings.deck_folders if safe_resolve(f.expanduser()) != target]
     if len(kept) == len(settings.deck_folders):
         raise click.ClickException(f"{folder} is not registered (see 'quizapp decks list')")
     settings.deck_folders = kept

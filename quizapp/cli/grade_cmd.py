@@ -105,7 +105,7 @@ def grade(app: AppContext, card_id: str, as_json: bool, deck_path: Path | None) 
 
 
 def _print_verdict(card, verdict) -> None:
-    from quizapp.text import printable
+    from quizapp.terminal_text import printable
 
     if verdict.value is None:
         click.echo("Basic card: self-graded, nothing to score.")

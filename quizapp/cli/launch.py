@@ -19,7 +19,9 @@ def launch_app(app: AppContext, *, deck: str | None = None) -> None:
     except ImportError:
         _plain(app, deck)
         return
-    run(app.db_path, deck=deck)
+    status = run(app.db_path, deck=deck)
+    if status:
+        raise SystemExit(status)
 
 
 def _plain(app: AppContext, deck: str | None) -> None:

@@ -32,7 +32,7 @@ from quizapp.cards import Card, CardType
 from quizapp.clock import parse_iso
 from quizapp.interop import InteropError
 from quizapp.interop.html_text import markdown_to_html
-from quizapp.parser import CLOZE, CLOZE_NUMBERED, FENCE, HEADING2
+from quizapp.parser import CLOZE_NUMBERED, FENCE, HEADING2, deletion_spans, has_deletion
 from quizapp.review import card_from_row, deck_clause
 from quizapp.schedule import CardState, apply_rating
 from quizapp.store import Store
@@ -200,7 +200,7 @@ def _cloze_source(card: Card) -> tuple[str | None, str]:
             break
         body.append(line)
     answer = "\n".join(body).strip("\n")
-    text, extra = (f"{prompt}\n\n{answer}", "") if CLOZE.search(answer) else (prompt, answer)
+    text, extra = (f"{prompt}\n\n{answer}", "") if has_deletion(answer) else (prompt, answer)
     return _number_plain_deletions(text), extra
 
 
@@ -217,13 +217,17 @@ def _number_plain_deletions(text: str) -> str:
     numbers = [int(m.group(1)) for m in re.finditer(r"\{\{c(\d+)::", text)]
     counter = iter(range(max(numbers, default=0) + 1, 10_000))
 
-    def number(match: re.Match[str]) -> str:
-        inner = match.group(1)
+    out: list[str] = []
+    last = 0
+    for start, end, inner in deletion_spans(text):  # linear, as the parser finds them
+        out.append(text[last:start])
         if CLOZE_NUMBERED.match(inner.strip()):
-            return match.group(0)
-        return "{{c" + str(next(counter)) + "::" + inner + "}}"
-
-    return CLOZE.sub(number, text)
+            out.append(text[start:end])
+        else:
+            out.append("{{c" + str(next(counter)) + "::" + inner + "}}")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _deck_id(name: str) -> int:

@@ -73,6 +73,7 @@ class QuizApp(App[None]):
         self.cursor_blink = cursor_blink
         self.last_sync: SyncFinished | None = None
         self._sync_again = False
+        self._failing = False
 
     def get_default_screen(self) -> Screen:
         return HomeScreen()
@@ -84,6 +85,7 @@ class QuizApp(App[None]):
     def _start(self) -> None:
         if self._given_store is not None:
             self.store = self._given_store
+            self._configure(self.store)
             self._store_opened()
             self.sync_decks()
         else:
@@ -105,12 +107,15 @@ class QuizApp(App[None]):
 
     @work(thread=True, group="sync", exit_on_error=False, name="sync decks")
     def _sync_worker(self, path: Path, announce_open: bool) -> None:
-        from quizapp.store import Store, StoreError
+        from quizapp.errors import HANDLED, explain
+        from quizapp.store import Store
 
         try:
             store = Store.open(path)
-        except StoreError as exc:
-            self.post_message(SyncFinished(None, str(exc)))
+        except HANDLED as exc:  # damaged, newer, unreadable: nothing to review, say why and exit
+            message = explain(exc, db_path=path)
+            self.post_message(SyncFinished(None, message))
+            self.call_from_thread(self.fail, message)
             return
         try:
             if announce_open:
@@ -129,6 +134,7 @@ class QuizApp(App[None]):
     def _sync_with(self, store: Store) -> SyncFinished:
         """Run one sync on ``store`` (whichever thread owns it) and wrap the outcome."""
         from quizapp.config import ConfigError
+        from quizapp.errors import HANDLED, explain
 
         try:
             if self.roots is None:
@@ -141,6 +147,8 @@ class QuizApp(App[None]):
                 report = sync(store, self.roots, self.clock())
         except ConfigError as exc:
             return SyncFinished(None, str(exc))
+        except HANDLED as exc:
+            return SyncFinished(None, explain(exc, db_path=self.db_path))
         except Exception as exc:  # a bad deck folder must not take the review down with it
             return SyncFinished(None, f"the sync failed: {type(exc).__name__}: {exc}")
         return SyncFinished(report)
@@ -150,12 +158,38 @@ class QuizApp(App[None]):
 
         assert self.db_path is not None
         try:
-            # The worker already migrated; migrating here would wait on its sync transaction.
-            self.store = Store.open(self.db_path, migrate=False)
+            # The worker already migrated and checked; migrating here would wait on its sync.
+            self.store = Store.open(self.db_path, migrate=False, check="none")
         except StoreError as exc:
-            self.notify(str(exc), title="Cannot open the store", severity="error", timeout=30)
+            self.fail(str(exc))
             return
+        self._configure(self.store)
         self._store_opened()
+
+    def _configure(self, store: Store) -> None:
+        """The main thread must not freeze on another process's lock: one attempt (about a
+        second), then :class:`~quizapp.store.StoreBusy`, which the screens turn into a retry."""
+        store.busy_wait_s = 0.0
+
+    # -- failures --------------------------------------------------------------------------------
+
+    def fail(self, message: str) -> None:
+        """Show ``message`` in a dialog; closing it exits with status 1."""
+        from quizapp.tui.error_dialog import ErrorDialog
+
+        if self._failing:
+            return
+        self._failing = True
+        self.push_screen(ErrorDialog(message), lambda _: self.exit(return_code=1))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A store, file or config failure in any handler gets the dialog, not a traceback."""
+        from quizapp.errors import HANDLED, explain
+
+        if isinstance(error, HANDLED) and not self._failing:
+            self.fail(explain(error, db_path=self.db_path))
+            return
+        super()._handle_exception(error)
 
     def _store_opened(self) -> None:
         self.store_ready = True
@@ -341,6 +375,11 @@ def make_app(
     )
 
 
-def run(db_path: Path, deck: str | None = None) -> None:
-    """Open the app on ``db_path``; with ``deck``, go straight to reviewing that deck."""
-    make_app(db_path, deck=deck, start_review=deck is not None).run()
+def run(db_path: Path, deck: str | None = None) -> int:
+    """Open the app on ``db_path``; with ``deck``, go straight to reviewing that deck.
+
+    Returns the exit status: 1 when the app ended on a failure (the error dialog, a crash).
+    """
+    app = make_app(db_path, deck=deck, start_review=deck is not None)
+    app.run()
+    return app.return_code or 0

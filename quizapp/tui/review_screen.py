@@ -14,6 +14,7 @@ for the score, so every answer is stored with it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -28,9 +29,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Markdown, Static
 
 from quizapp.cards import Card, CardType
+from quizapp.errors import HANDLED, explain
 from quizapp.grading import Grade
 from quizapp.schedule import RATINGS, format_interval
 from quizapp.session import QUEUE_NAMES, ReviewSession, Verdict, safe_grade
+from quizapp.store import BUSY_MESSAGE, StoreBusy
 from quizapp.tui.messages import CardShown, SyncFinished
 from quizapp.tui.widgets.answer_inputs import (
     AnswerBox,
@@ -53,6 +56,7 @@ if TYPE_CHECKING:
 LOADING, QUESTION, ANSWER, DONE = "loading", "question", "answer", "done"
 GOOD = 3  # the rating preselected while the score is still being computed
 ANSWER_INPUTS = (AnswerBox, ClozeInputs, ChoicePicker, BasicHint)
+BUSY_RETRY_S = 1.0  # a rebuild commits every 0.75 s, so a retry soon gets in
 
 
 class ReviewScreen(Screen[None]):
@@ -427,7 +431,16 @@ class ReviewScreen(Screen[None]):
         grade = self.verdict.grade if self.verdict else None
         score = grade.value if grade else None
         card_id = self.session.current.id
-        answered = self.session.rate(rating, self.typed, score, grading=grade)
+        try:
+            answered = self.session.rate(rating, self.typed, score, grading=grade)
+        except StoreBusy:
+            # Another quizapp holds the lock: keep the answer on screen and try again shortly.
+            self.notify(f"{BUSY_MESSAGE} (your answer is kept)", timeout=2)
+            self.set_timer(BUSY_RETRY_S, partial(self.rate, rating))
+            return
+        except HANDLED as exc:  # disk full, read-only, damaged: the dialog says what to do
+            self.quiz_app.fail(explain(exc, db_path=self.quiz_app.db_path))
+            return
         self._typed_by_card[card_id] = self.typed
         # The interval the button showed: time has passed since, and "6m" must not come back
         # as "5m" a few seconds later.

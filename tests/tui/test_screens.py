@@ -297,18 +297,24 @@ async def test_t_opens_the_stats_screen(app_factory):
 
 
 async def test_a_store_that_cannot_be_opened_is_reported_not_raised(app_factory, db_path):
+    """A store that is not a database: a dialog says so (home lists it too); closing it exits 1."""
+    from quizapp.tui.error_dialog import ErrorDialog
+
     db_path.write_bytes(b"this is not a database" * 100)
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, ErrorDialog)
         assert not app.store_ready
-        status = str(app.screen.query_one("#sync-status", Static).render())
+        message = str(app.screen.query_one("#error-message", Static).render())
+        assert str(db_path) in message and "damaged" in message
+        home = app.screen_stack[0]
+        status = str(home.query_one("#sync-status", Static).render())
         assert status.startswith("✗ ") and str(db_path) in status
-        assert "could not be opened" in str(app.screen.query_one("#today", Static).render())
-        await pilot.press("r")
+        assert "could not be opened" in str(home.query_one("#today", Static).render())
+        await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+    assert app.return_code == 1
 
 
 async def test_a_fresh_store_says_it_is_reading_the_decks_not_no_cards(app_factory, monkeypatch):
