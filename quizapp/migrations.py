@@ -191,6 +191,7 @@ def m004_parameters_cram_confidence(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
 
 
+@migrations()
 def m005_event_log_and_sync_folder(db: sqlite_utils.Database) -> None:
     """An append-only log of card events besides answers, and what the sync folder has seen.
 
