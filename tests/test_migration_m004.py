@@ -59,14 +59,14 @@ def _dump(store: Store) -> tuple[list[tuple], list[tuple], list[tuple]]:
 def test_upgrade_keeps_every_review_undo_index_and_schedule(tmp_path):
     old, db = _v3_store_with_history(tmp_path)
     before = _dump(old)[:2]
-    indexes = {r[0] for r in old.conn.execute("PRAGMA index_list(reviews)")}
+    indexes = {r[1] for r in old.conn.execute("PRAGMA index_list(reviews)")}
     old.close()
 
     with Store.open(db) as store:
         assert store.schema_version() == SCHEMA_VERSION == 5
         assert _dump(store)[:2] == before
         # m004 keeps every index; m005, applied after it, adds only the replay scan's.
-        after = {r[0] for r in store.conn.execute("PRAGMA index_list(reviews)")}
+        after = {r[1] for r in store.conn.execute("PRAGMA index_list(reviews)")}
         assert after - indexes == {"reviews_replay"} and indexes <= after
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
