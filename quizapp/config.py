@@ -11,8 +11,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tomli_w
-
 
 class ConfigError(Exception):
     """The config file exists but cannot be used; the message says where and how to fix it."""
@@ -25,6 +23,9 @@ OPERATION_BACKUPS = 4  # backups taken before a migration, merge, rebuild, resto
 @dataclass
 class Config:
     deck_folders: list[Path] = field(default_factory=list)
+    #: Bundled deck files (relative to the bundled folder) the user copied to edit: the copy in
+    #: their own folder replaces the bundled one, which is no longer synced.
+    replaced_bundled: list[str] = field(default_factory=list)
     #: A folder the user syncs between machines (Syncthing, Dropbox...): see quizapp.merge.folder.
     sync_dir: Path | None = None
     daily_backups: int = DAILY_BACKUPS
@@ -42,6 +43,11 @@ def load(path: Path) -> Config:
     if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
         raise ConfigError(
             f"{path}: 'decks' must be a list of folder paths (fix or delete the file)"
+        )
+    replaced = data.get("replaced_bundled", [])
+    if not isinstance(replaced, list) or not all(isinstance(f, str) for f in replaced):
+        raise ConfigError(
+            f"{path}: 'replaced_bundled' must be a list of deck file names (fix or delete the file)"
         )
     sync_dir = data.get("sync_dir")
     if sync_dir is not None and not isinstance(sync_dir, str):
@@ -61,6 +67,7 @@ def load(path: Path) -> Config:
         sync_dir=Path(sync_dir) if sync_dir else None,
         daily_backups=counts["daily"],
         operation_backups=counts["before_operations"],
+        replaced_bundled=replaced,
     )
 
 
@@ -68,6 +75,8 @@ def to_toml(config: Config) -> dict[str, object]:
     data: dict[str, object] = {"decks": [str(p) for p in config.deck_folders]}
     if config.sync_dir is not None:
         data["sync_dir"] = str(config.sync_dir)
+    if config.replaced_bundled:
+        data["replaced_bundled"] = config.replaced_bundled
     if (config.daily_backups, config.operation_backups) != (DAILY_BACKUPS, OPERATION_BACKUPS):
         data["backups"] = {
             "daily": config.daily_backups,
@@ -78,6 +87,8 @@ def to_toml(config: Config) -> dict[str, object]:
 
 def save(path: Path, config: Config) -> None:
     """Write atomically, so a crash mid-write never leaves a truncated config."""
+    import tomli_w  # only saving needs the writer; every start-up reads the file
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text(tomli_w.dumps(to_toml(config)), encoding="utf-8")

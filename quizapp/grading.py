@@ -171,10 +171,13 @@ def _grade_cloze(card: Card, typed: str) -> Grade:
 
 
 def parse_choice(typed: str, options: int) -> set[int] | None:
-    """Option numbers picked in ``typed`` ("2", "1 3", "1,3"), 1-based; None if unreadable."""
-    picks = re.findall(r"\d+", typed)
-    if not picks:
+    """Option numbers picked in ``typed`` ("2", "1 3", "1,3"), 1-based; None if unreadable.
+
+    Only numbers and separators count: "L1 and L2" is not a pick of options 1 and 2.
+    """
+    if not re.fullmatch(r"[\s,;]*\d+(?:[\s,;]+\d+)*[\s,;]*", typed):
         return None
+    picks = re.findall(r"\d+", typed)
     chosen = {int(p) for p in picks}
     if not all(1 <= p <= options for p in chosen):
         return None

@@ -11,6 +11,7 @@ The format itself is documented for deck authors in ``content/README.md``.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Mapping
@@ -173,7 +174,7 @@ def _front_matter(
     try:
         data = _safe_yaml("\n".join(lines[1:end]))
     except yaml.YAMLError as exc:
-        line = 2 + getattr(getattr(exc, "problem_mark", None), "line", 0)
+        line = 2 + _yaml_line(exc)
         problems.append(
             Problem(
                 source,
@@ -248,29 +249,45 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 _SIMPLE_LINE = re.compile(r"^([a-z_]+):[ \t]+([A-Za-z0-9][A-Za-z0-9_.\-]*)[ \t]*$")
+_WORD = r"[A-Za-z0-9][A-Za-z0-9_.\-]*"
+_SIMPLE_LIST = re.compile(
+    rf"^([a-z_]+):[ \t]+\[[ \t]*({_WORD}(?:[ \t]*,[ \t]*{_WORD})*)[ \t]*\][ \t]*$"
+)
 _RESOLVER = yaml.resolver.Resolver()
+
+
+def plain_yaml_word(value: str) -> bool:
+    """Whether YAML reads ``value`` as a plain string (``yes``, ``12`` and dates are not)."""
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
 
 
 def _safe_yaml(text: str) -> Any:
     """Load YAML as plain data only; never constructs arbitrary objects.
 
-    Most attribute comments are a few ``key: plain-word`` lines (``id: l1-sparsity``). Those are
-    read directly, asking PyYAML's own resolver whether each word is a plain string (``yes``,
-    ``123`` or ``2026-01-01`` are not, and take the full loader), so the result is exactly what
-    the loader would return at a tenth of the cost.
+    Most attribute comments are a few ``key: plain-word`` lines (``id: l1-sparsity``), perhaps
+    with a flow list of plain words (``tags: [nn, loss]``). Those are read directly, asking
+    PyYAML's own resolver whether each word is a plain string (``yes``, ``123`` or
+    ``2026-01-01`` are not, and take the full loader), so the result is exactly what the loader
+    would return at a tenth of the cost.
     """
-    simple: dict[str, str] = {}
+    simple: dict[str, str | list[str]] = {}
     for line in text.split("\n"):
         if not line.strip():
             continue
         match = _SIMPLE_LINE.match(line)
-        if match is None:
+        if match is not None:
+            key, value = match.groups()
+            if not plain_yaml_word(value):
+                break
+            simple[key] = value
+            continue
+        listed = _SIMPLE_LIST.match(line)
+        if listed is None:
             break
-        key, value = match.groups()
-        tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
-        if tag != "tag:yaml.org,2002:str":
+        words = [w.strip() for w in listed.group(2).split(",")]
+        if not all(plain_yaml_word(w) for w in words):
             break
-        simple[key] = value
+        simple[listed.group(1)] = words
     else:
         return simple or None
     return yaml.load(text, Loader=_SAFE_LOADER)
@@ -520,13 +537,28 @@ def _parse_block(
         )
 
 
+def _yaml_line(exc: yaml.YAMLError) -> int:
+    """The 0-based line of the YAML text that holds the mistake.
+
+    Where an unclosed construct began (PyYAML's context mark) if known; else where PyYAML
+    stopped, moved back one line when that is the very start of the next line (it only noticed
+    the missing ']' there, but the bad line is the one before).
+    """
+    context = getattr(exc, "context_mark", None)
+    if context is not None:
+        return context.line
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return 0
+    return mark.line - 1 if mark.column == 0 and mark.line > 0 else mark.line
+
+
 def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> dict[str, Any]:
     """Validate the YAML of a card's attribute comment; problems are reported at its first line."""
     try:
         data = _safe_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = line + (mark.line if mark is not None else 0)
+        at = line + _yaml_line(exc)
         problems.append(
             Problem(
                 source,
@@ -546,12 +578,14 @@ def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> d
     attrs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in CARD_KEYS:
+            close = difflib.get_close_matches(str(key), sorted(CARD_KEYS), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}:'? " if close else ""
             problems.append(
                 Problem(
                     source,
                     line,
                     f"unknown attribute '{key}'",
-                    f"use one of: {', '.join(sorted(CARD_KEYS))}",
+                    f"{hint}use one of: {', '.join(sorted(CARD_KEYS))}",
                 )
             )
         elif key == "id":

@@ -326,6 +326,48 @@ def _replayed(
     return state
 
 
+def replay_cards(store: Store, card_ids: Collection[str]) -> int:
+    """Recompute the schedules of ``card_ids`` from their reviews (after an import added some).
+
+    The same result as :func:`_replayed` card by card (each review with the settings in force
+    at its time), read and written in bulk: an import of ten thousand cards cannot afford four
+    queries per card. The caller holds the transaction, so the reviews and the schedules they
+    imply land together.
+    """
+    wanted = set(card_ids)
+    if not wanted:
+        return 0
+    conn = store.conn
+    deck_of = {
+        row[0]: row[1]
+        for row in conn.execute("SELECT card_id, deck FROM schedule")
+        if row[0] in wanted
+    }
+    off = {row[0] for row in conn.execute("SELECT id FROM cards WHERE retired OR suspended")}
+    logs: dict[str, list[tuple[str, datetime, int]]] = {card_id: [] for card_id in deck_of}
+    for card_id, review_id, reviewed_at, rating in conn.execute(
+        "SELECT card_id, id, reviewed_at, rating FROM reviews WHERE mode = 'review' "
+        "AND id NOT IN (SELECT review_id FROM undos) ORDER BY card_id, reviewed_at, id"
+    ):
+        if card_id in logs:
+            logs[card_id].append((review_id, parse_iso(reviewed_at), rating))
+    events = parameter_events.load(store)
+    lookups: dict[str, object] = {}
+    updates = []
+    for card_id, log in logs.items():
+        deck = deck_of[card_id]
+        if deck not in lookups:
+            lookups[deck] = _settings_lookup(store, deck, events)
+        state = replay(log, settings_at=lookups[deck])
+        values = state.to_row()
+        values["queue"] = _queue(state, off=card_id in off)
+        updates.append({**values, "card_id": card_id})
+    if updates:
+        sets = ", ".join(f"{k} = :{k}" for k in updates[0] if k != "card_id")
+        conn.executemany(f"UPDATE schedule SET {sets} WHERE card_id = :card_id", updates)
+    return len(updates)
+
+
 def rebuild(store: Store) -> int:
     """Recompute every card's schedule from the review log; return how many cards were replayed.
 
@@ -387,19 +429,20 @@ def set_active(
 
 def deck_counts(store: Store, now: datetime) -> list[DeckCounts]:
     """Per deck: learning cards due within the learn-ahead window, reviews due now, new cards
-    left for today, and live cards. The counts match what :func:`next_card` will serve."""
+    left for today, and live cards. The counts match what :func:`next_card` will serve; a buried
+    card is not today's work but still one of the deck's cards (as Browse and stats count it)."""
     stamp = iso(now)
     ahead = iso(now + LEARN_AHEAD)  # as next_card: learning steps due soon count as today's work
     allowance = new_allowance(store, now)
+    awake = "(buried_until IS NULL OR buried_until <= ?)"
     rows = store.conn.execute(
         "SELECT deck,"
-        " SUM(queue = ? AND due <= ?) AS learning,"
-        " SUM(queue = ? AND due <= ?) AS due,"
-        " SUM(queue = ?) AS new,"
+        f" SUM(queue = ? AND due <= ? AND {awake}) AS learning,"
+        f" SUM(queue = ? AND due <= ? AND {awake}) AS due,"
+        f" SUM(queue = ? AND {awake}) AS new,"
         " SUM(queue != ?) AS total"
-        " FROM schedule WHERE buried_until IS NULL OR buried_until <= ?"
-        " GROUP BY deck ORDER BY deck",
-        (QUEUE_LEARNING, ahead, QUEUE_REVIEW, stamp, QUEUE_NEW, QUEUE_OFF, stamp),
+        " FROM schedule GROUP BY deck ORDER BY deck",
+        (QUEUE_LEARNING, ahead, stamp, QUEUE_REVIEW, stamp, stamp, QUEUE_NEW, stamp, QUEUE_OFF),
     ).fetchall()
     return [
         DeckCounts(

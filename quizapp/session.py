@@ -17,7 +17,7 @@ from datetime import datetime
 
 from quizapp import review
 from quizapp.cards import Card
-from quizapp.clock import parse_iso
+from quizapp.clock import iso, parse_iso
 from quizapp.grading import Grade, grade
 from quizapp.schedule import CardState, format_interval, preview_intervals
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
@@ -118,21 +118,25 @@ class ReviewSession:
 
     def judge(self, typed: str) -> Verdict:
         """Grade the typed answer and preview each rating's interval for the current card."""
+        card, _ = self._require()
+        verdict, scorer_error = safe_grade(card, typed)
+        return self.verdict(verdict, scorer_error, self.intervals())
+
+    def intervals(self) -> dict[int, str]:
+        """Each rating's next interval for the current card (reads the store: main thread)."""
         card, state = self._require()
-        scorer_error = ""
-        try:
-            verdict = grade(card, typed)
-        except Exception as exc:  # a broken scorer must not end the review: rate by hand
-            verdict = Grade(None, None)
-            scorer_error = f"no score: the scorer failed ({type(exc).__name__}: {exc})"
         now = self.clock()
         settings = review.settings_of(self.store, card.deck, now)
-        intervals = {
+        return {
             rating: format_interval(delta)
             for rating, delta in preview_intervals(
                 state, now, settings.retention, settings.parameters
             ).items()
         }
+
+    @staticmethod
+    def verdict(verdict: Grade, scorer_error: str, intervals: dict[int, str]) -> Verdict:
+        """What the reveal shows, from a grade (perhaps computed in another thread)."""
         return Verdict(verdict, verdict.suggested_rating or GOOD, intervals, scorer_error)
 
     def rate(
@@ -204,6 +208,19 @@ class ReviewSession:
         return self.current, self.state
 
 
+def safe_grade(card: Card, typed: str) -> tuple[Grade, str]:
+    """:func:`quizapp.grading.grade`, with a scorer failure turned into a message.
+
+    Pure (no store), so the terminal app runs it in a thread worker: the sentence model the
+    scorer may load takes longer than a frame. A broken scorer must not end the review: the
+    user then rates by hand, and the message says why no score is shown.
+    """
+    try:
+        return grade(card, typed), ""
+    except Exception as exc:
+        return Grade(None, None), f"no score: the scorer failed ({type(exc).__name__}: {exc})"
+
+
 @dataclass(frozen=True)
 class CardRow:
     """One line of the card browser: a card with its schedule and its latest score."""
@@ -221,20 +238,35 @@ class CardRow:
     last_score: float | None
     suspended: bool
     tags: str
+    buried: bool = False
+    #: Lower-cased deck, prompt, answer, id and tags: what a search word is looked for in.
+    search_text: str = ""
 
     @property
     def status(self) -> str:
         if self.suspended:
             return "suspended"
+        if self.buried:
+            return "buried"
         return QUEUE_NAMES.get(self.queue, "")
 
 
-def card_rows(store: Store) -> list[CardRow]:
-    """Every live (not retired) card with its schedule, for the browser; one query."""
+STATUSES = ("new", "learning", "review", "suspended", "buried")
+TYPES = ("open", "basic", "cloze", "choice")
+FILTERS = ("is", "type", "deck", "tag")
+
+
+def card_rows(store: Store, now: datetime | None = None) -> list[CardRow]:
+    """Every live (not retired) card with its schedule, for the browser; one query.
+
+    A card buried until after ``now`` has the status ``buried`` (without ``now``, none is).
+    """
+    buried_after = iso(now) if now is not None else "9999"
     rows = store.conn.execute(
         """
-        SELECT c.id, c.deck, c.type, c.prompt, c.suspended, c.tags,
+        SELECT c.id, c.deck, c.type, c.prompt, c.answer, c.suspended, c.tags,
                s.queue, s.due, s.stability, s.difficulty, s.lapses, s.reps,
+               s.buried_until > ? AS buried,
                (SELECT r.score FROM reviews r
                  WHERE r.card_id = c.id AND r.mode = 'review'
                    AND r.id NOT IN (SELECT review_id FROM undos)
@@ -242,26 +274,32 @@ def card_rows(store: Store) -> list[CardRow]:
         FROM cards c JOIN schedule s ON s.card_id = c.id
         WHERE c.retired = 0
         ORDER BY c.deck, s.position
-        """
+        """,
+        (buried_after,),
     ).fetchall()
-    return [
-        CardRow(
-            id=r["id"],
-            deck=r["deck"],
-            type=r["type"],
-            prompt=r["prompt"],
-            queue=r["queue"],
-            due=parse_iso(r["due"]) if r["reps"] else None,
-            stability=r["stability"],
-            difficulty=r["difficulty"],
-            lapses=r["lapses"],
-            reps=r["reps"],
-            last_score=r["last_score"],
-            suspended=bool(r["suspended"]),
-            tags=" ".join(_json_list(r["tags"])),
+    out = []
+    for r in rows:
+        tags = " ".join(_json_list(r["tags"]))
+        out.append(
+            CardRow(
+                id=r["id"],
+                deck=r["deck"],
+                type=r["type"],
+                prompt=r["prompt"],
+                queue=r["queue"],
+                due=parse_iso(r["due"]) if r["reps"] else None,
+                stability=r["stability"],
+                difficulty=r["difficulty"],
+                lapses=r["lapses"],
+                reps=r["reps"],
+                last_score=r["last_score"],
+                suspended=bool(r["suspended"]),
+                tags=tags,
+                buried=bool(r["buried"]),
+                search_text=f"{r['deck']} {r['prompt']} {r['answer']} {r['id']} {tags}".lower(),
+            )
         )
-        for r in rows
-    ]
+    return out
 
 
 def _json_list(text: str) -> list[str]:
@@ -269,13 +307,30 @@ def _json_list(text: str) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def matches(row: CardRow, query: str) -> bool:
-    """Whether a browser row fits the search: every word must appear in deck, prompt, id or tags.
+def search_problems(query: str) -> list[str]:
+    """What in a browser search cannot match anything, said so instead of showing 0 rows."""
+    problems = []
+    for word in query.lower().split():
+        name, colon, value = word.partition(":")
+        if not colon or not name.isalpha():
+            continue
+        if name not in FILTERS:
+            problems.append(f"unknown filter '{name}:' (use {', '.join(f + ':' for f in FILTERS)})")
+        elif name == "is" and value not in STATUSES:
+            problems.append(f"unknown 'is:{value}' (use is:{'|'.join(STATUSES)})")
+        elif name == "type" and value not in TYPES:
+            problems.append(f"unknown 'type:{value}' (use type:{'|'.join(TYPES)})")
+    return problems
 
-    ``is:suspended``, ``is:new``, ``is:learning``, ``is:review`` and ``type:open`` (etc.) filter
-    on state and type, as in Anki's browser.
+
+def matches(row: CardRow, query: str) -> bool:
+    """Whether a browser row fits the search: every word must appear in the deck, prompt,
+    answer, id or tags.
+
+    ``is:new|learning|review|suspended|buried``, ``type:open`` (etc.), ``deck:NAME`` and
+    ``tag:NAME`` filter on state, type, deck and tags, as in Anki's browser.
     """
-    haystack = f"{row.deck} {row.prompt} {row.id} {row.tags}".lower()
+    haystack = row.search_text or f"{row.deck} {row.prompt} {row.id} {row.tags}".lower()
     for word in query.lower().split():
         if word.startswith("is:"):
             if row.status != word[3:]:
@@ -286,6 +341,9 @@ def matches(row: CardRow, query: str) -> bool:
         elif word.startswith("deck:"):
             name = word[5:]
             if row.deck.lower() != name and not row.deck.lower().startswith(name + "/"):
+                return False
+        elif word.startswith("tag:"):
+            if word[4:] not in row.tags.lower().split():
                 return False
         elif word not in haystack:
             return False

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from quizapp.clock import DAY_STARTS_AT, day_start, iso, parse_iso
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
+from quizapp.wording import plural
 
 LIVE_REVIEWS = "mode = 'review' AND id NOT IN (SELECT review_id FROM undos)"
 
@@ -379,7 +380,7 @@ def summary_text(store: Store, now: datetime) -> str:
         f"cards        {s.cards} ({s.new} new, {s.learning} learning, {s.review} in review, "
         f"{s.off} suspended or retired)",
         f"reviews      {s.reviews_today} today, {s.reviews_total} in all",
-        f"streak       {s.streak_days} day(s)",
+        f"streak       {plural(s.streak_days, 'day')}",
         f"retention    {retention} (last 30 days, cards last seen a day or more before)",
         f"next due     {next_due}",
     ]

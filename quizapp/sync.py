@@ -1,14 +1,17 @@
-"""Bring the store in line with the markdown decks, all or nothing.
+"""Bring the store in line with the markdown decks, one whole file at a time.
 
 The markdown is the truth for card content; the store is the truth for history. A sync therefore
 adds new cards, updates edited ones (same id, so history stays), retires cards that disappeared
 (history kept; a restored card comes back with it) and never touches the review log.
 
-Every problem in every file is collected first; if there is any, nothing is written at all. Files
-whose size and mtime match what the last sync saw are not even read. A file modified within
-:data:`RACY_WINDOW_NS` of the sync that read it is not trusted to that test (an edit in the same
-timestamp tick, with the same size, would look unchanged), so the next sync reads it again; this
-is git's "racily clean" rule.
+One rule for mistakes: a file with any problem (a bad card, bad front matter, an id that another
+file already uses) is rejected whole and reported, and its cards stay in the store exactly as the
+last good sync left them; every other file is synced. One bad card in a user's deck therefore
+never blocks the bundled decks or the user's other edits. All accepted files are written in one
+transaction. Files whose size and mtime match what the last sync saw are not even read. A file
+modified within :data:`RACY_WINDOW_NS` of the sync that read it is not trusted to that test (an
+edit in the same timestamp tick, with the same size, would look unchanged), so the next sync
+reads it again; this is git's "racily clean" rule.
 """
 
 from __future__ import annotations
@@ -17,24 +20,21 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizapp.cards import Card, DeckSettings, Problem
 from quizapp.clock import iso
-from quizapp.parser import (
-    IdInsertion,
-    ParsedDeck,
-    deck_name_for,
-    insert_ids,
-    parse_bytes,
-    parse_file,
-)
 from quizapp.review import set_active
 from quizapp.schedule import CardState
 from quizapp.store import Store
+from quizapp.wording import plural
+
+if TYPE_CHECKING:
+    from quizapp.parser import IdInsertion, ParsedDeck
 
 SKIP_NAMES = {"readme.md"}
 #: Files modified this close to a sync are read again by the next one. Two seconds covers the
@@ -55,20 +55,26 @@ class SyncReport:
     ids_written: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: The files left out because of their problems (their cards in the store are untouched).
+    rejected: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def summary(self) -> str:
+        parts = []
         if self.problems:
-            return f"{len(self.problems)} problem(s); nothing was changed"
-        parts = [
+            parts.append(
+                f"{plural(len(self.problems), 'problem')} in {plural(len(self.rejected), 'file')}"
+                " left out"
+            )
+        parts += [
             f"{self.added} added",
             f"{self.updated} updated",
             f"{self.retired} retired",
             f"{self.revived} restored",
-            f"{self.files_read} file(s) read, {self.files_skipped} unchanged",
+            f"{plural(self.files_read, 'file')} read, {self.files_skipped} unchanged",
         ]
         return ", ".join(parts)
 
@@ -86,10 +92,20 @@ def discover(root: Path) -> list[Path]:
     return found
 
 
-def load_decks(roots: Sequence[Path]) -> tuple[list[tuple[Path, ParsedDeck]], list[Problem]]:
-    """Parse every deck under ``roots`` (no store involved) and check ids across files."""
+def load_decks(
+    roots: Sequence[Path], others: Sequence[Path] = ()
+) -> tuple[list[tuple[Path, ParsedDeck]], list[Problem]]:
+    """Parse every deck under ``roots`` (no store involved) and check ids across files.
+
+    ``others`` are the rest of the user's decks (the bundled ones and the registered folders): a
+    card under ``roots`` whose id one of them already uses is a clash, as a sync would find. Their
+    own problems are not reported, and they win a clash, as cards already in the store do.
+    """
+    from quizapp.parser import parse_file
+
     parsed = []
     problems: list[Problem] = []
+    seen: set[Path] = set()
     for root in roots:
         root = root.resolve()
         if not root.exists():
@@ -99,9 +115,31 @@ def load_decks(roots: Sequence[Path]) -> tuple[list[tuple[Path, ParsedDeck]], li
         for path in discover(root):
             deck = parse_file(path, base)
             parsed.append((path, deck))
+            seen.add(path)
             problems.extend(deck.problems)
-    problems.extend(_duplicates(card for _, deck in parsed for card in deck.cards))
+    owners: dict[str, tuple[str, int]] = {}
+    for root in others:
+        root = root.resolve()
+        if not root.exists():
+            continue
+        base = root.parent if root.is_file() else root
+        for path in discover(root):
+            if path not in seen:
+                seen.add(path)
+                for card in parse_file(path, base).cards:
+                    owners.setdefault(card.id, (card.source, card.line))
+    for _, deck in parsed:
+        clashes = _duplicates(deck.cards, owners)
+        problems.extend(clashes)
+        if not clashes and not deck.problems:
+            for card in deck.cards:
+                owners.setdefault(card.id, (card.source, card.line))
     return parsed, problems
+
+
+def rejected_files(problems: Iterable[Problem]) -> list[str]:
+    """The files named by ``problems``, each once, in order: what a sync leaves out."""
+    return list(dict.fromkeys(p.source for p in problems))
 
 
 def _duplicates(cards: Iterable[Card], elsewhere: dict[str, tuple[str, int]] | None = None):
@@ -123,9 +161,19 @@ def _duplicates(cards: Iterable[Card], elsewhere: dict[str, tuple[str, int]] | N
 
 
 def sync(
-    store: Store, roots: Sequence[Path], now: datetime, *, write_ids: bool = True
+    store: Store,
+    roots: Sequence[Path],
+    now: datetime,
+    *,
+    write_ids: bool = True,
+    exclude: Collection[Path] = (),
 ) -> SyncReport:
-    """Apply the decks under ``roots`` to the store in one transaction; see the module docstring."""
+    """Apply the decks under ``roots`` to the store in one transaction; see the module docstring.
+
+    Files in ``exclude`` are treated as gone (a bundled deck the user copied to edit: the copy's
+    cards take over its ids and history).
+    """
+    excluded = {Path(p).resolve() for p in exclude}
     report = SyncReport()
     # Wall-clock time, not ``now``: it is compared with file-system timestamps.
     trusted_before = time.time_ns() - RACY_WINDOW_NS
@@ -145,7 +193,8 @@ def sync(
     present: dict[Path, tuple[Path, os.stat_result]] = {}
     for root in roots:
         for path in discover(root):
-            present[path] = (root, path.stat())
+            if path not in excluded:
+                present[path] = (root, path.stat())
     changed: list[tuple[Path, Path, os.stat_result]] = []
     for path, (root, stat) in present.items():
         stamp = known.get(str(path))
@@ -155,20 +204,18 @@ def sync(
             changed.append((path, root, stat))
 
     parsed: list[tuple[Path, Path, os.stat_result, ParsedDeck, bytes]] = []
+    if changed:  # the parser (and YAML) load only when a file needs reading
+        from quizapp.parser import deck_name_for, parse_bytes
     for path, root, stat in changed:
         data = path.read_bytes()
         base = root.parent if root.is_file() else root
         deck = parse_bytes(data, str(path), deck_name_for(path, base))
-        report.problems.extend(deck.problems)
         parsed.append((path, root, stat, deck, data))
     report.files_read = len(parsed)
-    if report.problems:
-        return report
-
-    changed_sources = {str(p) for p, *_ in parsed}
-    report.problems.extend(_cross_file_duplicates(store, parsed, changed_sources))
-    if report.problems:
-        return report
+    gone = {str(p) for p in excluded} | {
+        p for p, (_, _, root) in known.items() if Path(root) in roots and Path(p) not in present
+    }
+    parsed = _accept(store, parsed, report, gone)
 
     if write_ids:
         parsed = [_write_missing_ids(entry, report) for entry in parsed]
@@ -183,16 +230,38 @@ def sync(
     return report
 
 
-def _cross_file_duplicates(
-    store: Store, parsed: list[tuple], changed_sources: set[str]
-) -> list[Problem]:
-    """Ids clashing between the re-read files, or with a live card in a file that still exists.
+def _accept(store: Store, parsed: list[tuple], report: SyncReport, gone: set[str]) -> list[tuple]:
+    """The re-read files that may be applied; the others go into ``report`` with their problems.
 
-    A live card whose file is gone (or is being re-read) has simply moved: not a clash.
+    A file is rejected for a problem of its own, or for a card id that a live card elsewhere
+    already has: one in a file that is not being re-read (and still exists), one in a rejected
+    file (which keeps its cards), or one in an accepted file read before it (bundled decks are
+    read first, so they win). A live card whose file is gone (or excluded: ``gone``), or is
+    being re-read without it, has simply moved: not a clash.
     """
-    cards = [card for *_, deck, _ in parsed for card in deck.cards]
-    problems = _duplicates(cards)
-    ids = [card.id for card in cards]
+    good = [entry for entry in parsed if not entry[3].problems]
+    for *_, deck, _ in parsed:
+        report.problems.extend(deck.problems)
+    accepted_sources = {str(entry[0]) for entry in good}
+    cards = [card for *_, deck, _ in good for card in deck.cards]
+    owners = _live_elsewhere(store, [card.id for card in cards], accepted_sources | gone)
+    accepted = []
+    for entry in good:
+        clashes = _duplicates(entry[3].cards, owners)
+        if clashes:
+            report.problems.extend(clashes)
+            continue
+        for card in entry[3].cards:
+            owners[card.id] = (card.source, card.line)
+        accepted.append(entry)
+    report.rejected = rejected_files(report.problems)
+    return accepted
+
+
+def _live_elsewhere(
+    store: Store, ids: list[str], accepted_sources: set[str]
+) -> dict[str, tuple[str, int]]:
+    """Where the live cards with these ids are, if not in a file this sync re-reads and accepts."""
     elsewhere: dict[str, tuple[str, int]] = {}
     for chunk in range(0, len(ids), 500):
         batch = ids[chunk : chunk + 500]
@@ -200,15 +269,51 @@ def _cross_file_duplicates(
         for row in store.conn.execute(
             f"SELECT id, source, line FROM cards WHERE retired = 0 AND id IN ({marks})", batch
         ):
-            if row["source"] not in changed_sources and os.path.exists(row["source"]):
+            if row["source"] not in accepted_sources and os.path.exists(row["source"]):
                 elsewhere[row["id"]] = (row["source"], row["line"])
-    if elsewhere:
-        problems.extend(_duplicates([c for c in cards if c.id in elsewhere], elsewhere))
-    return problems
+    return elsewhere
+
+
+def relocate(store: Store, old_root: Path, new_root: Path) -> int:
+    """Record the decks under ``old_root`` as living under ``new_root``; return files moved.
+
+    For the bundled decks, which move whenever quizapp is reinstalled, installed editable, or
+    run by another Python: their cards keep their ids and history and are not duplicates of the
+    copy left behind. Paths are rewritten by prefix; the next sync re-reads the files (their
+    stamps no longer match) and retires what the new copy no longer has.
+    """
+    old, new = str(old_root), str(new_root)
+    if old == new:
+        return 0
+    rows = store.conn.execute(
+        "SELECT path, mtime_ns, size FROM files WHERE root = ?", (old,)
+    ).fetchall()
+
+    def moved(path: str) -> str:
+        return new + path[len(old) :]
+
+    with store.transaction() as conn:
+        for row in rows:
+            target = moved(row["path"])
+            conn.execute("DELETE FROM files WHERE path IN (?, ?)", (row["path"], target))
+            conn.execute(
+                "INSERT INTO files (path, root, mtime_ns, size) VALUES (?, ?, -1, ?)",
+                (target, new, row["size"]),
+            )
+        prefix = old + os.sep
+        for table in ("cards", "decks"):
+            conn.execute(
+                f"UPDATE {table} SET source = ? || substr(source, ?) "
+                "WHERE substr(source, 1, ?) = ?",
+                (new, len(old) + 1, len(prefix), prefix),
+            )
+    return len(rows)
 
 
 def _write_missing_ids(entry: tuple, report: SyncReport) -> tuple:
     """Write generated ids into the file (atomically) and re-read it so line numbers are right."""
+    from quizapp.parser import deck_name_for, parse_bytes
+
     path, root, _stat, deck, data = entry
     if not deck.missing_ids:
         return entry
@@ -236,6 +341,8 @@ def write_ids(path: Path, data: bytes, insertions: list[IdInsertion]) -> bytes:
 
     A UTF-8 byte order mark, if the file has one, stays; everything else is :func:`insert_ids`.
     """
+    from quizapp.parser import insert_ids
+
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     new_data = bom + insert_ids(data.decode("utf-8-sig"), insertions).encode("utf-8")
     write_atomically(path, new_data)

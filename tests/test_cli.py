@@ -57,7 +57,7 @@ def test_check_of_the_bundled_content_is_clean():
     assert result.exit_code == 0, result.output
     decks = [p for p in bundled_content().rglob("*.md") if p.name != "README.md"]
     assert len(decks) == 5
-    assert f"ok: {len(decks)} file(s)" in result.output
+    assert f"ok: {len(decks)} files" in result.output
     assert "have no id yet" not in result.output
 
 
@@ -71,43 +71,72 @@ def test_check_reports_every_problem_with_file_and_line(tmp_path):
         " (or leave it out))"
     )
     assert lines[1].endswith("a.md:5: card has an empty prompt (write the question after '## ')")
-    assert lines[-1] == "2 problem(s) found; nothing was changed."
+    assert lines[-1] == "2 problems in 1 file; a sync leaves that file out and syncs the rest."
     assert "Traceback" not in result.output
 
 
 def test_check_fix_writes_ids(tmp_path):
     path = write_deck(tmp_path, "a.md", "## What is dropout?\nRandomly zeroing units.\n")
-    assert "1 card(s) have no id yet" in run("check", str(tmp_path)).output
+    assert "1 card has no id yet" in run("check", str(tmp_path)).output
     result = run("check", "--fix", str(tmp_path))
-    assert result.exit_code == 0 and "wrote 1 id(s)" in result.output
+    assert result.exit_code == 0 and "wrote 1 id" in result.output
     assert "id: what-is-dropout-" in path.read_text("utf-8")
 
 
-def test_sync_with_a_broken_deck_exits_1_and_changes_nothing(tmp_path):
+def test_sync_with_a_broken_deck_exits_1_and_syncs_the_other_files(tmp_path):
     db = tmp_path / "q.db"
     folder = tmp_path / "decks"
     write_deck(folder, "a.md", SAMPLE)
     assert run("--db", str(db), "sync", str(folder)).exit_code == 0
     write_deck(folder, "b.md", "---\nnew_per_day: lots\n---\n## Q\nA\n")
+    write_deck(folder, "c.md", "## Fine\n<!-- id: fine -->\nA\n")
     result = CliRunner().invoke(main, ["--db", str(db), "sync", str(folder)])
     assert result.exit_code == 1
     assert "b.md:2: new_per_day 'lots' is out of range" in result.output
+    assert "1 problem: 1 file left out" in result.output
     with Store.open(db) as store:
-        assert store.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 4
+        assert store.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 5
+
+
+def test_check_path_finds_an_id_clash_with_a_bundled_card(tmp_path):
+    """check PATH agrees with sync: an id the bundled deck uses is a clash, not 'ok'."""
+    bundled_id = "vanishing-gradients"
+    assert f"id: {bundled_id}" in (bundled_content() / "interview.md").read_text("utf-8")
+    write_deck(tmp_path, "mine.md", f"## My own L1 card\n<!-- id: {bundled_id} -->\nA\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"mine.md:1: duplicate id '{bundled_id}' (also at " in result.output
+    assert "interview.md:" in result.output
+
+
+def test_due_still_works_when_one_registered_deck_is_broken(tmp_path):
+    folder = tmp_path / "decks"
+    write_deck(folder, "bad.md", "## Q\n<!-- type: essay -->\nA\n")
+    write_deck(folder, "good.md", "## Mine\n<!-- id: mine -->\nA\n")
+    assert run("decks", "add", str(folder)).exit_code == 1  # refused: it has a problem
+    from quizapp import config, paths
+
+    config.save(paths.config_path(), config.Config(deck_folders=[folder]))
+    result = CliRunner().invoke(main, ["due"])
+    assert result.exit_code == 0, result.output
+    assert "bad.md:2: unknown type 'essay'" in result.output
+    assert "1 file left out" in result.output
+    assert "good" in result.output.split("bad.md")[-1]  # the good deck was synced and listed
 
 
 def test_plain_review_goes_through_the_bundled_deck_end_to_end(tmp_path):
     db = tmp_path / "q.db"
     answers = []
     # Answer the first eight cards: an empty line ends a typed answer; Enter takes the suggestion.
-    for _ in range(8):
+    # More lines than eight cards need: a choice card asks again until it reads option numbers.
+    for _ in range(12):
         answers.append("backpropagation multiplies derivatives and relu keeps gradient one\n\n3\n")
     result = CliRunner().invoke(
         main, ["--db", str(db), "review", "--plain", "--limit", "8"], input="".join(answers)
     )
     assert result.exit_code == 0, result.output
     assert "Model answer:" in result.output
-    assert "8 answer(s) saved." in result.output
+    assert "8 answers saved." in result.output
     with Store.open(db) as store:
         rows = store.conn.execute("SELECT card_id, rating, answer, mode FROM reviews").fetchall()
         assert len(rows) == 8
@@ -180,7 +209,7 @@ def test_plain_review_choice_cloze_skip_undo_and_quit(tmp_path):
         assert len(undone) == 1
         assert [(r[0], r[1]) for r in live] == [("relu-name", 3)]
         assert review.get_state(store, "sigmoid-max::c1").is_new
-    assert "1 answer(s) saved." in result.output
+    assert "1 answer saved." in result.output
 
 
 def test_plain_review_ends_cleanly_on_end_of_input(tmp_path):
@@ -188,14 +217,14 @@ def test_plain_review_ends_cleanly_on_end_of_input(tmp_path):
         main, ["--db", str(tmp_path / "q.db"), "review", "--plain"], input=""
     )
     assert result.exit_code == 0
-    assert "0 answer(s) saved." in result.output
+    assert "0 answers saved." in result.output
 
 
 def test_due_lists_the_bundled_decks():
     result = run("due")
     assert result.exit_code == 0
     assert "interview" in result.output and "regularization" in result.output
-    assert "card(s) to study today" in result.output
+    assert "cards to study today" in result.output
 
 
 def test_stats_counts_what_was_answered(tmp_path):
@@ -206,7 +235,7 @@ def test_stats_counts_what_was_answered(tmp_path):
         review.answer(store, card, 3, utc_now())
     result = run("--db", str(db), "stats")
     assert "reviews      1 today, 1 in all" in result.output
-    assert "streak       1 day(s)" in result.output
+    assert "streak       1 day" in result.output
 
 
 def test_rebuild_reports_and_keeps_schedules(tmp_path):
@@ -225,7 +254,8 @@ def test_rebuild_reports_and_keeps_schedules(tmp_path):
 def test_decks_add_list_remove_and_sync_includes_the_folder(tmp_path):
     folder = tmp_path / "mine"
     write_deck(folder, "mine.md", "## My own question\n<!-- id: mine -->\nMy answer.\n")
-    assert "registered" in run("decks", "add", str(folder)).output
+    assert "registered" in (added := run("decks", "add", str(folder)).output)
+    assert "1 card in 1 file" in added
     assert str(folder.resolve()) in run("decks", "list").output
     assert "(bundled)" in run("decks", "list").output
     db = tmp_path / "q.db"
@@ -250,16 +280,28 @@ def test_new_appends_a_template_opens_the_editor_and_checks(tmp_path, monkeypatc
     log = tmp_path / "editor-args"
     editor.write_text(
         f"#!{sys.executable}\nimport sys\nopen({str(log)!r}, 'w').write(' '.join(sys.argv[1:]))\n"
+        "from pathlib import Path\np = Path(sys.argv[-1])\n"
+        "p.write_text(p.read_text().replace('Your question here', 'What is dropout?'))\n"
     )
     editor.chmod(editor.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("EDITOR", str(editor))
     result = run("new", str(deck))
     assert result.exit_code == 0, result.output
     text = deck.read_text("utf-8")
-    assert text.startswith("## Existing\n<!-- id: existing -->\nA\n\n## Your question here\n")
+    assert text.startswith("## Existing\n<!-- id: existing -->\nA\n\n## What is dropout?\n")
     assert log.read_text() == str(deck)  # an unknown editor gets the file only
     ids = [line for line in text.splitlines() if line.startswith("id: card-")]
     assert len(ids) == 1
+
+
+def test_new_with_the_template_saved_untouched_adds_nothing(tmp_path, monkeypatch):
+    original = "## Existing\n<!-- id: existing -->\nA\n"
+    deck = write_deck(tmp_path, "mine.md", original)
+    monkeypatch.setenv("EDITOR", "true")  # saves nothing: the template stays as written
+    result = CliRunner().invoke(main, ["new", str(deck)])
+    assert result.exit_code == 1
+    assert "the template was not filled in, so nothing was added" in result.output
+    assert deck.read_text("utf-8") == original
 
 
 def test_new_without_an_editor_still_adds_the_template(tmp_path):
@@ -284,3 +326,67 @@ def test_bad_arguments_are_usage_errors(args):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2 and "Error:" in result.output
     assert "Traceback" not in result.output
+
+
+def plain(tmp_path, script: list[str], deck_text: str = SAMPLE):
+    folder = tmp_path / "decks"
+    write_deck(folder, "sample.md", deck_text)
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text(f'decks = ["{folder}"]\n', "utf-8")
+    runner = CliRunner(env={"QUIZAPP_CONFIG": str(cfg)})
+    db = tmp_path / "q.db"
+    args = ["--db", str(db), "review", "--plain", "--deck", "sample"]
+    return runner.invoke(main, args, input="\n".join(script) + "\n"), db
+
+
+CHOICE_ONLY = """## Which penalties can set weights to exactly zero?
+<!-- id: zero-penalties -->
+- [x] L1 (lasso)
+- [ ] L2 (ridge)
+- [x] Elastic net
+- [ ] Dropout
+"""
+
+
+def test_plain_choice_asks_again_for_words_with_digits_in_them(tmp_path):
+    """'L1 and L2' is not a pick of options 1 and 2: it is asked again, then 1 3 is read."""
+    result, db = plain(tmp_path, ["L1 and L2 both", "1 3", "", "q"], CHOICE_ONLY)
+    assert result.exit_code == 0, result.output
+    assert "Please type option numbers from 1 to 4" in result.output
+    with Store.open(db) as store:
+        row = store.conn.execute("SELECT answer, score FROM reviews").fetchone()
+    assert row["answer"] == "1 3" and row["score"] == 1.0
+
+
+def test_plain_choice_result_marks_only_wrong_decisions_and_says_why(tmp_path):
+    result, _ = plain(tmp_path, ["1 2", "q"], CHOICE_ONLY)
+    lines = result.output.splitlines()
+    assert "  ✓ 1. L1 (lasso)  (picked, correct)" in lines
+    assert "  ✗ 2. L2 (ridge)  (picked, wrong)" in lines
+    assert "  ✗ 3. Elastic net  (missed: this one is correct)" in lines
+    assert "    4. Dropout" in lines  # not picked, rightly: no ✓, no ✗
+
+
+def test_plain_prompts_show_their_commands_and_take_them_bare(tmp_path):
+    """s at the answer prompt skips (it is not saved as the answer 's'); the prompt says so."""
+    result, db = plain(tmp_path, ["s", "q", "1", ":q"])
+    assert result.exit_code == 0, result.output
+    assert "Think of the answer, then press Enter to see it (s skip, u undo, q quit):" in (
+        result.output
+    )
+    # The basic card was skipped; at the cloze gap a bare q is an answer, ':q' quits.
+    assert "Fill the gap (:s skip, :u undo, :q quit):" in result.output
+    with Store.open(db) as store:
+        rows = store.conn.execute("SELECT card_id, answer FROM reviews").fetchall()
+    assert [tuple(r) for r in rows] == [("sigmoid-max::c1", "q")]
+
+
+def test_plain_open_card_empty_line_just_shows_the_answer(tmp_path):
+    deck = "## How does L1 create sparsity?\n<!-- id: l1 -->\nModel.\n\n### Key points\n- zero\n"
+    result, db = plain(tmp_path, ["", "1"], deck)
+    assert result.exit_code == 0, result.output
+    assert "an empty line alone shows the answer" in result.output
+    assert "Model answer:" in result.output
+    with Store.open(db) as store:
+        row = store.conn.execute("SELECT answer, rating FROM reviews").fetchone()
+    assert row["answer"] == "" and row["rating"] == 1

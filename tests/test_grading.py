@@ -116,3 +116,11 @@ def test_basic_cards_are_self_graded():
     (c,) = card("## Front\nBack\n")
     verdict = grade(c, "")
     assert verdict.value is None and verdict.suggested_rating is None
+
+
+def test_choice_picks_are_numbers_only_not_digits_inside_words():
+    from quizapp.grading import parse_choice
+
+    assert parse_choice("1 3", 4) == {1, 3} and parse_choice(" 2, 4 ", 4) == {2, 4}
+    assert parse_choice("L1 and L2", 4) is None
+    assert parse_choice("1 3 x", 4) is None and parse_choice("5", 4) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -127,14 +128,16 @@ def test_content_hash_changes_with_content_only():
     ("text", "expected"),
     [
         ("---\ndeck: x\n## Q\nA\n", r"deck\.md:1: front matter is not closed \(end it"),
-        ("---\ndeck: [x\n---\n## Q\nA\n", r"deck\.md:\d+: front matter is not valid YAML"),
+        ("---\ndeck: [x\n---\n## Q\nA\n", r"deck\.md:2: front matter is not valid YAML"),
         ("---\n- a\n- b\n---\n", r"deck\.md:2: front matter must be a mapping"),
         ("---\nretention: 1.5\n---\n", r"retention 1\.5 is out of range \(use a number from 0\.7"),
         ("---\nretention: 0.5\n---\n", r"retention 0\.5 is out of range"),
         ("---\nnew_per_day: -1\n---\n", r"new_per_day -1 is out of range"),
         ("---\nnew_per_day: many\n---\n", r"new_per_day 'many' is out of range"),
         ("## Q\n<!--\nid: q\n\nA\n", r"deck\.md:2: attribute comment is not closed"),
-        ("## Q\n<!--\nid: [q\n-->\nA\n", r"deck\.md:\d: attributes are not valid YAML"),
+        ("## Q\n<!--\nid: [q\n-->\nA\n", r"deck\.md:3: attributes are not valid YAML"),
+        ("## Q\n<!--\nid: ok\ntags: [a\nprove: x\n-->\nA\n", r"deck\.md:4: attributes are not"),
+        ("## Q\n<!--\ntyp: basic\n-->\nA\n", r"unknown attribute 'typ' \(did you mean 'type:'\?"),
         ("## Q\n<!--\ntype: essay\n-->\nA\n", r"deck\.md:2: unknown type 'essay' \(use one of"),
         ("## Q\n<!--\ncolour: red\n-->\nA\n", r"unknown attribute 'colour'"),
         ("## Q\n<!--\nid: a b\n-->\nA\n", r"id 'a b' is not valid"),
@@ -359,3 +362,21 @@ def test_misconceptions_only_on_open_cards_and_never_empty() -> None:
     assert [p.message for p in basic.problems] == [
         "only open (typed-answer) cards can have misconceptions"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: a\ntags: [x, y-z, t1]",
+        "tags: [yes, b]",
+        "tags: [a,b ]\ntype: basic",
+        "tags: [1.5, 2026-01-01]",
+        "tags: [a, b]\ntags: [c]",
+        'tags: ["quoted", b]',
+        "tags: [a b, c]",
+    ],
+)
+def test_the_fast_attribute_reader_agrees_with_the_yaml_loader(text):
+    from quizapp.parser import _safe_yaml
+
+    assert _safe_yaml(text) == yaml.safe_load(text)

@@ -139,9 +139,15 @@ def test_new_cards_respect_the_daily_limit(store, tmp_path, now):
 
 
 def test_bury_hides_a_card_until_tomorrow(loaded, now):
+    before = {c.deck: c for c in review.deck_counts(loaded, now)}
     review.bury(loaded, "q0", now)
     assert review.next_card(loaded, now) == "q1"
     assert review.next_card(loaded, now + timedelta(days=1)) == "q0"
+    # Not today's work any more, but still one of the deck's cards (Home agrees with Browse).
+    after = {c.deck: c for c in review.deck_counts(loaded, now)}
+    deck = next(iter(before))
+    assert after[deck].total == before[deck].total
+    assert after[deck].new == before[deck].new - 1 or after[deck].new == before[deck].new
 
 
 def test_learning_card_due_soon_is_shown_ahead_when_nothing_else_is_left(store, tmp_path, now):

@@ -346,3 +346,11 @@ def test_importing_stats_and_charts_pulls_in_no_ui_and_no_plotting():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_counts_in_messages_read_as_english():
+    from quizapp.wording import plural
+
+    assert plural(1, "day") == "1 day" and plural(11, "day") == "11 days"
+    assert plural(1, "quiz") == "1 quiz" and plural(3, "quiz") == "3 quizzes"
+    assert plural(0, "file") == "0 files" and plural(12_000, "card") == "12,000 cards"

@@ -129,32 +129,52 @@ def test_a_same_size_edit_in_the_same_timestamp_tick_is_still_seen(store, sample
     assert "UNIT" in review.get_card(store, "relu-name").answer
 
 
-def test_failed_sync_changes_nothing(store, sample_dir, now):
+def test_a_file_with_a_problem_is_left_out_whole_and_the_rest_syncs(store, sample_dir, now):
     sync(store, [sample_dir], now)
     review.answer(store, "relu-name", 3, now)
-    before = dump(store)
-    good = sample_dir / "sample.md"
-    good.write_text(SAMPLE.replace("Rectified linear unit.", "Edited."), "utf-8")
     write_deck(sample_dir, "bad.md", "## Fine\n<!-- id: fine -->\nA\n\n## \nB\n")
     write_deck(sample_dir, "bad2.md", "---\nretention: 2\n---\n")
+    write_deck(sample_dir, "good.md", "## New\n<!-- id: new-one -->\nA\n")
     report = sync(store, [sample_dir], now)
     assert not report.ok
     assert sorted(str(p).split("/")[-1] for p in report.problems) == [
         "bad.md:5: card has an empty prompt (write the question after '## ')",
         "bad2.md:2: retention 2 is out of range (use a number from 0.7 to 0.99, e.g. 0.9)",
     ]
+    assert sorted(Path(p).name for p in report.rejected) == ["bad.md", "bad2.md"]
+    # bad.md's good card is not half-applied; the good file is synced.
+    assert "fine" not in live_ids(store) and "new-one" in live_ids(store)
+    assert report.added == 1 and "2 problems in 2 files left out" in report.summary()
+    # A rejected file is read again next time, and synced once fixed.
+    write_deck(sample_dir, "bad.md", "## Fine\n<!-- id: fine -->\nA\n")
+    (sample_dir / "bad2.md").unlink()
+    report = sync(store, [sample_dir], now)
+    assert report.ok and "fine" in live_ids(store)
+
+
+def test_a_rejected_file_keeps_its_cards_as_they_were(store, sample_dir, now):
+    sync(store, [sample_dir], now)
+    review.answer(store, "relu-name", 3, now)
+    before = dump(store)
+    deck = sample_dir / "sample.md"
+    deck.write_text(
+        SAMPLE.replace("Rectified linear unit.", "Edited.") + "\n## \nno prompt\n", "utf-8"
+    )
+    report = sync(store, [sample_dir], now)
+    assert report.rejected == [str(deck.resolve())]
     assert dump(store) == before
 
 
-def test_duplicate_id_across_files_names_both_places_and_changes_nothing(store, tmp_path, now):
+def test_duplicate_id_across_files_names_both_places_and_rejects_the_second(store, tmp_path, now):
     folder = tmp_path / "d"
     write_deck(folder, "a.md", "## A\n<!-- id: same -->\nA\n")
-    write_deck(folder, "b.md", "\n## B\n<!-- id: same -->\nB\n")
+    write_deck(folder, "b.md", "\n## B\n<!-- id: same -->\nB\n\n## C\n<!-- id: other -->\nC\n")
     report = sync(store, [folder], now)
     assert len(report.problems) == 1
     message = str(report.problems[0])
     assert "b.md:2: duplicate id 'same' (also at" in message and "a.md:1)" in message
-    assert store.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 0
+    assert live_ids(store) == {"same"}
+    assert review.get_card(store, "same").prompt == "A"
 
 
 def test_duplicate_against_an_unchanged_file_is_caught(store, tmp_path, now):
@@ -164,6 +184,7 @@ def test_duplicate_against_an_unchanged_file_is_caught(store, tmp_path, now):
     write_deck(folder, "b.md", "## B\n<!-- id: same -->\nB\n")
     report = sync(store, [folder], now)
     assert not report.ok and "duplicate id 'same'" in str(report.problems[0])
+    assert review.get_card(store, "same").prompt == "A"
 
 
 def test_first_sync_writes_missing_ids_into_the_file(store, tmp_path, now):

@@ -17,13 +17,13 @@ from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
 from quizapp.cli.doctor_cmd import doctor
 from quizapp.cli.drill_cmd import drill
 from quizapp.cli.export_cmds import export
+from quizapp.cli.interop_cmds import import_group
 from quizapp.cli.merge_cmds import merge, sync_dir
 from quizapp.cli.optimize_cmd import optimize
 from quizapp.cli.plan_cmd import plan
 from quizapp.cli.prove_cmd import prove
 from quizapp.cli.quiz_cmd import quiz
 from quizapp.cli.review_cmds import due, rebuild, review, stats
-from quizapp.paths import default_db_path
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,6 +42,8 @@ def main(ctx: click.Context, db_path: Path | None) -> None:
     Run with no command to open the app on today's due cards. Decks are markdown files: the bundled
     ML interview deck plus any folders you register with 'quizapp decks add'.
     """
+    from quizapp.paths import default_db_path  # platformdirs: only when a command runs
+
     ctx.obj = AppContext(db_path or default_db_path())
     if ctx.invoked_subcommand is None:
         from quizapp.cli.launch import launch_app
@@ -70,5 +72,6 @@ for command in (
     optimize,
     drill,
     plan,
+    import_group,
 ):
     main.add_command(command)

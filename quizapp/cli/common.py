@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from quizapp.cards import Problem
 from quizapp.clock import utc_now
 from quizapp.config import ConfigError
 from quizapp.store import Store, StoreError
-from quizapp.sync import SyncReport
+from quizapp.wording import plural
+
+if TYPE_CHECKING:  # the rest of the core is imported by the commands that use it
+    from quizapp.cards import Problem
+    from quizapp.sync import SyncReport
 
 
 @dataclass
@@ -71,33 +75,51 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
-def report_problems(problems: Iterable[Problem]) -> None:
-    """Print every problem as FILE:LINE: message (fix) on stderr and exit with status 1."""
+def print_problems(problems: Iterable[Problem]) -> int:
+    """Print every problem as FILE:LINE: message (fix) on stderr; return how many."""
     problems = sorted(problems)
     for problem in problems:
         click.echo(str(problem), err=True)
-    click.echo(f"{len(problems)} problem(s) found; nothing was changed.", err=True)
+    return len(problems)
+
+
+def report_problems(problems: Iterable[Problem]) -> NoReturn:
+    """Print every problem and exit with status 1 (for commands that write nothing)."""
+    count = print_problems(problems)
+    click.echo(f"{plural(count, 'problem')} found.", err=True)
     raise SystemExit(1)
 
 
-def sync_or_exit(store: Store, *, quiet: bool = False) -> SyncReport:
-    """Sync the bundled and registered decks; on problems, print them and exit 1."""
+def sync_or_exit(store: Store, *, quiet: bool = False, strict: bool = False) -> SyncReport:
+    """Sync the bundled and registered decks; see :func:`show_report` for what is printed."""
     from quizapp.library import sync_all
 
     try:
         report = sync_all(store, utc_now())
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
-    show_report(report, quiet=quiet)
+    show_report(report, quiet=quiet, strict=strict)
     return report
 
 
-def show_report(report: SyncReport, *, quiet: bool = False) -> None:
+def show_report(report: SyncReport, *, quiet: bool = False, strict: bool = False) -> None:
+    """Print a sync's warnings, problems and summary.
+
+    A file with a problem was left out and the rest synced, so commands that go on to use the
+    store (due, review) carry on; ``strict`` (the sync command itself) exits 1 after printing.
+    """
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if report.problems:
-        report_problems(report.problems)
+        count = print_problems(report.problems)
+        click.echo(
+            f"{plural(count, 'problem')}: {plural(len(report.rejected), 'file')} left out "
+            "(their cards stay as they were); the other files were synced.",
+            err=True,
+        )
     for path in report.ids_written:
         click.echo(f"wrote card ids into {path}", err=True)
     if not quiet:
         click.echo(f"synced: {report.summary()}")
+    if strict and report.problems:
+        raise SystemExit(1)

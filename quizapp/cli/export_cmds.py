@@ -12,7 +12,8 @@ from quizapp.cli.common import AppContext, pass_app
 
 @click.group()
 def export() -> None:
-    """Export your data in open formats (see 'quizapp export reviews --help')."""
+    """Export your data: the review log in open formats ('quizapp export reviews') or your cards
+    as an Anki package ('quizapp export anki')."""
 
 
 @export.command("reviews")

@@ -1,8 +1,9 @@
 """The line-based review: prompt, typed answer on stdin, model answer, rating 1-4.
 
 It works over pipes and ssh and in terminals where a full-screen app cannot run. Every answer is
-committed by :func:`quizapp.review.answer` before the next card is printed. Lines starting with
-``:`` are commands wherever an answer is read: ``:q`` quits, ``:s`` skips, ``:u`` undoes.
+committed by :func:`quizapp.review.answer` before the next card is printed. Every prompt takes
+the same commands, shown on it: ``s`` skips, ``u`` undoes, ``q`` quits (``:s``, ``:u``, ``:q``
+too; a cloze gap, whose answer could be a single letter, takes only the ``:`` forms).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import click
 from quizapp import review
 from quizapp.cards import Card, CardType
 from quizapp.clock import utc_now
-from quizapp.grading import Grade, display_order
+from quizapp.grading import Grade, display_order, parse_choice
 from quizapp.schedule import RATINGS, format_interval
 from quizapp.session import QUEUE_NAMES, ReviewSession
 from quizapp.store import Store
+from quizapp.wording import plural
 
 
 class _Quit(Exception):
@@ -31,31 +33,53 @@ def _read_line(stream: TextIO) -> str:
     return line.rstrip("\n").rstrip("\r")
 
 
+COMMANDS = "s skip, u undo, q quit"
+NAMES = {"s": "s", "skip": "s", "u": "u", "undo": "u", "q": "q", "quit": "q"}
+
+
+def _command(typed: str, *, bare: bool = True) -> str:
+    """``s``, ``u`` or ``q`` if ``typed`` is that command, else "".
+
+    Every prompt takes the same commands, with or without a leading ``:``. Only a cloze gap,
+    whose answer could be one letter, needs the ``:`` (``:s``).
+    """
+    word = typed.strip().lower()
+    if word.startswith(":"):
+        return NAMES.get(word[1:], "")
+    return NAMES.get(word, "") if bare else ""
+
+
 def _read_answer(card: Card, stream: TextIO) -> str:
-    """Read what the card type needs; a lone ``:x`` command is returned as typed."""
+    """Read what the card type needs; a command comes back as typed (see :func:`_command`)."""
     if card.type is CardType.OPEN:
-        click.echo("Your answer (end with an empty line):")
+        click.echo(
+            f"Your answer (end with an empty line; an empty line alone shows the answer; "
+            f"{COMMANDS}):"
+        )
         lines: list[str] = []
         while True:
             line = _read_line(stream)
-            if not lines and line.strip().startswith(":"):
+            if not lines and _command(line):
                 return line.strip()
             if not line.strip():
-                if lines:
-                    return "\n".join(lines)
-                continue
+                return "\n".join(lines)
             lines.append(line)
     if card.type is CardType.CLOZE:
-        hint = " (several gaps: separate with ';')" if len(card.expected) > 1 else ""
-        click.echo(f"Fill the gap{hint}:")
+        hint = "several gaps: separate with ';'; " if len(card.expected) > 1 else ""
+        click.echo(f"Fill the gap ({hint}:s skip, :u undo, :q quit):")
     elif card.type is CardType.CHOICE:
-        click.echo("Your pick (e.g. 2, or 1 3 if several are right):")
+        click.echo(f"Your pick (e.g. 2, or 1 3 if several are right; {COMMANDS}):")
+        while True:
+            typed = _read_line(stream).strip()
+            if _command(typed) or parse_choice(typed, len(card.choices)) is not None:
+                return typed
+            click.echo(f"Please type option numbers from 1 to {len(card.choices)}, e.g. 2 or 1 3.")
     elif card.type is CardType.NUMERIC:
-        click.echo("Your number (units allowed, e.g. 0.25, 1e-3, 0.1%, 2.5 ms):")
+        click.echo(f"Your number (units allowed, e.g. 0.25, 1e-3, 0.1%, 2.5 ms; {COMMANDS}):")
     elif card.type is CardType.ORDERED:
-        click.echo("The numbers in the right order (e.g. 3 1 2):")
+        click.echo(f"The numbers in the right order (e.g. 3 1 2; {COMMANDS}):")
     else:
-        click.echo("Think of the answer, then press Enter to see it.")
+        click.echo(f"Think of the answer, then press Enter to see it ({COMMANDS}):")
     return _read_line(stream).strip()
 
 
@@ -70,10 +94,32 @@ def show_card(card: Card, label: str, left: int) -> None:
             click.echo(f"  {n}. {card.expected[index]}")
 
 
-def show_verdict(card: Card, verdict: Grade) -> None:
+def choice_lines(card: Card, typed: str) -> list[str]:
+    """Each option with what happened to it, in words as well as marks (no colour needed).
+
+    Only a wrong decision gets a ✗; an unpicked wrong option gets no mark at all, not a ✓.
+    """
+    picked = parse_choice(typed, len(card.choices)) or set()
+    lines = []
+    for n, choice in enumerate(card.choices, start=1):
+        if n in picked:
+            mark, note = ("✓", "picked, correct") if choice.correct else ("✗", "picked, wrong")
+        else:
+            mark, note = ("✗", "missed: this one is correct") if choice.correct else (" ", "")
+        lines.append(f"  {mark} {n}. {choice.text}" + (f"  ({note})" if note else ""))
+    return lines
+
+
+def show_verdict(card: Card, verdict: Grade, typed: str = "") -> None:
     click.echo("")
     click.secho("Model answer:", underline=True)
     click.echo(card.answer or "(no answer text)")
+    if card.type is CardType.CHOICE and verdict.value is not None:
+        click.echo("")
+        click.secho("Correct" if verdict.value == 1 else "Not quite", bold=True)
+        for line in choice_lines(card, typed):
+            click.echo(line)
+        return
     if verdict.value is not None:
         click.echo("")
         click.secho(f"Score: {verdict.value:.0%}", bold=True)
@@ -88,7 +134,8 @@ def _ask_rating(intervals: dict[int, str], suggested: int | None, stream: TextIO
     default = f"Enter = {suggested} {RATINGS[suggested]}, " if suggested else ""
     while True:
         click.echo(f"{options}\nRate [{default}u undo last, s skip, q quit]: ", nl=False)
-        choice = _read_line(stream).strip().lower().lstrip(":")
+        typed = _read_line(stream)
+        choice = _command(typed) or typed.strip()
         if choice == "" and suggested:
             return str(suggested)
         if choice in {"1", "2", "3", "4", "u", "s", "q"}:
@@ -132,18 +179,18 @@ def run(
             assert session.state is not None
             show_card(card, QUEUE_NAMES[session.state.queue], session.remaining().total)
             typed = _read_answer(card, stream)
-            command = typed.lower() if typed.startswith(":") else ""
-            if command in (":q", ":quit"):
+            command = _command(typed, bare=card.type is not CardType.CLOZE)
+            if command == "q":
                 break
-            if command in (":s", ":skip"):
+            if command == "s":
                 session.skip()
                 continue
-            if command in (":u", ":undo"):
+            if command == "u":
                 undone_card = _undo(session)
                 continue
             sure = _ask_confidence(stream) if confidence else None
             verdict = session.judge(typed)
-            show_verdict(card, verdict.grade)
+            show_verdict(card, verdict.grade, typed)
             suggested = verdict.suggested if verdict.grade.suggested_rating else None
             choice = _ask_rating(verdict.intervals, suggested, stream)
             if choice == "q":
@@ -158,7 +205,7 @@ def run(
             click.echo(f"saved: {RATINGS[int(choice)]}, next in {_next_in(answered)}")
     except _Quit:
         pass
-    click.echo(f"{len(session.answers)} answer(s) saved.")
+    click.echo(f"{plural(len(session.answers), 'answer')} saved.")
     return len(session.answers)
 
 

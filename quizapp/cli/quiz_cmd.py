@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import click
 
-from quizapp import quiz as quiz_core
 from quizapp.cli.common import AppContext, pass_app, sync_or_exit
-from quizapp.cli.plain_review import _Quit, _read_answer, show_card
-from quizapp.clock import utc_now
-from quizapp.grading import grade
-from quizapp.review import get_card
+
+if TYPE_CHECKING:
+    from quizapp import quiz as quiz_core
 
 
 @click.command()
@@ -42,6 +41,12 @@ def quiz(
     what was missed and the time taken, and compares the total with your previous quiz of the
     same deck. Quiz answers are saved but do not change when cards are due.
     """
+    from quizapp import quiz as quiz_core
+    from quizapp.cli.plain_review import _Quit, _read_answer, show_card
+    from quizapp.clock import utc_now
+    from quizapp.grading import grade
+    from quizapp.review import get_card
+
     with app.open_store() as store:
         sync_or_exit(store, quiet=True)
         card_ids = quiz_core.draw_questions(store, count, deck=deck, seed=seed)

@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from quizapp import review as review_core
 from quizapp.cli.common import AppContext, pass_app, sync_or_exit
 from quizapp.cli.optimize_cmd import refit_if_due
 from quizapp.clock import utc_now
+from quizapp.wording import plural
 
 
 @click.command()
@@ -43,6 +43,9 @@ def review(
 @pass_app
 def due(app: AppContext) -> None:
     """Show how many cards each deck has for today: learning, due reviews, new."""
+    from quizapp import review as review_core
+    from quizapp.clock import utc_now
+
     with app.open_store() as store:
         sync_or_exit(store, quiet=True)
         refit_if_due(store)
@@ -55,7 +58,7 @@ def due(app: AppContext) -> None:
     for c in counts:
         click.echo(f"{c.deck:<{width}}  {c.learning:>8}  {c.due:>3}  {c.new:>3}  {c.total:>5}")
     total = sum(c.today for c in counts)
-    click.echo(f"{total} card(s) to study today.")
+    click.echo(f"{plural(total, 'card')} to study today.")
 
 
 @click.command()
@@ -63,6 +66,7 @@ def due(app: AppContext) -> None:
 def stats(app: AppContext) -> None:
     """Print a summary: cards by state, reviews, streak, retention and quiz scores."""
     from quizapp import stats as stats_core
+    from quizapp.clock import utc_now
 
     with app.open_store() as store:
         text = stats_core.summary_text(store, utc_now())
@@ -77,6 +81,7 @@ def rebuild(app: AppContext) -> None:
     The review log is the source of truth; use this after restoring or merging a database.
     The store is backed up first.
     """
+    from quizapp import review as review_core
     from quizapp.backup import BackupError, before
 
     with app.open_store() as store:
@@ -85,4 +90,4 @@ def rebuild(app: AppContext) -> None:
         except BackupError as exc:
             raise click.ClickException(f"{exc}; nothing was rebuilt") from exc
         count = review_core.rebuild(store)
-    click.echo(f"rebuilt the schedule of {count} card(s) from the review log")
+    click.echo(f"rebuilt the schedule of {plural(count, 'card')} from the review log")

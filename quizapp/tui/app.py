@@ -7,8 +7,8 @@ Start-up order, chosen so the first screen appears as fast as a bare Textual app
    store and posts :class:`StoreOpened`; the main thread then opens its connection and shows
    the counts. sqlite3 connections never cross threads.
 3. The same worker syncs the decks (unchanged files are skipped by mtime) and posts
-   :class:`SyncFinished`; problems are shown as ``FILE:LINE: message`` and the cards already
-   in the store stay reviewable.
+   :class:`SyncFinished`; a file with problems is left out (shown as ``FILE:LINE: message``)
+   and the other files are synced.
 """
 
 from __future__ import annotations
@@ -169,10 +169,10 @@ class QuizApp(App[None]):
         if message.error:
             self.notify(message.error, title="Sync failed", severity="error", timeout=15)
         elif message.report is not None and message.report.problems:
-            count = len(message.report.problems)
+            files = len(message.report.rejected)
             self.notify(
-                f"{count} problem(s) in your decks, so nothing was synced; "
-                "the home screen lists them. You can still review what is in the store.",
+                f"{files} deck file{'' if files == 1 else 's'} left out for problems (listed on "
+                "the home screen); the other decks were synced.",
                 title="Deck problems",
                 severity="warning",
                 timeout=10,
@@ -213,7 +213,7 @@ class QuizApp(App[None]):
         from quizapp.tui.stats_screen import StatsScreen
 
         assert self.store is not None
-        self.push_screen(StatsScreen(self.store, self.clock))
+        self.push_screen(StatsScreen(self.store, self.clock, db_path=self.db_path))
 
     def action_quiz(self, deck: str | None = None) -> None:
         if not self.store_ready:
@@ -254,6 +254,43 @@ class QuizApp(App[None]):
             return False
         self.sync_decks()
         return True
+
+    def edit_card(self, path: Path, line: int, then: Callable[[bool], None]) -> None:
+        """Edit a card's deck at ``path:line``; ``then(started)`` is called once it is decided.
+
+        A bundled deck lives inside the installed package, where an edit is lost on the next
+        install: the user is offered a copy in their own deck folder (the cards keep their ids,
+        so their history follows) and edits that instead.
+        """
+        from quizapp.library import is_bundled
+
+        if self.roots is not None or not is_bundled(path):
+            then(self.open_in_editor(path, line))
+            return
+        from quizapp.tui.confirm_screen import ConfirmScreen
+
+        def answered(copy: bool | None) -> None:
+            if not copy:
+                then(False)
+                return
+            from quizapp.config import ConfigError
+            from quizapp.library import copy_bundled
+
+            try:
+                target = copy_bundled(path)
+            except (OSError, ConfigError) as exc:
+                self.notify(str(exc), title="Cannot copy the deck", severity="error", timeout=10)
+                then(False)
+                return
+            self.notify(f"Copied to {target}; the copy replaces the bundled deck.", timeout=6)
+            then(self.open_in_editor(target, line))
+
+        question = (
+            f"'{path.name}' is a bundled deck: edits there are lost when quizapp is "
+            "reinstalled. Copy it into your own deck folder and edit the copy? Its cards keep "
+            "their history."
+        )
+        self.push_screen(ConfirmScreen(question, "Copy and edit  y"), answered)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Review", "Review today's cards in every deck", self.action_review)

@@ -1,54 +1,57 @@
 """The card browser: search and sort every card, preview one with its history, suspend it.
 
 Rows come from one core query (:func:`quizapp.session.card_rows`); searching and sorting happen
-on that list in memory, so typing in the search box never touches the database.
+on that list in memory, so typing in the search box never touches the database. The table
+(:class:`~quizapp.tui.widgets.row_table.RowTable`) formats only the rows on screen, so every
+matching card is there (no first-500 cut) and 10,000 cards open as fast as ten.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Markdown, Static
+from textual.widgets import Input, Markdown, Static
 
 from quizapp import review
 from quizapp.cards import Card, CardType
 from quizapp.schedule import RATINGS
-from quizapp.session import CardRow, card_rows, due_label, matches
+from quizapp.session import CardRow, card_rows, due_label, matches, search_problems
 from quizapp.tui.messages import SyncFinished
 from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
+from quizapp.tui.widgets.row_table import FLEX, Column, RowTable
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
 
-# (column key, label, sort key); None sorts first.
-COLUMNS: list[tuple[str, str]] = [
-    ("deck", "Deck"),
-    ("type", "Type"),
-    ("prompt", "Card"),
-    ("due", "Due"),
-    ("stability", "Stab."),
-    ("difficulty", "Diff."),
-    ("lapses", "Lapses"),
-    ("score", "Score"),
-    ("status", "Status"),
+# (column key, label, width); the card's question takes what the others leave (FLEX), and the
+# deck column gives way first on a narrow terminal.
+COLUMNS: list[tuple[str, str, int]] = [
+    ("deck", "Deck", 12),
+    ("type", "Type", 6),
+    ("prompt", "Card", FLEX),
+    ("due", "Due", 5),
+    ("stability", "Stab.", 5),
+    ("difficulty", "Diff.", 5),
+    ("lapses", "Lapses", 6),
+    ("score", "Score", 5),
+    ("status", "Status", 6),
 ]
+NARROW_DECK = 8  # the deck column's width below 100 columns, so the question keeps the room
 SORTABLE = ["deck", "due", "stability", "difficulty", "lapses", "score", "type", "status"]
-FIXED_WIDTH = 72  # every column but the card's, with padding and the scrollbar
-DECK_WIDTH = 14
 STATUS_LABELS = {"suspended": "susp.", "learning": "learn"}  # short enough for 80 columns
 SEARCH_DELAY = 0.12  # seconds of quiet typing before the table is refiltered
-MAX_ROWS = 500  # a DataTable row costs ~0.3 ms to add; past this, ask for a narrower search
 
 
 def sort_key(column: str):
@@ -58,6 +61,8 @@ def sort_key(column: str):
         value: object
         if column == "due":
             value = row.due.timestamp() if row.due else None
+        elif column in ("stability", "difficulty") and not row.reps:
+            value = None  # a new card has no stability yet: last, whichever the direction
         elif column == "score":
             value = row.last_score
         elif column == "prompt":
@@ -79,7 +84,8 @@ class BrowseScreen(Screen[None]):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("o", "sort", "Sort"),
         Binding("O", "reverse", "Reverse", show=False),
-        Binding("x", "toggle_suspend", "Suspend"),
+        Binding("x", "suspend", "Suspend"),
+        Binding("x", "unsuspend", "Unsuspend"),
         Binding("e", "edit", "Edit"),
         Binding("escape", "back", "Back"),
     ]
@@ -100,83 +106,128 @@ class BrowseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="status", markup=False)
         yield Input(
-            placeholder="Search: words, deck:NAME, is:new|learning|review|suspended, type:open|…",
+            placeholder="Search: words, deck:D, tag:T, is:new|learning|review|suspended|buried…",
             id="search",
             compact=True,
         )
-        yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
+        yield RowTable([Column(*c) for c in COLUMNS], id="cards")
         with Vertical(id="preview-pane"), VerticalScroll(id="preview-scroll"):
             yield DeckMarkdown(id="preview")
             yield Static(id="history", markup=False)
         yield KeyBar()
 
+    @dataclass
+    class RowsLoaded(Message):
+        """The loading worker's rows (read on its own connection)."""
+
+        rows: list[CardRow]
+
     def on_mount(self) -> None:
         search = self.query_one("#search", Input)
         search.cursor_blink = self.quiz_app.cursor_blink
-        table = self.query_one("#cards", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
         self.reload()
 
+    def on_resize(self) -> None:
+        table = self.query_one("#cards", RowTable)
+        table.columns[0] = Column("deck", "Deck", 12 if self.size.width >= 100 else NARROW_DECK)
+        table.refresh()
+
     def reload(self) -> None:
-        """Re-read every card from the store, keeping the search, sort and highlighted card."""
-        assert self.quiz_app.store is not None
-        self.rows = card_rows(self.quiz_app.store)
+        """Re-read every card from the store, keeping the search, sort and highlighted card.
+
+        With a store on disk the rows are read in a thread worker on its own connection (10,000
+        cards take a few hundred milliseconds): the screen opens at once and fills when they
+        arrive. An in-memory store cannot be shared with a thread, so it is read here.
+        """
+        app = self.quiz_app
+        if app.db_path is None:
+            assert app.store is not None
+            self.rows = card_rows(app.store, app.clock())
+            self.refilter()
+            return
+        if not self.rows:
+            self.query_one("#status", Static).update("Browse  │  reading your cards…")
+        # After the first frame: the worker holds the GIL for much of its work.
+        self.call_after_refresh(self._load_rows, app.db_path, app.clock())
+
+    @work(thread=True, exclusive=True, group="browse-rows", exit_on_error=False)
+    def _load_rows(self, path: Path, now: datetime) -> None:
+        from quizapp.store import Store
+
+        with Store.open(path, migrate=False) as store:
+            rows = card_rows(store, now)
+        self.post_message(self.RowsLoaded(rows))
+
+    def on_browse_screen_rows_loaded(self, message: RowsLoaded) -> None:
+        self.rows = message.rows
         self.refilter()
 
     def refilter(self) -> None:
         query = self.query_one("#search", Input).value
-        now = self.quiz_app.clock()
-        matching = [row for row in self.rows if matches(row, query)]
-        matching.sort(key=sort_key(self.sort_column), reverse=self.reverse)
-        self.matching = len(matching)
-        self.shown = matching[:MAX_ROWS]
-        self._fill(now)
-
-    def _fill(self, now: datetime) -> None:
-        table = self.query_one("#cards", DataTable)
         current = self.current_row()
-        table.clear()
-        width = max(self.size.width - FIXED_WIDTH, 12)
-        table.add_rows(
-            (
-                (
-                    _clip(row.deck, DECK_WIDTH),
-                    row.type,
-                    _clip(row.prompt, width),
-                    due_label(row, now),
-                    _number(row.stability, "{:.1f}"),
-                    _number(row.difficulty, "{:.1f}"),
-                    str(row.lapses),
-                    _number(row.last_score, "{:.0%}"),
-                    STATUS_LABELS.get(row.status, row.status),
-                )
-                for row in self.shown
-            ),
-        )
+        matching = [row for row in self.rows if matches(row, query)]
+        # Missing values sort last either way: sorted with them, reversed without them.
+        key = sort_key(self.sort_column)
+        present = [r for r in matching if not key(r)[0]]
+        present.sort(key=key, reverse=self.reverse)
+        self.shown = present + [r for r in matching if key(r)[0]]
+        self.matching = len(self.shown)
+        self._fill(self.quiz_app.clock(), current, search_problems(query))
+
+    def _fill(self, now: datetime, current: CardRow | None, problems: list[str]) -> None:
+        table = self.query_one("#cards", RowTable)
+        shown = self.shown
+
+        def row_at(index: int) -> tuple[str, ...]:
+            row = shown[index]
+            return (
+                row.deck,
+                row.type,
+                row.prompt,
+                due_label(row, now),
+                _number(row.stability, "{:.1f}"),
+                _number(row.difficulty, "{:.1f}"),
+                str(row.lapses),
+                _number(row.last_score, "{:.0%}"),
+                STATUS_LABELS.get(row.status, row.status),
+            )
+
+        cursor = 0
         if current is not None:
-            for index, row in enumerate(self.shown):
-                if row.id == current.id:
-                    table.move_cursor(row=index, animate=False)
-                    break
+            cursor = next((i for i, row in enumerate(shown) if row.id == current.id), 0)
+        table.set_rows(len(shown), row_at, cursor)
         direction = "↓" if self.reverse else "↑"
         count = f"{self.matching:,} of {len(self.rows):,} cards"
-        if self.matching > len(self.shown):
-            count += f" (first {len(self.shown):,} shown: search to narrow)"
-        self.query_one("#status", Static).update(
-            f"Browse  │  {count}  │  sorted by {self.sort_column} {direction}"
-        )
+        status = f"Browse  │  {count}  │  sorted by {self.sort_column} {direction}"
+        if problems:
+            status = f"Browse  │  {count}  │  ✗ {problems[0]}"
+        self.query_one("#status", Static).update(status)
         self.show_preview()
+        self.refresh_bindings()
 
     def current_row(self) -> CardRow | None:
-        table = self.query_one("#cards", DataTable)
-        if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
+        table = self.query_one("#cards", RowTable)
+        if not self.shown or not 0 <= table.cursor < len(self.shown):
             return None
-        return self.shown[table.cursor_row]
+        return self.shown[table.cursor]
 
-    @on(DataTable.RowHighlighted, "#cards")
+    @on(RowTable.Highlighted, "#cards")
     def _highlighted(self) -> None:
         self.show_preview()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """x says what it will do to the highlighted card: Suspend or Unsuspend."""
+        if action in ("suspend", "unsuspend"):
+            row = self.current_row()
+            return row is not None and row.suspended == (action == "unsuspend")
+        return True
+
+    def action_suspend(self) -> None:
+        self.action_toggle_suspend()
+
+    def action_unsuspend(self) -> None:
+        self.action_toggle_suspend()
 
     def show_preview(self) -> None:
         row = self.current_row()
@@ -205,9 +256,9 @@ class BrowseScreen(Screen[None]):
         self.refilter()
         self.set_focus(self.query_one("#cards"))
 
-    @on(DataTable.HeaderSelected, "#cards")
-    def _header(self, event: DataTable.HeaderSelected) -> None:
-        column = str(event.column_key.value)
+    @on(RowTable.HeaderClicked, "#cards")
+    def _header(self, event: RowTable.HeaderClicked) -> None:
+        column = event.key
         if column == self.sort_column:
             self.reverse = not self.reverse
         else:
@@ -246,7 +297,8 @@ class BrowseScreen(Screen[None]):
         store = self.quiz_app.store
         assert store is not None
         card = review.get_card(store, row.id)
-        self.quiz_app.open_in_editor(Path(card.source), card.line)  # the re-sync reloads rows
+        # The re-sync after the edit reloads the rows.
+        self.quiz_app.edit_card(Path(card.source), card.line, lambda started: None)
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         self.reload()

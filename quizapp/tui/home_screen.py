@@ -18,11 +18,13 @@ from textual.widgets import Button, DataTable, ProgressBar, Static
 
 from quizapp.tui.messages import SyncFinished
 from quizapp.tui.widgets.key_bar import KeyBar
+from quizapp.wording import plural
 
 if TYPE_CHECKING:
     from quizapp.sync import SyncReport
     from quizapp.tui.app import QuizApp
 
+WATCH_SECONDS = 2.0  # how often Home looks for changes made by another terminal
 ALL_DECKS = "\0all"  # row key of the "all decks" row; no deck name can contain a NUL
 
 
@@ -69,6 +71,30 @@ class HomeScreen(Screen[None]):
         self.query_one("#problems-box").display = False
         self.watch(self.app, "store_ready", self._store_ready, init=True)
         self.watch(self.app, "syncing", self._syncing, init=True)
+        self._data_version: int | None = None
+        self._config_stamp: float | None = None
+        self.set_interval(WATCH_SECONDS, self.check_outside_changes)
+
+    def check_outside_changes(self) -> None:
+        """Another terminal answered cards, or 'quizapp decks add' changed the config: catch up.
+
+        SQLite's ``data_version`` changes when another connection commits, so this costs one
+        pragma and one stat every couple of seconds, and only while Home is on screen.
+        """
+        app = self.quiz_app
+        if not app.store_ready or app.store is None or self.app.screen is not self:
+            return
+        from quizapp import paths
+
+        config = paths.config_path()
+        stamp = config.stat().st_mtime if config.exists() else None
+        if self._config_stamp is not None and stamp != self._config_stamp and app.roots is None:
+            app.sync_decks()
+        self._config_stamp = stamp
+        version = app.store.conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._data_version is not None and version != self._data_version:
+            self.refresh_counts()
+        self._data_version = version
 
     def _store_ready(self, ready: bool) -> None:
         if ready:
@@ -128,7 +154,10 @@ class HomeScreen(Screen[None]):
             )
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
-        if not counts:
+        if not counts and app.syncing:
+            # A fresh store while the first sync reads the bundled decks: not "no cards".
+            today = "Reading your decks…"
+        elif not counts:
             today = "No cards yet. Add a folder of decks with 'quizapp decks add FOLDER'."
         else:
             if any(c.learning or c.due for c in counts):
@@ -161,9 +190,10 @@ class HomeScreen(Screen[None]):
         lines = [str(p) for p in sorted(report.problems)]
         lines += [f"warning: {w}" for w in report.warnings]
         if report.problems:
+            files = len(report.rejected)
             status.update(
-                f"✗ {len(report.problems)} problem(s) in your decks; nothing was synced "
-                "(fix them, then ^r). You can still review what is in the store."
+                f"✗ {files} file{'' if files == 1 else 's'} left out for the problems below "
+                f"(fix, then ^r); the rest synced: {_short_summary(report)}"
             )
         else:
             status.update(f"✓ Decks synced: {_short_summary(report)}")
@@ -212,5 +242,5 @@ def _short_summary(report: SyncReport) -> str:
     }
     parts = [f"{count} {label}" for label, count in counts.items() if count] or ["no changes"]
     seen = report.files_read + report.files_skipped
-    parts.append(f"{seen} file(s), {report.files_skipped} unchanged")
+    parts.append(f"{plural(seen, 'file')}, {report.files_skipped} unchanged")
     return ", ".join(parts)

@@ -33,6 +33,7 @@ from quizapp.review import get_card
 from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoicePicker, ClozeInputs, answer_input
 from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
+from quizapp.wording import plural
 
 if TYPE_CHECKING:
     from quizapp.store import Store
@@ -58,6 +59,8 @@ class QuizScreen(Screen[None]):
         Binding("down", "scroll(1)", "Scroll down", show=False),
         Binding("pageup", "scroll(-10)", "Page up", show=False),
         Binding("pagedown", "scroll(10)", "Page down", show=False),
+        Binding("home", "scroll_to(0)", "Top", show=False),
+        Binding("end", "scroll_to(1)", "Bottom: the total", show=False),
     ]
 
     phase: reactive[str] = reactive(SETUP)
@@ -114,7 +117,8 @@ class QuizScreen(Screen[None]):
         self.available = available
         if available:
             info = (
-                f"{available} scorable question(s) in {where} (open, cloze and choice cards). "
+                f"{plural(available, 'scorable question')} in {where} "
+                "(open, cloze and choice cards). "
                 "Nothing is shown between questions; the report comes at the end. "
                 "Answers are saved but do not change when cards are due."
             )
@@ -279,6 +283,16 @@ class QuizScreen(Screen[None]):
         if self.phase == SETUP:
             raise SkipAction()
         self.query_one(f"#{self.phase}", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_scroll_to(self, end: int) -> None:
+        """home and end: the top of the report, or its bottom where the total is."""
+        if self.phase == SETUP:
+            raise SkipAction()
+        view = self.query_one(f"#{self.phase}", VerticalScroll)
+        if end:
+            view.scroll_end(animate=False)
+        else:
+            view.scroll_home(animate=False)
 
     # -- keys and the status line ----------------------------------------------------------------
 

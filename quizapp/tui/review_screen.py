@@ -3,25 +3,34 @@
 The screen only presents and routes keys. What comes next, how an answer scores and what each
 rating schedules are the core's (:class:`quizapp.session.ReviewSession`); every answer is in the
 store before the next card appears, so quitting at any moment loses nothing already rated.
+
+A key press repaints in one frame: each change of card is one batched update, the model answer
+is rendered into its (hidden) widget while the question is on screen, and an open card's score
+is computed in a thread worker (:func:`quizapp.session.safe_grade`, pure, no store), so the
+reveal shows the model answer at once and the score when it is ready. Rating before then waits
+for the score, so every answer is stored with it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Markdown, Static
 
 from quizapp.cards import Card, CardType
+from quizapp.grading import Grade
 from quizapp.schedule import RATINGS, format_interval
-from quizapp.session import QUEUE_NAMES, ReviewSession, Verdict
+from quizapp.session import QUEUE_NAMES, ReviewSession, Verdict, safe_grade
 from quizapp.tui.messages import CardShown, SyncFinished
 from quizapp.tui.widgets.answer_inputs import (
     AnswerBox,
@@ -34,11 +43,15 @@ from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.tui.widgets.rating_bar import RatingBar
 from quizapp.tui.widgets.verdict import VerdictView
+from quizapp.wording import plural
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from quizapp.tui.app import QuizApp
 
 LOADING, QUESTION, ANSWER, DONE = "loading", "question", "answer", "done"
+GOOD = 3  # the rating preselected while the score is still being computed
 ANSWER_INPUTS = (AnswerBox, ClozeInputs, ChoicePicker, BasicHint)
 
 
@@ -54,10 +67,11 @@ class ReviewScreen(Screen[None]):
         *(Binding(str(n), f"rate({n})", RATINGS[n], show=False) for n in RATINGS),
         Binding("u", "undo", "Undo"),
         Binding("s", "skip", "Skip"),
-        Binding("b", "bury", "Bury", show=False),
+        Binding("b", "bury", "Bury"),
         Binding("e", "edit", "Edit"),
         Binding("p", "prove", "Prove it"),
         Binding("escape", "home", "Home"),
+        Binding("a", "focus_answer", "Answer"),
         Binding("up", "scroll_card(-1)", "Scroll up", show=False),
         Binding("down", "scroll_card(1)", "Scroll down", show=False),
         Binding("pageup", "scroll_card(-10)", "Page up", show=False),
@@ -66,14 +80,28 @@ class ReviewScreen(Screen[None]):
 
     phase: reactive[str] = reactive(LOADING)
 
+    @dataclass
+    class Graded(Message):
+        """The grading worker's result for reveal number ``token`` (older ones are dropped)."""
+
+        token: int
+        grade: Grade
+        error: str
+
     def __init__(self, deck: str | None = None) -> None:
         super().__init__()
         self.deck = deck
         self.session: ReviewSession | None = None
         self.verdict: Verdict | None = None
+        self.intervals: dict[int, str] = {}
         self.typed = ""
         self.last_note = ""
         self._reload_after_sync = False
+        self._reveal_after_reload = False
+        self._token = 0  # one per reveal: a late score for an earlier reveal is dropped
+        self._grading: Worker[tuple[Grade, str]] | None = None
+        self._answer_for = ""  # id of the card whose model answer is already rendered
+        self._typed_by_card: dict[str, str] = {}  # what was typed, given back on undo
 
     @property
     def quiz_app(self) -> QuizApp:
@@ -97,32 +125,57 @@ class ReviewScreen(Screen[None]):
 
     # -- showing cards ---------------------------------------------------------------------------
 
-    async def show_next(self) -> None:
+    async def show_next(self, *, focus: bool = True) -> None:
         assert self.session is not None
         card = self.session.next()
         if card is None:
             await self.show_done()
         else:
-            await self.present(card)
+            await self.present(card, focus=focus)
 
-    async def present(self, card: Card) -> None:
-        """Show ``card``'s question and the input its type needs, and focus that input."""
+    async def present(self, card: Card, typed: str = "", *, focus: bool = True) -> None:
+        """Show ``card``'s question and the input its type needs (holding ``typed``), focused.
+
+        The old card's verdict, answer and ratings go in the same frame as the new question
+        arrives, so a score never shows under the wrong card. An open card's text box is
+        reused rather than built again: a new one costs a frame of its own.
+        """
         self.verdict = None
+        self._token += 1
         self.typed = ""
-        await self.query_one("#prompt", Markdown).update(self._question_markdown(card))
-        slot = self.query_one("#input-slot", Vertical)
-        await slot.remove_children()
-        widget = self._input_for(card)
-        if widget is not None:
-            await slot.mount(widget)
-        self.query_one("#model-answer", Markdown).display = False
-        self.query_one("#verdict", VerdictView).display = False
+        self._answer_for = ""
+        for selector in ("#model-answer", "#verdict", "#ratings"):
+            self.query_one(selector).display = False
         self.query_one("#reveal-button").display = card.type is CardType.OPEN
         self.phase = QUESTION
-        self._focus_input()
+        await self.query_one("#prompt", Markdown).update(self._question_markdown(card))
+        slot = self.query_one("#input-slot", Vertical)
+        widget = self._answer_widget()
+        if isinstance(widget, AnswerBox) and card.type is CardType.OPEN:
+            widget.reset()
+        else:
+            await slot.remove_children()
+            widget = self._input_for(card)
+            await slot.mount(widget)
+        if typed and hasattr(widget, "restore"):
+            widget.restore(typed)
+        if focus:
+            self._focus_input()
+        else:
+            self.set_focus(None)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self._update_status()
+        self.call_after_refresh(self._prepare_answer, card)
         self.post_message(CardShown(card.id))
+
+    async def _prepare_answer(self, card: Card) -> None:
+        """Render the model answer into its hidden widget now, so the reveal only shows it."""
+        current = self.session.current if self.session else None
+        if current is None or current.id != card.id or self.phase != QUESTION:
+            return
+        await self.query_one("#model-answer", Markdown).update(self._answer_markdown(card))
+        if self.session and self.session.current is card:
+            self._answer_for = card.id
 
     def _question_markdown(self, card: Card) -> str:
         """The question as a heading; a cloze card's text (with its gaps) stays a paragraph."""
@@ -165,7 +218,7 @@ class ReviewScreen(Screen[None]):
             lines = [
                 "## Nothing more is due today",
                 "",
-                f"You answered {answered} card(s) in this session."
+                f"You answered {plural(answered, 'card')} in this session."
                 if answered
                 else "There is nothing to review right now.",
             ]
@@ -219,6 +272,13 @@ class ReviewScreen(Screen[None]):
             return bool(session and session.can_undo())
         if action in ("skip", "bury", "edit"):
             return card is not None and self.phase in (QUESTION, ANSWER)
+        if action == "focus_answer":
+            return (
+                self.phase == QUESTION
+                and card is not None
+                and card.type is not CardType.BASIC
+                and self.focused is None
+            )
         if action == "prove":
             return card is not None and card.prove is not None
         return True
@@ -239,21 +299,69 @@ class ReviewScreen(Screen[None]):
         card = self.session.current
         widget = self._answer_widget()
         self.typed = getattr(widget, "value", "") if isinstance(widget, ANSWER_INPUTS) else ""
-        self.verdict = self.session.judge(self.typed)
-        if isinstance(widget, ANSWER_INPUTS):
-            widget.lock_answer()
-        verdict_view = self.query_one("#verdict", VerdictView)
-        verdict_view.show(card.type, self.verdict.grade, self.verdict.scorer_error)
-        verdict_view.display = True
-        model = self.query_one("#model-answer", Markdown)
-        model.display = True
-        await model.update(self._answer_markdown(card))
-        self.query_one("#reveal-button").display = False
-        ratings = self.query_one(RatingBar)
-        ratings.set_choices(self.verdict.intervals, self.verdict.suggested)
-        self.phase = ANSWER
-        self.set_focus(ratings)
+        self.intervals = self.session.intervals()
+        self._token += 1
+        if card.type is CardType.OPEN:
+            # The scorer may take longer than a frame: the model answer shows now, the score
+            # when the worker posts it.
+            self.verdict = None
+            self._grading = self._grade_worker(card, self.typed, self._token)
+        else:
+            grade, error = safe_grade(card, self.typed)  # a set or a string compared: instant
+            self.verdict = self.session.verdict(grade, error, self.intervals)
+        with self.app.batch_update():
+            if isinstance(widget, ANSWER_INPUTS):
+                widget.lock_answer()
+            self._show_verdict(card)
+            model = self.query_one("#model-answer", Markdown)
+            if self._answer_for != card.id:
+                await model.update(self._answer_markdown(card))
+                self._answer_for = card.id
+            model.display = True
+            self.query_one("#reveal-button").display = False
+            self.phase = ANSWER
+            self.set_focus(self.query_one(RatingBar))
         self.call_after_refresh(self._scroll_to_verdict)
+
+    def _show_verdict(self, card: Card) -> None:
+        """The verdict panel and the rating bar, for the score so far (maybe still pending)."""
+        view = self.query_one("#verdict", VerdictView)
+        ratings = self.query_one(RatingBar)
+        if self.verdict is None:
+            view.show(card.type, Grade(None, None), "Scoring your answer…")
+            ratings.set_choices(self.intervals, GOOD)
+        else:
+            view.show(card.type, self.verdict.grade, self.verdict.scorer_error)
+            ratings.set_choices(self.verdict.intervals, self.verdict.suggested)
+        view.display = True
+
+    @work(thread=True, group="grade", exit_on_error=False, name="grade answer")
+    def _grade_worker(self, card: Card, typed: str, token: int) -> tuple[Grade, str]:
+        """Score in a thread: pure core only; the result goes back as a message."""
+        result = safe_grade(card, typed)
+        self.post_message(self.Graded(token, *result))
+        return result
+
+    def on_review_screen_graded(self, message: ReviewScreen.Graded) -> None:
+        if message.token != self._token or self.verdict is not None or self.session is None:
+            return
+        card = self.session.current
+        if card is None or self.phase != ANSWER:
+            return
+        self.verdict = self.session.verdict(message.grade, message.error, self.intervals)
+        self._show_verdict(card)
+
+    async def _wait_for_score(self) -> None:
+        """Rating before the score arrived: wait for it, so the answer is stored with it."""
+        if self.verdict is not None or self._grading is None or self.session is None:
+            return
+        try:
+            grade, error = await self._grading.wait()
+        except Exception as exc:  # the worker itself failed: rate without a score
+            grade, error = Grade(None, None), f"no score: {type(exc).__name__}"
+
+        if self.verdict is None:
+            self.verdict = self.session.verdict(grade, error, self.intervals)
 
     def _scroll_to_verdict(self) -> None:
         self.query_one("#card", VerticalScroll).scroll_to_widget(
@@ -275,9 +383,18 @@ class ReviewScreen(Screen[None]):
     async def rate(self, rating: int) -> None:
         if self.phase != ANSWER or self.session is None or self.session.current is None:
             return
+        await self._wait_for_score()
+        if self.phase != ANSWER or self.session.current is None:
+            return
         score = self.verdict.grade.value if self.verdict else None
+        card_id = self.session.current.id
         answered = self.session.rate(rating, self.typed, score)
-        wait = format_interval(answered.after.due - self.quiz_app.clock())
+        self._typed_by_card[card_id] = self.typed
+        # The interval the button showed: time has passed since, and "6m" must not come back
+        # as "5m" a few seconds later.
+        wait = self.intervals.get(rating) or format_interval(
+            answered.after.due - self.quiz_app.clock()
+        )
         self.last_note = f"{RATINGS[rating]} → {wait}"
         await self.show_next()
 
@@ -287,27 +404,39 @@ class ReviewScreen(Screen[None]):
         card = self.session.undo()
         self.last_note = "undone"
         if card is not None:
-            await self.present(card)
+            await self.present(card, self._typed_by_card.get(card.id, ""), focus=False)
             self.notify("Answer undone: the card's previous schedule is back.", timeout=3)
 
     async def action_skip(self) -> None:
         if self.session and self.session.current:
             self.session.skip()
             self.last_note = "skipped"
-            await self.show_next()
+            # A command key keeps command mode: pressing s again skips again, it does not type.
+            await self.show_next(focus=False)
 
     async def action_bury(self) -> None:
         if self.session and self.session.current:
             self.session.bury()
             self.last_note = "buried until tomorrow"
-            await self.show_next()
+            await self.show_next(focus=False)
 
     def action_edit(self) -> None:
         if self.session is None or self.session.current is None:
             return
         card = self.session.current
-        if self.quiz_app.open_in_editor(Path(card.source), card.line):
-            self._reload_after_sync = True
+        widget = self._answer_widget()
+        if self.phase == QUESTION and isinstance(widget, ANSWER_INPUTS):
+            self.typed = getattr(widget, "value", "")
+        # After the edit the card comes back as it now reads, with the answer still typed in
+        # (and revealed again if it was).
+        revealed = self.phase == ANSWER
+
+        def started(ok: bool) -> None:
+            if ok:
+                self._reload_after_sync = True
+                self._reveal_after_reload = revealed
+
+        self.quiz_app.edit_card(Path(card.source), card.line, started)
 
     def on_screen_resume(self) -> None:
         if self.phase == QUESTION:
@@ -328,8 +457,10 @@ class ReviewScreen(Screen[None]):
                 await self.show_next()
                 return
             kept = self.session.reviews_of_current()
-            self.last_note = f"edited · {kept} earlier review(s) kept"
-            await self.present(card)
+            self.last_note = f"edited · {kept} earlier review{'' if kept == 1 else 's'} kept"
+            await self.present(card, self.typed)
+            if self._reveal_after_reload:
+                await self.action_reveal()
         elif self.phase == DONE:
             await self.show_next()  # the sync may have brought new cards
 
@@ -343,6 +474,9 @@ class ReviewScreen(Screen[None]):
     def action_scroll_card(self, lines: int) -> None:
         card = self.query_one("#card", VerticalScroll)
         card.scroll_relative(y=lines, animate=False)
+
+    def action_focus_answer(self) -> None:
+        self._focus_input()
 
     def action_home(self) -> None:
         self.dismiss()

@@ -29,6 +29,7 @@ from textual_plotext import PlotextPlot
 from quizapp.calibration import Level, calibration
 from quizapp.stats import Bucket, StatsSnapshot, snapshot
 from quizapp.store import Store
+from quizapp.wording import plural
 
 # GitHub's dark-theme greens: no reviews, then four levels up to the busiest day shown.
 LEVEL_COLOURS = ("#3a3f47", "#0e4429", "#006d32", "#26a641", "#39d353")
@@ -269,9 +270,11 @@ class StatsScreen(Screen[None]):
         now: Callable[[], datetime],
         *,
         export_dir: Path | None = None,
+        db_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        self.db_path = db_path
         self.now = now
         self.export_dir = export_dir
         self.snapshot: StatsSnapshot | None = None
@@ -306,26 +309,56 @@ class StatsScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        """Re-read the statistics from the store and redraw every chart."""
-        self.levels = calibration(self.store)
-        self.show(snapshot(self.store, self.now()))
+        """Re-read the statistics from the store and redraw every chart.
+
+        Given the store's path, a thread worker computes them on its own connection (a year of
+        reviews takes longer than a frame), so the screen opens at once; otherwise (an
+        in-memory store, which cannot cross threads) they are computed here.
+        """
+        self.levels = calibration(self.store)  # one small query, before the worker's numbers
+        if self.db_path is None:
+            self.show(snapshot(self.store, self.now()))
+            return
+        if self.snapshot is None:
+            self.query_one("#status", Static).update("Statistics  ·  reading your reviews…")
+        # After the first frame: the worker holds the GIL for much of its work.
+        self.call_after_refresh(self._compute, self.db_path, self.now())
+
+    @dataclass
+    class Computed(Message):
+        snapshot: StatsSnapshot
+
+    @work(thread=True, exclusive=True, group="stats-snapshot", exit_on_error=False)
+    def _compute(self, path: Path, now: datetime) -> None:
+        with Store.open(path, migrate=False) as store:
+            snap = snapshot(store, now)
+        self.post_message(self.Computed(snap))
+
+    def on_stats_screen_computed(self, message: Computed) -> None:
+        self.show(message.snapshot)
 
     def show(self, snap: StatsSnapshot) -> None:
         self.snapshot = snap
         year_total = sum(count for _, count in snap.reviews_per_day)
         retention = snap.true_retention
-        plural = "" if snap.streak_days == 1 else "s"
-        self.query_one("#status", Static).update(
-            f"Statistics  ·  {snap.reviews_today} reviews today  ·  "
-            f"{year_total:,} in {len(snap.reviews_per_day)} days  ·  "
-            f"streak {snap.streak_days} day{plural}  ·  retention "
-            + (f"{retention:.0%}" if retention is not None else "not measured yet")
-        )
+        parts = [
+            "Statistics",
+            f"{plural(snap.reviews_today, 'review')} today",
+            f"{year_total:,} in {plural(len(snap.reviews_per_day), 'day')}",
+            f"streak {plural(snap.streak_days, 'day')}",
+            "retention " + (f"{retention:.0%}" if retention is not None else "not measured yet"),
+        ]
+        line = "  ·  ".join(parts)
+        if len(line) >= self.size.width:  # 80 columns: closer together, the title goes first
+            line = " · ".join(parts[1:])
+        self.query_one("#status", Static).update(line)
         self.query_one(CalendarHeatmap).days = snap.reviews_per_day
         active = sum(1 for _, count in snap.reviews_per_day if count)
         self.query_one(
             "#heatmap-panel"
-        ).border_subtitle = f"{snap.reviews_today} today · {year_total:,} on {active} days"
+        ).border_subtitle = (
+            f"{snap.reviews_today} today · {year_total:,} on {plural(active, 'day')}"
+        )
         self._draw_forecast(snap.due_forecast)
         reviewed = sum(b.total for b in snap.retention)
         self.query_one(RetentionBars).buckets = snap.retention
@@ -383,7 +416,7 @@ class StatsScreen(Screen[None]):
         plot.refresh()
         latest = f"latest {trend[-1][1]:.0%}"
         panel.border_subtitle = (
-            f"{latest} · {len(trend)} quizzes"
+            f"{latest} · {plural(len(trend), 'quiz')}"
             if len(trend) <= QUIZZES_SHOWN
             else f"{latest} · last {QUIZZES_SHOWN} of {len(trend)}"
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.containers import VerticalScroll
 from textual.widgets import Input, Markdown, Static
 
 from quizapp import quiz as quiz_core
@@ -277,3 +278,20 @@ async def test_m_on_home_quizzes_the_highlighted_deck(app_factory):
         await pilot.press("escape", "up", "m")
         await pilot.pause()
         assert isinstance(app.screen, QuizScreen) and app.screen.deck is None
+
+
+async def test_end_jumps_to_the_report_total(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(80, 14)) as pilot:  # short, so the small report scrolls
+        screen = await open_quiz(pilot, count="4")
+        await pilot.press("escape", "escape")  # end the quiz at once: a long report
+        await pilot.pause()
+        assert screen.phase == "report"
+        view = screen.query_one("#report", VerticalScroll)
+        assert view.max_scroll_y > 0  # longer than the screen
+        await pilot.press("end")
+        await pilot.pause()
+        assert view.scroll_y == view.max_scroll_y
+        await pilot.press("home")
+        await pilot.pause()
+        assert view.scroll_y == 0

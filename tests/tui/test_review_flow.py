@@ -68,7 +68,10 @@ async def test_open_card_type_reveal_rate_next(app_factory, db_path):
         assert bar.selected == screen.verdict.suggested
         intervals = [str(c.render()) for c in bar.query("RatingChoice")]
         assert [i.split()[1] for i in intervals] == ["Again", "Hard", "Good", "Easy"]
-        assert all(len(i.split()) == 3 for i in intervals)  # key, name, next interval
+        # Key, name, next interval; the suggested one says so in words, not by colour alone.
+        suggested = [i for i in intervals if i.endswith("· suggested")]
+        assert len(suggested) == 1 and suggested[0].startswith(str(bar.selected))
+        assert all(len(i.split()) == 3 for i in intervals if i not in suggested)
 
         await pilot.press("3")
         await pilot.pause()
@@ -122,9 +125,68 @@ async def test_undo_brings_the_card_back_and_restores_its_schedule(app_factory, 
         await pilot.pause()
         assert "Why does ReLU help" in prompt_text(app)
         assert screen.phase == "question"
+        assert screen.query_one(AnswerBox).text == "relu"  # the typed answer comes back too
+        assert not screen.query_one(VerdictView).display  # no stale score under the question
     with Store.open(db_path) as store:
         assert review.get_state(store, "relu-open").reps == 0
     assert [r["undone"] for r in reviews(db_path)] == [1]
+
+
+def slow_open_grade(monkeypatch, release):
+    """Open cards are graded only once ``release`` is set (a slow sentence model, say)."""
+    import quizapp.session as session
+
+    real = session.grade
+
+    def grade(card, typed):
+        if card.type.value == "open":
+            assert release.wait(10)
+        return real(card, typed)
+
+    monkeypatch.setattr(session, "grade", grade)
+
+
+async def test_reveal_shows_the_model_answer_at_once_and_the_score_when_ready(
+    app_factory, db_path, monkeypatch
+):
+    import threading
+
+    release = threading.Event()
+    slow_open_grade(monkeypatch, release)
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press(*OPEN_ANSWER, "ctrl+s")
+        await pilot.pause()
+        # The scorer has not answered: the model answer and the ratings are there already.
+        assert screen.phase == "answer"
+        assert screen.query_one("#model-answer").display
+        assert "ReLU passes them" in screen.query_one("#model-answer", Markdown).source
+        assert "Scoring your answer" in verdict_text(app)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Score" in verdict_text(app) and "Scoring" not in verdict_text(app)
+
+
+async def test_rating_before_the_score_arrives_stores_the_score(app_factory, db_path, monkeypatch):
+    import threading
+
+    release = threading.Event()
+    slow_open_grade(monkeypatch, release)
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_review(pilot)
+        await pilot.press(*OPEN_ANSWER, "ctrl+s")
+        await pilot.pause()
+        threading.Timer(0.5, release.set).start()  # the score arrives after the key press
+        await pilot.press("2")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "[...]" in prompt_text(app)
+    [row] = reviews(db_path)
+    assert row["rating"] == 2 and row["score"] is not None and row["score"] > 0
 
 
 async def test_cloze_card_with_two_gaps(app_factory, db_path):
@@ -135,7 +197,9 @@ async def test_cloze_card_with_two_gaps(app_factory, db_path):
         await pilot.pause()
         assert "[...]" in prompt_text(app)
         gaps = list(app.screen.query(Input))
-        assert len(gaps) == 2 and app.focused is gaps[0]
+        assert len(gaps) == 2 and app.focused is None  # still in command mode after a skip
+        await pilot.press("a")  # back to answering
+        assert app.focused is gaps[0]
         await pilot.press(*"0.25", "enter")
         assert app.focused is gaps[1]
         await pilot.press("1", "enter")
@@ -156,9 +220,12 @@ async def test_choice_card_picked_with_number_keys(app_factory, db_path):
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_review(pilot)
-        await pilot.press("escape", "s", "escape", "s")  # skip the open and the cloze card
+        # s twice skips the open and the cloze card: the second s is not typed into a gap.
+        await pilot.press("escape", "s", "s")
         await pilot.pause()
         picker = screen.query_one(ChoicePicker)
+        assert app.focused is None
+        await pilot.press("a")
         assert app.focused is picker
         await pilot.press("1", "2")
         assert picker.picked == [1, 2]
@@ -256,3 +323,31 @@ async def test_the_key_bar_shows_the_keys_that_apply_now(app_factory):
         after = key_descriptions(app)
         assert "Undo" in after and "Skip" in after
         assert "Prove it" not in after  # the cloze card has no proof
+
+
+async def test_the_next_question_never_shows_above_the_previous_score(app_factory, monkeypatch):
+    """The old verdict and ratings are hidden before the new question is drawn, not after."""
+    seen = []
+    real_update = Markdown.update
+
+    def update(self, markdown):
+        if self.id == "prompt":
+            screen = self.screen
+            seen.append(
+                (screen.query_one(VerdictView).display, screen.query_one("#ratings").display)
+            )
+        return real_update(self, markdown)
+
+    monkeypatch.setattr(Markdown, "update", update)
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_review(pilot)
+        await pilot.press(*"relu", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        seen.clear()
+        await pilot.press("3")  # next card
+        await pilot.pause()
+        await pilot.press("escape", "u")  # undo: the rated card comes back
+        await pilot.pause()
+    assert seen == [(False, False), (False, False)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 from datetime import timedelta
+from pathlib import Path
 
 from textual.widgets import DataTable, Input, Markdown, Static
 
@@ -15,6 +16,9 @@ from quizapp.tui.help_screen import HelpScreen
 from quizapp.tui.home_screen import HomeScreen
 from quizapp.tui.prove_screen import ProofChart, ProveScreen
 from quizapp.tui.review_screen import ReviewScreen
+from quizapp.tui.widgets.answer_inputs import AnswerBox
+from quizapp.tui.widgets.key_bar import KeyBar
+from quizapp.tui.widgets.row_table import RowTable
 
 from .conftest import NOW, settle
 from .test_review_flow import prompt_text, start_review
@@ -66,19 +70,23 @@ async def test_home_counts_follow_the_review(app_factory):
         assert "1 done today" in str(app.screen.query_one("#today", Static).render())
 
 
-async def test_sync_problems_are_listed_and_the_store_stays_reviewable(
+async def test_a_broken_file_is_listed_and_left_out_while_the_rest_syncs(
     app_factory, db_path, deck_dir
 ):
     with Store.open(db_path) as store:
         sync(store, [deck_dir], NOW)
     broken = deck_dir / "broken.md"
     broken.write_text("## A card\n<!--\nid: bad id!\n-->\nAnswer.\n", encoding="utf-8")
+    (deck_dir / "extra.md").write_text(
+        "## A new card from another file\n<!-- id: extra -->\nA.\n", "utf-8"
+    )
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         problems = str(app.screen.query_one("#problems", Static).render())
         assert f"{broken}:2: id 'bad id!' is not valid" in problems
-        assert "1 problem(s)" in str(app.screen.query_one("#sync-status").render())
+        status = str(app.screen.query_one("#sync-status").render())
+        assert "1 file left out for the problems below" in status and "1 added" in status
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
@@ -125,13 +133,13 @@ async def test_browse_searches_sorts_and_suspends(app_factory, db_path):
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, BrowseScreen)
-        table = screen.query_one("#cards", DataTable)
-        assert table.row_count == 5
+        table = screen.query_one("#cards", RowTable)
+        assert table.count == 5
 
         await pilot.press("slash", *"relu")
         await pilot.pause(0.3)
         assert sorted(row.id for row in screen.shown) == ["relu-basic", "relu-open"]
-        assert table.row_count == 2
+        assert table.count == 2
 
         search = screen.query_one("#search", Input)
         search.value = "type:choice"
@@ -143,7 +151,9 @@ async def test_browse_searches_sorts_and_suspends(app_factory, db_path):
         await pilot.press("x")
         await pilot.pause()
         assert screen.shown[0].suspended
-        assert table_rows(table)[0][-1] == "susp."
+        assert table.row_at(0)[-1] == "susp."
+        descriptions = [d for _, _, d, _ in screen.query_one(KeyBar).items()]
+        assert "Unsuspend" in descriptions and "Suspend" not in descriptions
         with Store.open(db_path) as store:
             assert (
                 store.conn.execute(
@@ -201,11 +211,20 @@ async def test_edit_runs_the_editor_resyncs_and_keeps_the_history(
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_review(pilot)
         assert "Why does ReLU help against vanishing gradients?" in prompt_text(app)
-        await pilot.press("escape", "e")
+        await pilot.press(*"half typed", "escape", "e")
         await settle(pilot)
         assert app.screen is screen
         assert "Why does ReLU help deep networks train?" in prompt_text(app)
-        assert "1 earlier review(s) kept" in str(screen.query_one("#status", Static).render())
+        assert "1 earlier review kept" in str(screen.query_one("#status", Static).render())
+        assert screen.query_one(AnswerBox).text == "half typed"  # the answer survives the edit
+        # Edited again after the reveal: the card comes back revealed, the answer still there.
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("e")
+        await settle(pilot)
+        assert screen.phase == "answer" and screen.typed == "half typed"
+        assert screen.query_one("#model-answer").display
     assert "deep networks train" in (deck_dir / "drills.md").read_text("utf-8")
     with Store.open(db_path) as store:
         assert (
@@ -290,3 +309,97 @@ async def test_a_store_that_cannot_be_opened_is_reported_not_raised(app_factory,
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_fresh_store_says_it_is_reading_the_decks_not_no_cards(app_factory, monkeypatch):
+    """While the first sync runs the table is empty, but 'No cards yet' would be false."""
+    import threading
+
+    import quizapp.sync as sync_module
+
+    release = threading.Event()
+    real_sync = sync_module.sync
+
+    def slow_sync(*args, **kwargs):
+        assert release.wait(10)
+        return real_sync(*args, **kwargs)
+
+    monkeypatch.setattr(sync_module, "sync", slow_sync)
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            await pilot.pause()
+            if app.store_ready:
+                break
+        await pilot.pause()
+        today = str(app.screen.query_one("#today", Static).render())
+        assert "Reading your decks" in today and "No cards yet" not in today
+        release.set()
+        await settle(pilot)
+        assert "to study" in str(app.screen.query_one("#today", Static).render())
+
+
+async def test_browse_says_when_a_filter_is_unknown_and_pages_with_end(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#cards", RowTable)
+        await pilot.press("end")
+        assert table.cursor == 4 and screen.current_row().id == "sgd-basic"
+        await pilot.press("home")
+        assert table.cursor == 0
+        screen.query_one("#search", Input).value = "is:foo"
+        await pilot.press("slash", "enter")
+        await pilot.pause()
+        status = str(screen.query_one("#status", Static).render())
+        assert "0 of 5 cards" in status and "unknown 'is:foo'" in status
+
+
+async def test_editing_a_bundled_card_offers_a_copy_and_edits_that(
+    app_factory, deck_dir, tmp_path, monkeypatch
+):
+    from quizapp import paths
+    from quizapp.tui.confirm_screen import ConfirmScreen
+
+    bundled = tmp_path / "site-packages/quizapp/content"
+    bundled.mkdir(parents=True)
+    original = (deck_dir / "drills.md").read_text("utf-8")
+    (bundled / "drills.md").write_text(original, "utf-8")
+    monkeypatch.setattr(paths, "bundled_content", lambda: bundled)
+    editor = tmp_path / "stand-in-editor"
+    editor.write_text(
+        "#!/bin/sh\nsed -i 's/Why does ReLU help/Why, then, does ReLU help/' \"$1\"\n"
+    )
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    app = app_factory(roots=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press(*"my answer", "escape", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Why, then, does ReLU help" in prompt_text(app)
+        source = Path(screen.session.current.source)
+    assert (bundled / "drills.md").read_text("utf-8") == original  # the package is untouched
+    assert source.name == "drills.md" and bundled not in source.parents
+    assert "Why, then, does ReLU help" in source.read_text("utf-8")
+
+
+async def test_home_catches_up_with_answers_given_in_another_terminal(app_factory, db_path):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        home.check_outside_changes()  # the first look only takes note
+        with Store.open(db_path) as other:  # another terminal answers a card
+            review.answer(other, "relu-open", 3, NOW)
+        home.check_outside_changes()
+        await pilot.pause()
+        assert "1 done today" in str(home.query_one("#today", Static).render())

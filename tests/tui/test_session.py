@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -126,3 +127,25 @@ def test_search_words_and_filters(synced):
     assert matches(rows["sgd-basic"], "deck:other is:new")
     assert not matches(rows["sgd-basic"], "deck:drills")
     assert not matches(rows["sgd-basic"], "is:suspended")
+
+
+def test_search_finds_answer_text_buried_cards_and_tags(synced):
+    review.bury(synced, "sgd-basic", NOW)
+    rows = {row.id: row for row in card_rows(synced, NOW)}
+    assert rows["sgd-basic"].status == "buried"  # not "new"
+    assert matches(rows["sgd-basic"], "is:buried") and not matches(rows["sgd-basic"], "is:new")
+    assert matches(rows["relu-open"], "unchanged")  # a word only in the model answer
+    tomorrow = {row.id: row for row in card_rows(synced, NOW + timedelta(days=2))}
+    assert tomorrow["sgd-basic"].status == "new"
+    tagged = replace(rows["relu-open"], tags="math ml")
+    assert matches(tagged, "tag:ml") and not matches(tagged, "tag:m")
+
+
+def test_unknown_search_filters_are_reported_not_silently_empty():
+    from quizapp.session import search_problems
+
+    assert search_problems("relu is:new type:open deck:x tag:y") == []
+    assert search_problems("is:foo")[0].startswith("unknown 'is:foo' (use is:new|")
+    assert search_problems("type:essay")[0].startswith("unknown 'type:essay'")
+    assert search_problems("colour:red")[0].startswith("unknown filter 'colour:'")
+    assert search_problems("O(n):") == []  # not a filter

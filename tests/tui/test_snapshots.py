@@ -55,15 +55,16 @@ def test_review_open_revealed(snap_compare, app_factory, fixed_open_grade, size)
 
 def test_review_cloze_question(snap_compare, app_factory):
     """A cloze card with two gaps: the sentence with [...] twice and two gap inputs."""
-    presses = ("r", "escape", "s")
+    presses = ("r", "escape", "s", "a")
     assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=keys(*presses))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_review_choice_revealed(snap_compare, app_factory, size):
-    """A choice card after picking 1 and 2: options marked ✓ where correct, option 2 (wrongly
-    picked) and 3 (missed) in the error colour, 'Not quite', the explanation, Again preselected."""
-    presses = ("r", "escape", "s", "escape", "s", "1", "2", "enter")
+    """A choice card after picking 1 and 2: option 1 ✓, option 2 '✗ ... (wrong pick)' and 3
+    '✗ ... (missed: correct)' in words and in the error colour, 'Not quite', the explanation,
+    Again preselected and marked '· suggested'."""
+    presses = ("r", "escape", "s", "s", "a", "1", "2", "enter")
     assert snap_compare(app_factory(), terminal_size=size, run_before=keys(*presses))
 
 

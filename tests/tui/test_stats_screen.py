@@ -200,3 +200,15 @@ def test_snapshot(stats_store, tmp_path, snap_compare):
     orange bar for today in the forecast and two blue ones; retention rows for 4-7d, 8-14d and
     15-30d only, read against "target 90%"; the quiz line climbing from 40% to 80%."""
     assert snap_compare(StatsApp(stats_store, tmp_path), terminal_size=(100, 30))
+
+
+async def test_the_status_line_fits_80_columns(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        line = str(app.screen.query_one("#status").render())
+        assert "streak 0 days" in line and "retention" in line
+        assert len(line) < 80

@@ -24,6 +24,7 @@ from quizapp.cards import Card, CardType, Choice
 from quizapp.grading import display_order
 
 REVEAL_KEY = "ctrl+s"  # arrives unchanged in every terminal and in tmux, unlike ctrl+enter
+SUBTITLE = "^s reveal · esc then u/s/e/p commands"
 
 
 class AnswerBox(TextArea):
@@ -58,11 +59,23 @@ class AnswerBox(TextArea):
             id=id,
         )
         self.border_title = "Your answer"
-        self.border_subtitle = "^s reveal · esc then u/s/e/p commands"
+        self.border_subtitle = SUBTITLE
 
     @property
     def value(self) -> str:
         return self.text
+
+    def reset(self) -> None:
+        """Empty and editable again, for the next open card (cheaper than a new box)."""
+        self.read_only = False
+        self.remove_class("-locked")
+        self.border_subtitle = SUBTITLE
+        self.load_text("")
+
+    def restore(self, value: str) -> None:
+        """Put back an answer typed earlier (after undo or an edit), cursor at its end."""
+        self.load_text(value)
+        self.move_cursor(self.document.end)
 
     def action_submit(self) -> None:
         self.post_message(self.Submitted(self, self.text))
@@ -127,6 +140,11 @@ class ClozeInputs(Vertical):
     def action_leave(self) -> None:
         self.screen.set_focus(None)
 
+    def restore(self, value: str) -> None:
+        """Put back gaps typed earlier (``value`` as :attr:`value` joins them)."""
+        for field, text in zip(self.query(Input), value.split(";"), strict=False):
+            field.value = text.strip()
+
     def focus_first(self) -> None:
         self.screen.set_focus(self.query(Input).first())
 
@@ -147,9 +165,10 @@ class ChoiceOption(Static):
     def on_mount(self) -> None:
         self.update_text()
 
-    def update_text(self, verdict: str = "") -> None:
+    def update_text(self, verdict: str = "", note: str = "") -> None:
         box = "[x]" if self.picked else "[ ]"
-        self.update(Content(f"{verdict}{box} {self.number}. {self.choice.text}"))
+        tail = f"  ({note})" if note else ""
+        self.update(Content(f"{verdict}{box} {self.number}. {self.choice.text}{tail}"))
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
@@ -168,6 +187,7 @@ class ChoicePicker(Vertical, can_focus=True):
         Binding("down", "move(1)", "Down", show=False),
         Binding("space", "toggle_cursor", "Pick", show=False),
         Binding("enter", "submit", "Reveal", show=False),
+        Binding("escape", "leave", "Commands"),
     ]
 
     cursor: reactive[int] = reactive(0)
@@ -212,6 +232,12 @@ class ChoicePicker(Vertical, can_focus=True):
         option.update_text()
         self.cursor = number - 1
 
+    def restore(self, value: str) -> None:
+        """Pick again the options picked earlier (``value`` as :attr:`value` gives them)."""
+        for word in value.split():
+            if word.isdigit():
+                self.toggle(int(word))
+
     def watch_cursor(self, cursor: int) -> None:
         for index, option in enumerate(self.options):
             option.set_class(index == cursor and not self.locked, "-cursor")
@@ -227,6 +253,10 @@ class ChoicePicker(Vertical, can_focus=True):
 
     def action_move(self, step: int) -> None:
         self.cursor = (self.cursor + step) % max(len(self.choices), 1)
+
+    def action_leave(self) -> None:
+        """Escape leaves the options, as it leaves the other inputs; a second one goes home."""
+        self.screen.set_focus(None)
 
     def action_submit(self) -> None:
         if not self.locked:
@@ -245,7 +275,12 @@ class ChoicePicker(Vertical, can_focus=True):
             option.set_class(False, "-cursor")
             option.set_class(option.choice.correct, "-correct")
             option.set_class(not right, "-wrong")
-            option.update_text("✓ " if option.choice.correct else "  ")
+            # In words and marks, not colour alone: a wrong pick and a missed answer differ.
+            if option.picked:
+                mark, note = ("✓ ", "") if option.choice.correct else ("✗ ", "wrong pick")
+            else:
+                mark, note = ("✗ ", "missed: correct") if option.choice.correct else ("  ", "")
+            option.update_text(mark, note)
 
 
 class NumberInput(ClozeInputs):

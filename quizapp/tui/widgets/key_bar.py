@@ -16,6 +16,11 @@ from textual.widget import Widget
 KEY_STYLE = "bold $footer-key-foreground"
 DISABLED_STYLE = "$text-disabled"
 SEPARATOR = "  "
+#: On a narrow terminal these stay whatever else has to go: the ways out, and the help screen
+#: that lists every key.
+KEPT = ("Help", "Quit", "Home", "Back")
+#: And these go first (they are also in the help screen).
+DROPPED_FIRST = ("Bury", "Edit", "Sync")
 
 
 class KeyBar(Widget):
@@ -59,24 +64,40 @@ class KeyBar(Widget):
         return items
 
     def render(self) -> Content:
+        right = Content.assemble(Content.styled("^p", KEY_STYLE), " palette ")
+        room = self.size.width - right.cell_length - 1  # a space before "^p palette"
+        items = self.items()
+        # Too long for the terminal (80 columns): closer together first, then the screen's
+        # least important keys go, never Help (it lists every key) or Quit.
+        for separator in (SEPARATOR, " "):
+            left = self._layout(items, separator)
+            if left.cell_length <= room:
+                break
+        while left.cell_length > room:
+            droppable = [i for i, item in enumerate(items) if item[2] not in KEPT]
+            if not droppable:
+                break
+            first = [i for i in droppable if items[i][2] in DROPPED_FIRST]
+            del items[(first or droppable)[-1]]
+            left = self._layout(items, " ")
+        if left.cell_length > room:
+            left = left.truncate(max(room - 1, 0), ellipsis=True)
+        return Content.assemble(left, " " * max(room - left.cell_length, 0), right)
+
+    def _layout(self, items: list[tuple[str, str, str, bool]], separator: str) -> Content:
         parts: list[Content] = [Content(" ")]
         self._spans = []
         position = 1
-        for key, shown, description, enabled in self.items():
+        for key, shown, description, enabled in items:
             piece = Content.assemble(
                 Content.styled(shown, KEY_STYLE if enabled else DISABLED_STYLE),
                 " ",
                 Content.styled(description, "" if enabled else DISABLED_STYLE),
             )
             self._spans.append((position, position + piece.cell_length, key))
-            parts += [piece, Content(SEPARATOR)]
-            position += piece.cell_length + len(SEPARATOR)
-        left = Content.assemble(*parts)
-        right = Content.assemble(Content.styled("^p", KEY_STYLE), " palette ")
-        room = self.size.width - right.cell_length
-        if left.cell_length > room:
-            left = left.truncate(max(room - 1, 0), ellipsis=True)
-        return Content.assemble(left, " " * max(room - left.cell_length, 0), right)
+            parts += [piece, Content(separator)]
+            position += piece.cell_length + len(separator)
+        return Content.assemble(*parts[:-1]) if len(parts) > 1 else Content(" ")
 
     def on_click(self, event: events.Click) -> None:
         if event.x >= self.size.width - len("^p palette "):

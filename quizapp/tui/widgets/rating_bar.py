@@ -28,13 +28,14 @@ class RatingChoice(Static):
         super().__init__(id=f"rating-{rating}", classes=f"rating-{RATINGS[rating].lower()}")
         self.rating = rating
 
-    def set_interval(self, interval: str) -> None:
+    def set_interval(self, interval: str, suggested: bool = False) -> None:
+        """The key, the name and the next interval; the suggested one says so in words too."""
         self.update(
             Content.from_markup(
                 "[b]$key[/b] $name\n[dim]$interval[/dim]",
                 key=str(self.rating),
                 name=RATINGS[self.rating],
-                interval=interval,
+                interval=f"{interval} · suggested" if suggested else interval,
             )
         )
 
@@ -66,7 +67,7 @@ class RatingBar(Horizontal, can_focus=True):
     def set_choices(self, intervals: dict[int, str], suggested: int) -> None:
         """Show each rating's next interval and preselect the suggested one."""
         for choice in self.query(RatingChoice):
-            choice.set_interval(intervals.get(choice.rating, ""))
+            choice.set_interval(intervals.get(choice.rating, ""), choice.rating == suggested)
             choice.set_class(choice.rating == suggested, "-suggested")
         self.selected = suggested
         self.watch_selected(suggested)
