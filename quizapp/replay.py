@@ -63,9 +63,16 @@ def settings_lookups(store: Store, card_ids: Collection[str]) -> dict[str, Setti
     for card_id, card in _card_settings(store, card_ids).items():
         key = (card.deck, card.retention)
         if key not in by_deck:
-            by_deck[key] = parameter_events.settings_at(events, card.deck, card.retention)
+            if any(parameter_events.covers(e.deck, card.deck) for e in events):
+                by_deck[key] = parameter_events.settings_at(events, card.deck, card.retention)
+            else:  # what settings_at gives for every moment, without a lookup per review
+                by_deck[key] = _constant(Settings(card.retention))
         out[card_id] = by_deck[key]
     return out
+
+
+def _constant(settings: Settings) -> SettingsAt:
+    return lambda _moment: settings
 
 
 def live_reviews(
