@@ -18,24 +18,149 @@ DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-"})
 
 @dataclass(frozen=True)
 class PointResult:
-    """One thing the answer was checked for, as shown after reveal."""
+    """One thing the answer was checked for, as shown after reveal.
+
+    ``credit`` is the share of the point the answer earned (1 or 0 for gaps and options);
+    ``contradicted`` means the answer said the opposite, with ``matched`` quoting where.
+    """
 
     text: str
     covered: bool
     matched: str = ""
+    credit: float | None = None
+    contradicted: bool = False
+
+    @property
+    def partial(self) -> bool:
+        """Half-covered: some credit, not enough to count the point (shown as such)."""
+        return not self.covered and (self.credit or 0.0) >= 0.25
+
+
+@dataclass(frozen=True)
+class MisconceptionResult:
+    """A written misconception the answer states: its claim, correction and the words quoted."""
+
+    claim: str
+    correction: str
+    quote: str
 
 
 @dataclass(frozen=True)
 class Grade:
-    """The verdict on one answer. ``value`` is None for self-graded (basic) cards."""
+    """The verdict on one answer. ``value`` is None for self-graded (basic) cards.
+
+    ``method`` is "semantic" or "basic" for open cards (see :mod:`quizapp.scoring`), "" for the
+    rest. ``corrections`` maps point indexes the user flipped after reveal to the verdict they
+    chose; :meth:`corrected` applies them.
+    """
 
     value: float | None
     suggested_rating: int | None
     points: tuple[PointResult, ...] = ()
+    misconceptions: tuple[MisconceptionResult, ...] = ()
+    method: str = ""
+    corrections: tuple[tuple[int, bool], ...] = ()
+    scorer_value: float | None = None  # the value before the user's corrections
+    scorer_covered: tuple[bool, ...] = ()  # the scorer's verdict per point, before them
 
     @property
     def missed(self) -> tuple[PointResult, ...]:
         return tuple(p for p in self.points if not p.covered)
+
+    @property
+    def covered_count(self) -> int:
+        return sum(p.covered for p in self.points)
+
+    def corrected(self, flips: Mapping[int, bool]) -> Grade:
+        """The grade with the user's verdict on some points (index -> covered).
+
+        A point the user marks covered earns full credit and is no longer contradicted; one they
+        mark missed earns none. Misconception penalties stay: the user corrects key points, and
+        a stated misconception is shown with its quote for them to judge. The value is recomputed
+        with the scorer's own formula, so the score and the count can never disagree.
+        """
+        from quizapp.scoring import combine, suggest_rating
+
+        if self.value is None or not self.points:
+            return self
+        base = dict(self.corrections)
+        base.update({i: bool(v) for i, v in flips.items() if 0 <= i < len(self.points)})
+        points = []
+        for i, point in enumerate(self.points):
+            if i in base:
+                points.append(
+                    PointResult(
+                        point.text,
+                        base[i],
+                        point.matched,
+                        1.0 if base[i] else 0.0,
+                        point.contradicted and not base[i],
+                    )
+                )
+            else:
+                points.append(point)
+        if self.method in ("semantic", "basic"):
+            value = combine.value_of(
+                [p.credit or 0.0 for p in points],
+                sum(p.contradicted for p in points),
+                len(self.misconceptions),
+            )
+        else:
+            value = sum(p.covered for p in points) / len(points)
+        scorer_value = self.scorer_value if self.scorer_value is not None else self.value
+        return Grade(
+            value,
+            suggest_rating(value),
+            tuple(points),
+            self.misconceptions,
+            self.method,
+            tuple(sorted(base.items())),
+            scorer_value,
+            self.scorer_covered or tuple(p.covered for p in self.points),
+        )
+
+    def record(self) -> dict[str, object]:
+        """What is stored with the review (``reviews.grading``): the verdict per point and the
+        user's corrections, so agreement can be measured and the answers exported as labels."""
+        return {
+            "method": self.method,
+            "scorer_value": self.scorer_value if self.scorer_value is not None else self.value,
+            "value": self.value,
+            "points": [
+                {
+                    "text": p.text,
+                    "covered": p.covered,
+                    "scorer_covered": (
+                        self.scorer_covered[i] if i < len(self.scorer_covered) else p.covered
+                    ),
+                    "credit": p.credit,
+                    "contradicted": p.contradicted,
+                }
+                for i, p in enumerate(self.points)
+            ],
+            "corrections": {str(i): v for i, v in self.corrections},
+            "misconceptions": [m.claim for m in self.misconceptions],
+        }
+
+
+def summary(grade: Grade) -> str:
+    """ "Score 40% · 2 of 5 key points", saying why when penalties or corrections explain it."""
+    covered = grade.covered_count
+    parts = [f"Score {grade.value:.0%}", f"{covered} of {len(grade.points)} key points"]
+    partial = sum(p.partial for p in grade.points)
+    if partial:
+        parts.append(f"{partial} half-covered")
+    against = sum(p.contradicted for p in grade.points)
+    if against:
+        parts.append(f"{against} reversed (−)")
+    if grade.misconceptions:
+        n = len(grade.misconceptions)
+        parts.append(f"{n} misconception{'s' * (n != 1)} (−)")
+    if grade.corrections:
+        parts.append("corrected by you")
+    if grade.method == "basic":
+        parts.append("basic scoring")
+    return " · ".join(parts)
 
 
 def grade(card: Card, typed: str) -> Grade:
@@ -45,10 +170,21 @@ def grade(card: Card, typed: str) -> Grade:
 
         key_points = list(card.key_points) or scoring.key_points_from_answer(card.answer)
         result = scoring.score(
-            typed, key_points, question=card.prompt, synonyms=card.synonyms or None
+            typed,
+            key_points,
+            question=card.prompt,
+            synonyms=card.synonyms or None,
+            misconceptions=card.misconceptions,
+            reference=card.answer if card.key_points else None,
         )
-        points = tuple(PointResult(p.text, p.covered, p.matched) for p in result.points)
-        return Grade(result.value, result.suggested_rating, points)
+        points = tuple(
+            PointResult(p.text, p.covered, p.matched, p.strength, p.contradicted)
+            for p in result.points
+        )
+        wrong = tuple(
+            MisconceptionResult(m.claim, m.correction, m.quote) for m in result.misconceptions
+        )
+        return Grade(result.value, result.suggested_rating, points, wrong, result.method)
     if card.type is CardType.CLOZE:
         return _grade_cloze(card, typed)
     if card.type is CardType.CHOICE:

@@ -7,7 +7,7 @@ durable before the caller shows the next card and two terminals never interleave
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -206,6 +206,7 @@ def answer(
     mode: str = "review",
     quiz_id: str | None = None,
     review_id: str | None = None,
+    grading: Mapping[str, object] | None = None,
     confidence: int | None = None,
 ) -> Answered:
     """Record an answer and, in review mode, reschedule the card: one transaction, then return.
@@ -230,7 +231,7 @@ def answer(
         after = before
         conn.execute(
             "INSERT INTO reviews (id, card_id, reviewed_at, rating, answer, score, duration_ms,"
-            " mode, quiz_id, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " mode, quiz_id, grading, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 review_id,
                 card_id,
@@ -241,6 +242,7 @@ def answer(
                 duration_ms,
                 mode,
                 quiz_id,
+                None if grading is None else json.dumps(grading, ensure_ascii=False),
                 confidence,
             ),
         )

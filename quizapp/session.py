@@ -144,12 +144,17 @@ class ReviewSession:
         rating: int,
         typed: str = "",
         score: float | None = None,
+        grading: Grade | None = None,
         confidence: int | None = None,
     ) -> review.Answered:
         """Record the answer to the current card; it is durable when this returns.
 
-        ``confidence`` is how sure the user said they were before the reveal (1-3), if they did.
+        ``grading`` (the verdict shown, with any points the user corrected) is stored with the
+        review, and its value is the score unless ``score`` is given. ``confidence`` is how sure
+        the user said they were before the reveal (1-3), if they did.
         """
+        if grading is not None and score is None:
+            score = grading.value
         card, _ = self._require()
         duration_ms = max(int((self.timer() - self.shown_at) * 1000), 0)
         answered = review.answer(
@@ -160,6 +165,7 @@ class ReviewSession:
             typed=typed,
             score=score,
             duration_ms=duration_ms,
+            grading=grading.record() if grading is not None and grading.points else None,
             confidence=confidence,
         )
         self.answers.append(answered)

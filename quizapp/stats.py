@@ -387,4 +387,18 @@ def summary_text(store: Store, now: datetime) -> str:
     if s.quiz_scores:
         trend = "  ".join(f"{score:.0%}" for _, score in s.quiz_scores)
         lines.append(f"quiz scores  {trend} (oldest to newest)")
+    lines.append(f"scorer       {scorer_agreement_text(store, now)}")
     return "\n".join(lines)
+
+
+def scorer_agreement_text(store: Store, now: datetime) -> str:
+    """How often the scorer's key-point verdicts stood after the user's corrections (30 days)."""
+    from quizapp.corrections import agreement
+
+    agreed = agreement(store, now)
+    if agreed.rate is None:
+        return "no scored answers in the last 30 days"
+    return (
+        f"you kept {agreed.rate:.0%} of its {agreed.points} key-point verdicts "
+        f"(corrected {agreed.corrected} of {agreed.reviews} answers, last 30 days)"
+    )

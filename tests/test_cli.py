@@ -172,7 +172,7 @@ def test_plain_review_scores_open_answers_and_shows_missed_points(tmp_path):
         row = store.conn.execute("SELECT rating, score, answer FROM reviews").fetchone()
     assert row["answer"] == "lasso drives some weights to exactly zero"
     assert 0.2 < row["score"] < 0.8
-    assert f"Score: {row['score']:.0%}" in result.output
+    assert f"Score {row['score']:.0%}" in result.output
 
 
 def test_plain_review_choice_cloze_skip_undo_and_quit(tmp_path):

@@ -1,4 +1,6 @@
-"""The answer scorer, one behaviour per test: each test fails if its behaviour breaks.
+"""The lexical scorer (quizapp.scoring.lexical): the word-level signals the combined scorer uses.
+
+The answer scorer, one behaviour per test: each test fails if its behaviour breaks.
 
 Most tests compare a right answer with a control that differs only in the behaviour under test
 (the synonym replaced by an unrelated word, the statement negated), so they check the behaviour
@@ -13,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizapp.scoring import (
+from quizapp.scoring.lexical import (
     EASY,
     RATING_THRESHOLDS,
     KeyPointResult,

@@ -17,6 +17,7 @@ from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
 from quizapp.cli.doctor_cmd import doctor
 from quizapp.cli.drill_cmd import drill
 from quizapp.cli.export_cmds import export
+from quizapp.cli.grade_cmd import export_corrections, grade
 from quizapp.cli.interop_cmds import import_group
 from quizapp.cli.merge_cmds import merge, sync_dir
 from quizapp.cli.optimize_cmd import optimize
@@ -62,6 +63,8 @@ for command in (
     check,
     decks,
     new,
+    grade,
+    export_corrections,
     backup_cmd,
     backups_cmd,
     restore_cmd,

@@ -15,7 +15,7 @@ import click
 from quizapp import review
 from quizapp.cards import Card, CardType
 from quizapp.clock import utc_now
-from quizapp.grading import Grade, display_order, parse_choice
+from quizapp.grading import Grade, display_order, parse_choice, summary
 from quizapp.schedule import RATINGS, format_interval
 from quizapp.session import QUEUE_NAMES, ReviewSession
 from quizapp.store import Store
@@ -122,11 +122,28 @@ def show_verdict(card: Card, verdict: Grade, typed: str = "") -> None:
         return
     if verdict.value is not None:
         click.echo("")
-        click.secho(f"Score: {verdict.value:.0%}", bold=True)
-        for point in verdict.points:
-            mark = click.style("✓", fg="green") if point.covered else click.style("✗", fg="red")
-            matched = f'  ← "{point.matched}"' if point.matched else ""
-            click.echo(f"  {mark} {point.text}{matched}")
+        if card.type is CardType.OPEN:
+            click.secho(summary(verdict), bold=True)
+        else:
+            click.secho(f"Score: {verdict.value:.0%}", bold=True)
+        for number, point in enumerate(verdict.points, start=1):
+            if point.contradicted:
+                mark, said = click.style("✗!", fg="red", bold=True), "you said the opposite: "
+            elif point.covered:
+                mark, said = click.style("✓", fg="green"), ""
+            elif point.partial:
+                mark, said = click.style("½", fg="yellow"), ""
+            else:
+                mark, said = click.style("✗", fg="red"), ""
+            shown = point.matched if (point.covered or point.partial or said) else ""
+            matched = f'  ← {said}"{shown}"' if shown else ""
+            click.echo(f"  {number} {mark} {point.text}{matched}")
+        for hit in verdict.misconceptions:
+            click.echo(
+                f'  {click.style("✗", fg="red")} You said "{hit.quote}": a common misconception.'
+            )
+            if hit.correction:
+                click.echo(f"      {hit.correction}")
 
 
 def _ask_rating(intervals: dict[int, str], suggested: int | None, stream: TextIO) -> str:

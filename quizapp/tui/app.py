@@ -303,13 +303,15 @@ class QuizApp(App[None]):
 
 
 def _warm_up() -> None:
-    """Import the review screen and the scorer in the background, while the user reads the home
-    screen, so pressing r and the first reveal do not pay for them."""
+    """Import the review screen and the scorer in the background, and load the sentence model,
+    while the user reads the home screen, so pressing r and the first reveal do not pay for
+    them. If the model cannot load, reveals say "basic scoring" (see quizapp.scoring.semantic)."""
     from importlib import import_module
 
     try:
         import_module("quizapp.scoring")
         import_module("quizapp.tui.review_screen")
+        import_module("quizapp.scoring.semantic").preload()
     except Exception:  # the reveal reports a broken scorer; warming up must stay silent
         pass
 

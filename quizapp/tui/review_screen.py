@@ -13,7 +13,7 @@ for the score, so every answer is stored with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -69,6 +69,8 @@ class ReviewScreen(Screen[None]):
         Binding("s", "skip", "Skip"),
         Binding("b", "bury", "Bury"),
         Binding("e", "edit", "Edit"),
+        Binding("c", "correct", "Correct"),
+        *(Binding(str(n), f"rate({n})", f"Key point {n}", show=False) for n in range(5, 10)),
         Binding("p", "prove", "Prove it"),
         Binding("escape", "home", "Home"),
         Binding("a", "focus_answer", "Answer"),
@@ -93,6 +95,7 @@ class ReviewScreen(Screen[None]):
         self.deck = deck
         self.session: ReviewSession | None = None
         self.verdict: Verdict | None = None
+        self.correcting = False  # after c: the next digit flips that key point's verdict
         self.intervals: dict[int, str] = {}
         self.typed = ""
         self.last_note = ""
@@ -281,6 +284,8 @@ class ReviewScreen(Screen[None]):
             )
         if action == "prove":
             return card is not None and card.prove is not None
+        if action == "correct":  # shown only where there is a scorer's verdict to correct
+            return True if self.phase == ANSWER and card and card.type is CardType.OPEN else None
         return True
 
     @on(AnswerBox.Submitted)
@@ -378,17 +383,51 @@ class ReviewScreen(Screen[None]):
         await self.rate(event.rating)
 
     async def action_rate(self, rating: int) -> None:
-        await self.rate(rating)
+        if self.correcting:
+            self.correcting = False
+            self.flip_point(rating - 1)
+            return
+        if rating in RATINGS:
+            await self.rate(rating)
+
+    def action_correct(self) -> None:
+        """c, then a point's number: the scorer got that key point wrong; flip its verdict."""
+        grade = self.verdict.grade if self.verdict else None
+        if self.phase != ANSWER or grade is None or grade.method == "" or not grade.points:
+            return
+        self.correcting = True
+        self.set_focus(None)  # the digits now go to the screen, not to the rating bar
+        self.notify(
+            f"Flip which key point? Press its number, 1-{min(len(grade.points), 9)} (esc cancels).",
+            timeout=4,
+        )
+
+    def flip_point(self, index: int) -> None:
+        """Flip one key point's verdict; the score and the suggested rating follow at once."""
+        self.set_focus(self.query_one(RatingBar))
+        if self.verdict is None or not 0 <= index < len(self.verdict.grade.points):
+            return
+        grade = self.verdict.grade
+        corrected = grade.corrected({index: not grade.points[index].covered})
+        self.verdict = replace(
+            self.verdict, grade=corrected, suggested=corrected.suggested_rating or GOOD
+        )
+        card = self.session.current if self.session else None
+        if card is not None:
+            self.query_one("#verdict", VerdictView).show(card.type, corrected)
+        self.query_one(RatingBar).set_choices(self.verdict.intervals, self.verdict.suggested)
 
     async def rate(self, rating: int) -> None:
         if self.phase != ANSWER or self.session is None or self.session.current is None:
             return
+        self.correcting = False
         await self._wait_for_score()
         if self.phase != ANSWER or self.session.current is None:
             return
-        score = self.verdict.grade.value if self.verdict else None
+        grade = self.verdict.grade if self.verdict else None
+        score = grade.value if grade else None
         card_id = self.session.current.id
-        answered = self.session.rate(rating, self.typed, score)
+        answered = self.session.rate(rating, self.typed, score, grading=grade)
         self._typed_by_card[card_id] = self.typed
         # The interval the button showed: time has passed since, and "6m" must not come back
         # as "5m" a few seconds later.
@@ -479,4 +518,8 @@ class ReviewScreen(Screen[None]):
         self._focus_input()
 
     def action_home(self) -> None:
+        if self.correcting:
+            self.correcting = False
+            self.set_focus(self.query_one(RatingBar))
+            return
         self.dismiss()

@@ -57,6 +57,7 @@ async def test_open_card_type_reveal_rate_next(app_factory, db_path):
         assert isinstance(app.focused, AnswerBox)
         await pilot.press(*OPEN_ANSWER)
         await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()  # the score is computed in a worker
         await pilot.pause()
 
         text = verdict_text(app)
@@ -323,6 +324,39 @@ async def test_the_key_bar_shows_the_keys_that_apply_now(app_factory):
         after = key_descriptions(app)
         assert "Undo" in after and "Skip" in after
         assert "Prove it" not in after  # the cloze card has no proof
+
+
+async def test_correcting_a_key_point_updates_the_score_and_is_saved(app_factory, db_path):
+    """c then 2 flips the second key point: the verdict, score and suggestion follow at once,
+    and the review stores the scorer's verdict with the user's correction."""
+    import json
+
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press(*OPEN_ANSWER)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        before = screen.verdict.grade
+        assert not before.points[1].covered
+        assert any(
+            "c Correct" in item[1] + " " + item[2] or item[2] == "Correct"
+            for item in screen.query_one(KeyBar).items()
+        )
+        await pilot.press("c", "2")
+        await pilot.pause()
+        after = screen.verdict.grade
+        assert after.points[1].covered and after.value > before.value
+        assert "corrected by you" in verdict_text(app)
+        assert "2 of 2 key points" in verdict_text(app)
+        await pilot.press("3")
+        await pilot.pause()
+    [saved] = reviews(db_path)
+    record = json.loads(saved["grading"])
+    assert record["corrections"] == {"1": True}
+    assert record["points"][1]["scorer_covered"] is False
+    assert saved["score"] == after.value
 
 
 async def test_the_next_question_never_shows_above_the_previous_score(app_factory, monkeypatch):

@@ -6,9 +6,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from quizapp.cards import CardType
-from quizapp.grading import Grade
+from quizapp.grading import Grade, summary
 
-COVERED, MISSED = "✓", "✗"
+COVERED, MISSED, PARTIAL, OPPOSITE = "✓", "✗", "½", "✗!"
 MATCH_WIDTH = 60  # a matched phrase longer than this is clipped: the point is what matters
 
 
@@ -29,15 +29,7 @@ def verdict_content(card_type: CardType, grade: Grade, note: str = "") -> Conten
         lines.append(Content.styled(text, "$text-muted"))
         return Content("\n").join(lines)
     if card_type is CardType.OPEN:
-        covered = sum(p.covered for p in grade.points)
-        lines.append(
-            Content.from_markup(
-                "[b]Score $score[/b]  [dim]$covered of $total key points[/dim]",
-                score=f"{grade.value:.0%}",
-                covered=str(covered),
-                total=str(len(grade.points)),
-            )
-        )
+        return _open_verdict(grade)
     elif card_type is CardType.CHOICE:
         right = grade.value == 1
         lines.append(
@@ -64,6 +56,41 @@ def verdict_content(card_type: CardType, grade: Grade, note: str = "") -> Conten
             quoted = f'  ← "{_clip(point.matched, MATCH_WIDTH)}"'
             line = Content.assemble(line, Content.styled(quoted, "$text-muted"))
         lines.append(line)
+    return Content("\n").join(lines)
+
+
+def _open_verdict(grade: Grade) -> Content:
+    lines = [Content.styled(summary(grade), "bold")]
+    for number, point in enumerate(grade.points, start=1):
+        if point.contradicted:
+            mark = Content.styled(OPPOSITE, "bold $error")
+        elif point.covered:
+            mark = Content.styled(COVERED, "$success")
+        elif point.partial:
+            mark = Content.styled(PARTIAL, "$warning")
+        else:
+            mark = Content.styled(MISSED, "$error")
+        line = Content.assemble(Content.styled(f"{number} ", "dim"), mark, " ", point.text)
+        if point.contradicted and point.matched:
+            quoted = f'  ← you said the opposite: "{_clip(point.matched, MATCH_WIDTH)}"'
+            line = Content.assemble(line, Content.styled(quoted, "$error"))
+        elif (
+            (point.covered or point.partial)
+            and point.matched
+            and _differs(point.matched, point.text)
+        ):
+            quoted = f'  ← "{_clip(point.matched, MATCH_WIDTH)}"'
+            line = Content.assemble(line, Content.styled(quoted, "$text-muted"))
+        lines.append(line)
+    for hit in grade.misconceptions:
+        said = _clip(hit.quote, MATCH_WIDTH)
+        line = Content.assemble(
+            Content.styled(f"{MISSED} ", "bold $error"),
+            f'You said "{said}": a common misconception.',
+        )
+        lines.append(line)
+        if hit.correction:
+            lines.append(Content.styled(f"  {hit.correction}", "$text-muted"))
     return Content("\n").join(lines)
 
 

@@ -125,6 +125,8 @@ class KeyPointResult:
     strength: float
     span: tuple[int, int] | None
     matched: str
+    contradicted: bool = False  # the answer denies the point or says it of the other side
+    uncontradicted: float = 0.0  # the credit the point's words earned before a denial zeroed it
 
 
 @dataclass(frozen=True)
@@ -1029,7 +1031,12 @@ def score(
             point.sides and _swapped(point, prose_terms, sided_parts[point.sides])
         ):
             contradicted += 1
+            before_denial = credit
             credit = 0.0
+            denied = True
+        else:
+            denied = False
+            before_denial = credit
         credit_sum += credit
         span = None
         matched = ""
@@ -1043,6 +1050,8 @@ def score(
                 strength=round(credit, 4),
                 span=span,
                 matched=matched,
+                contradicted=denied,
+                uncontradicted=round(before_denial, 4),
             )
         )
     count = len(compiled.points)

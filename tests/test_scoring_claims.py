@@ -1,0 +1,145 @@
+"""The combined scorer (quizapp.scoring.score): claims, reversals, misconceptions, evidence.
+
+Each test pairs the behaviour with a control that differs only in it, so it fails when the
+behaviour breaks rather than when a number drifts.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp import scoring
+from quizapp.grading import grade
+from quizapp.scoring import combine, semantic
+
+from .labelled_answers import load_cards
+
+SWAP = (
+    "L2 sets weights exactly to zero because its gradient is constant, while L1 only shrinks "
+    "them. Diamond corners."
+)
+RIGHT = (
+    "L1 sets weights exactly to zero because its gradient is constant, while L2 only shrinks "
+    "them. Diamond corners."
+)
+
+
+@pytest.fixture(scope="module")
+def cards() -> dict:
+    return load_cards()
+
+
+def test_the_sentence_model_loads_and_is_checked() -> None:
+    assert semantic.encoder() is not None, semantic.status().reason
+    assert semantic.status().loaded
+
+
+def test_a_reversed_claim_is_marked_and_quoted(cards: dict) -> None:
+    """ReLU given sigmoid's bound: the point is contradicted and the clause quoted, while the
+    same answer with the claim the right way round contradicts nothing and scores higher."""
+    card = cards["vanishing-gradients"]
+    lead = "Backprop multiplies the per-layer derivatives, so the gradient shrinks with depth. "
+    wrong = grade(card, lead + "ReLU's derivative is at most 0.25 too, so it shrinks the gradient.")
+    right = grade(
+        card, lead + "ReLU's derivative is exactly 1 for positive inputs, so it does not."
+    )
+    contradicted = [p for p in wrong.points if p.contradicted]
+    assert contradicted
+    assert any("at most 0.25 too" in p.matched for p in contradicted)
+    assert not any(p.contradicted for p in right.points)
+    assert right.value > wrong.value + 0.15
+
+
+def test_the_issue_swap_scores_below_the_same_words_the_right_way_round(cards: dict) -> None:
+    """The issue's example (L1 and L2 exchanged, 93% Easy before) must not score above the
+    correct sentence; its target (below 0.35) is not met yet, see the README's limits."""
+    card = cards["l1-sparsity"]
+    assert grade(card, SWAP).value < grade(card, RIGHT).value
+
+
+def test_a_written_misconception_costs_credit_and_shows_its_correction(cards: dict) -> None:
+    card = cards["vanishing-gradients"]
+    wrong = card.misconceptions[0]
+    answer = f"{card.key_points[0]} {wrong.claim}"
+    with_list = grade(card, answer)
+    assert [m.claim for m in with_list.misconceptions] == [wrong.claim]
+    assert with_list.misconceptions[0].correction == wrong.correction
+    assert with_list.misconceptions[0].quote in answer
+    without = scoring.score(answer, card.key_points, question=card.prompt)
+    assert with_list.value < without.value - 0.1
+
+
+def test_every_written_misconception_typed_as_the_answer_is_again(cards: dict) -> None:
+    for card in cards.values():
+        for wrong in card.misconceptions:
+            assert grade(card, wrong.claim).value < 0.35, (card.id, wrong.claim)
+
+
+def test_evidence_is_the_clause_that_earned_the_point(cards: dict) -> None:
+    card = cards["l1-sparsity"]
+    result = scoring.score(card.answer, card.key_points, question=card.prompt)
+    covered = [p for p in result.points if p.covered]
+    assert covered
+    for point in covered:
+        assert point.span is not None
+        assert card.answer[point.span[0] : point.span[1]] == point.matched
+
+
+def test_the_count_and_the_score_cannot_disagree_after_corrections(cards: dict) -> None:
+    card = cards["bias-variance"]
+    verdict = grade(card, "Bias is underfitting and variance is overfitting.")
+    everything = verdict.corrected({i: True for i in range(len(verdict.points))})
+    nothing = verdict.corrected({i: False for i in range(len(verdict.points))})
+    assert everything.covered_count == len(everything.points)
+    assert everything.value == pytest.approx(1.0)
+    assert nothing.covered_count == 0 and nothing.value == 0.0
+    one = verdict.corrected({0: not verdict.points[0].covered})
+    assert one.corrections == ((0, not verdict.points[0].covered),)
+    assert one.scorer_value == verdict.value
+    assert (one.value > verdict.value) == one.points[0].covered
+
+
+def test_basic_scoring_when_the_model_is_off(cards: dict, monkeypatch) -> None:
+    card = cards["l1-sparsity"]
+    monkeypatch.setenv(semantic.DISABLE_ENV, "1")
+    semantic.reset()
+    try:
+        basic = scoring.score(card.answer, card.key_points, question=card.prompt)
+        assert basic.method == "basic"
+        assert basic.value >= 0.8  # the lexical signals alone still read the model answer
+        assert semantic.status().reason
+    finally:
+        monkeypatch.delenv(semantic.DISABLE_ENV)
+        semantic.reset()
+    assert scoring.score(card.answer, card.key_points).method == "semantic"
+
+
+def test_a_model_file_that_fails_its_checksum_is_refused(monkeypatch) -> None:
+    monkeypatch.setattr(semantic, "MODEL_SHA256", "0" * 64)
+    semantic.reset()
+    try:
+        assert semantic.encoder() is None
+        assert "checksum" in semantic.status().reason
+        assert scoring.score("L1 zeroes weights", ["L1 sets weights to zero"]).method == "basic"
+    finally:
+        monkeypatch.undo()
+        semantic.reset()
+
+
+def test_the_value_rule_is_shared_by_scoring_and_corrections() -> None:
+    weights = combine.fitted()
+    assert combine.value_of([1.0, 1.0], 0, 0, weights) == pytest.approx(1.0)
+    assert combine.value_of([1.0, 0.0], 1, 0, weights) < combine.value_of([1.0, 0.0], 0, 0, weights)
+    assert combine.value_of([1.0, 1.0], 0, 1, weights) < 1.0
+
+
+def test_scoring_imports_no_model_code_until_asked() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, quizapp.scoring, quizapp.grading;"
+        "print('onnxruntime' in sys.modules, 'numpy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
