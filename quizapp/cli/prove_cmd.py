@@ -74,7 +74,8 @@ def prove(
 
     Prints the claim with a check mark (holds) or a cross (does not), the sub-checks and key
     figures computed from the data, what to look at, and a text chart. Use --list for the
-    names and --plot FILE.png (or .svg) for the full figure.
+    names and --plot FILE.png (or .svg) for the full figure. Exits with status 1, naming the
+    failing checks, when the claim does not hold on this run.
     """
     if list_names:
         width = max(len(n) for n in proofs.names())
@@ -109,3 +110,8 @@ def prove(
         except OSError as error:
             raise click.ClickException(f"cannot write {plot_path}: {error.strerror}") from error
         click.echo(f"\nfigure written to {plot_path}")
+    if not proof.holds:
+        failing = "; ".join(check.statement for check in proof.failing)
+        raise click.ClickException(
+            f"{name} (seed {seed}): the claim does not hold; failing check(s): {failing}"
+        )

@@ -34,7 +34,7 @@ def format_report(proof: Proof) -> str:
     lines.append(_wrap(f"{mark} {proof.claim}", "", "  "))
     lines += ["", "Checks"]
     for check in proof.checks:
-        text = f"{HOLDS if check.holds else FAILS} {check.statement}"
+        text = f"{HOLDS if check.holds else FAILS} {check.label}"
         if check.detail:
             text += f": {check.detail}"
         lines.append(_wrap(text, "  ", "    "))

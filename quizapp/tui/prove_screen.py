@@ -61,7 +61,7 @@ def details_content(proof: Proof) -> Content:
             HOLDS if check.holds else FAILS, "$text-success" if check.holds else "$text-error"
         )
         detail = f": {check.detail}" if check.detail else ""
-        lines.append(Content.assemble("  ", mark, f" {check.statement}{detail}"))
+        lines.append(Content.assemble("  ", mark, f" {check.label}{detail}"))
     if proof.figures:
         lines += [Content(""), Content.styled("Key figures", "bold")]
         width = max(len(label) for label in proof.figures)
