@@ -60,7 +60,8 @@ def sweep(names: list[str], start: int, count: int, jobs: int) -> bool:
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for name, statements, rates, held in pool.map(_sweep_one, work):
             if name in totals:
-                totals[name] = (statements, rates, [a + b for a, b in zip(totals[name][2], held)])
+                summed = [a + b for a, b in zip(totals[name][2], held, strict=True)]
+                totals[name] = (statements, rates, summed)
             else:
                 totals[name] = (statements, rates, held)
     print(

@@ -6,8 +6,9 @@ w = 0, gradient descent with step lr reaches, along eigenvector i, the share
 ||w||^2 reaches s_i / (s_i + lam). Both are filters that let the high-curvature directions
 through first, and with lam = 1 / (lr t) they agree to within 0.28 of the coefficient in every
 direction: for lr s <= 1/2 the gap between 1 - (1 - a)^t and a t / (1 + a t) never exceeds
-0.275 (0.204 in the continuous-time limit 1 - e^-u against u / (1 + u)). So the number of steps plays the role of 1 / lam, and stopping early shrinks
-the weakly determined directions just as ridge does.
+0.275 (0.204 in the continuous-time limit 1 - e^-u against u / (1 + u)). So the number of
+steps plays the role of 1 / lam, and stopping early shrinks the weakly determined directions
+just as ridge does.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ side by side (restarts, with/without dropout) in one batched matmul; inputs are 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -99,7 +100,7 @@ def init_net(
     """
     lead = () if nets is None else (nets,)
     weights, biases = [], []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+    for fan_in, fan_out in itertools.pairwise(sizes):
         std = INITS[init](fan_in, fan_out)
         weights.append(rng.standard_normal((*lead, fan_in, fan_out)) * std)
         biases.append(rng.standard_normal((*lead, 1, fan_out)) * bias_scale)
