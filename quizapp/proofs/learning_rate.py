@@ -73,8 +73,9 @@ def run_to_convergence(
     contraction: the error is split along `directions` (the Hessian's eigenvectors, as columns)
     and each part's factor per step is measured (the median over the steps in which it is
     well above rounding and the relative error is below `linear_radius`); the contraction is
-    the largest, the worst direction's, which is what max(|1 − lr μ|, |1 − lr L|) predicts. (The norm alone mixes the directions: near the lr
-    where both factors are equal the faster one has not died out when the run stops.)
+    the largest, the worst direction's, which is what max(|1 − lr μ|, |1 − lr L|) predicts.
+    (The norm alone mixes the directions: near the lr where both factors are equal the faster
+    one has not died out when the run stops.)
     """
     w = w0.copy()
     scale = np.linalg.norm(w_star) or float(np.linalg.norm(w0[:, 0]))
