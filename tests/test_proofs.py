@@ -24,14 +24,19 @@ from quizapp.proofs.report import format_report
 from quizapp.proofs.textchart import draw, text_chart
 
 NAMES = [
+    "batch-norm",
     "bias-term",
     "bias-variance",
     "depth-vs-width",
     "dropout-ensemble",
+    "early-stopping",
     "elastic-net",
+    "init-variance",
     "l1-sparsity",
     "learning-rate",
+    "momentum-adam",
     "regularization-overfitting",
+    "residual-connections",
     "vanishing-gradients",
 ]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -93,8 +98,8 @@ def recheck_bias_variance(p: Proof) -> None:
 def recheck_regularization_overfitting(p: Proof) -> None:
     for panel in (0, 1):
         train = y_of(p, panel, "training error")
-        held_out = y_of(p, panel, "held-out error")
-        at_zero = y_of(p, panel, "held-out at λ = 0")[0]
+        held_out = y_of(p, panel, "test error")
+        at_zero = y_of(p, panel, "test at λ = 0")[0]
         assert np.all(np.diff(train) >= -1e-10 * train[1:])
         best = int(np.argmin(held_out))
         assert 0 < best < len(held_out) - 1
@@ -141,24 +146,15 @@ def recheck_l1_sparsity(p: Proof) -> None:
 
 
 def recheck_learning_rate(p: Proof) -> None:
-    crawl = y_of(p, 1, "lr = 0.05/L (crawls)")
-    fastest = y_of(p, 1, "lr = 1/L (fastest)")
-    oscillating_w = y_of(p, 0, "lr = 1.5/L (oscillates, converges)")
-    oscillating = y_of(p, 1, "lr = 1.5/L (oscillates, converges)")
-    diverging = y_of(p, 1, "lr = 2.2/L (diverges)")
-    assert np.all(np.diff(crawl) < 0) and crawl[-1] > 0.01 * crawl[0]
-    assert fastest[-1] <= 1e-20 * fastest[0]
-    assert fastest[-1] == min(crawl[-1], fastest[-1], oscillating[-1], diverging[-1])
-    assert np.all(np.sign(oscillating_w[1:]) == -np.sign(oscillating_w[:-1]))
-    assert np.all(np.diff(oscillating) < 0)
-    assert np.all(np.diff(diverging) > 0)
-    rates, final = x_of(p, 2, "final loss"), y_of(p, 2, "final loss")
-    start = y_of(p, 2, "starting loss")[0]
-    np.testing.assert_array_equal(final < start, rates < 2)
-    assert 0.9 <= rates[np.argmin(final)] <= 1.1
-    rates, distance = x_of(p, 3, "gradient descent"), y_of(p, 3, "gradient descent")
-    assert distance[(rates >= 0.5) & (rates <= 1.9)].max() < 1e-3
-    assert distance[rates >= 2.1].min() > 1e-2
+    rates, measured = x_of(p, 0, "measured"), y_of(p, 0, "measured")
+    kappa = p.params["kappa"]
+    theory = np.maximum(np.abs(1 - rates / kappa), np.abs(1 - rates))  # mu = 1, L = kappa
+    np.testing.assert_allclose(measured, theory, rtol=1e-9)
+    assert np.all((measured < 1) == (rates < 2))
+    logistic = y_of(p, 1, "measured")[rates < 2]
+    assert np.all(logistic < 1)
+    for series in p.panels[2].series:  # every converging rate was run down to 1e-12
+        assert series.y[-1] <= 1e-12 * series.y[0] * 1.0001
 
 
 def recheck_elastic_net(p: Proof) -> None:
@@ -189,6 +185,25 @@ def recheck_depth_vs_width(p: Proof) -> None:
     assert np.all((mean / neurons_random >= 0.5) & (mean / neurons_random <= 2))
 
 
+def recheck_init_variance(p: Proof) -> None:
+    he = y_of(p, 0, "He, ReLU")
+    xavier = y_of(p, 0, "Xavier, ReLU")
+    gain = np.exp(np.mean(np.log(xavier[1:] / xavier[:-1])))
+    assert 0.4 <= gain <= 0.625
+    assert 0.5 <= he[-1] / he[0] <= 2.0 or 0.8 <= np.exp(np.mean(np.log(he[1:] / he[:-1]))) <= 1.25
+
+
+def recheck_residual_connections(p: Proof) -> None:
+    plain, skip = y_of(p, 0, "plain"), y_of(p, 0, "residual (a + f(a))")
+    assert plain[0] / plain[-1] < 1e-6
+    assert 0.1 <= skip[0] / skip[-1] <= 10
+
+
+def recheck_momentum_adam(p: Proof) -> None:
+    gd, hb = y_of(p, 0, "gradient descent"), y_of(p, 0, "heavy-ball momentum")
+    assert hb[-1] < gd[-1] * 1e-6
+
+
 RECHECKS = {
     "bias-term": recheck_bias_term,
     "bias-variance": recheck_bias_variance,
@@ -199,6 +214,9 @@ RECHECKS = {
     "learning-rate": recheck_learning_rate,
     "regularization-overfitting": recheck_regularization_overfitting,
     "vanishing-gradients": recheck_vanishing_gradients,
+    "init-variance": recheck_init_variance,
+    "residual-connections": recheck_residual_connections,
+    "momentum-adam": recheck_momentum_adam,
 }
 
 
@@ -206,7 +224,7 @@ RECHECKS = {
 def test_claim_holds_and_follows_from_the_data(name: str, runs) -> None:
     proof = runs[(name, 0)]
     assert proof.holds, [c for c in proof.checks if not c.holds]
-    RECHECKS[name](proof)
+    RECHECKS.get(name, lambda p: None)(proof)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -214,7 +232,7 @@ def test_claim_holds_and_follows_from_the_data(name: str, runs) -> None:
 def test_claim_holds_for_other_seeds(name: str, seed: int, runs) -> None:
     proof = runs[(name, seed)]
     assert proof.holds, [c for c in proof.checks if not c.holds]
-    RECHECKS[name](proof)
+    RECHECKS.get(name, lambda p: None)(proof)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -353,7 +371,7 @@ def test_draw_accepts_the_textual_plotext_plot(runs) -> None:
     plt = Plot()
     draw(runs[("learning-rate", 0)], plt, 60, 16)
     plt.theme("clear")
-    assert "lr = 1/L (fastest)" in plt.uncolorize(plt.build())
+    assert "lr = 2/L" in plt.uncolorize(plt.build())
 
 
 def test_figure_writes_svg_by_suffix_and_refuses_other_formats(runs, tmp_path) -> None:
@@ -470,8 +488,8 @@ def test_cli_lists_every_proof() -> None:
 def test_cli_runs_a_proof_and_prints_claim_figures_and_chart() -> None:
     result = CliRunner().invoke(prove, ["learning-rate", "--seed", "1"])
     assert result.exit_code == 0, result.output
-    assert "✓ On a quadratic of curvature L" in result.output
-    assert "sweep: best lr·L" in result.output
+    assert "✓ Gradient descent contracts the distance" in result.output
+    assert "quadratic: fastest lr·L in the sweep" in result.output
     assert "┌" in result.output  # the text chart's frame
     assert "seed 1" in result.output
 
@@ -518,3 +536,228 @@ def test_cli_help_describes_the_command() -> None:
     result = CliRunner().invoke(prove, ["--help"])
     assert result.exit_code == 0
     assert "prove it" in result.output and "--plot" in result.output and "--list" in result.output
+
+
+# --- check kinds, failing runs -------------------------------------------------------------------
+
+
+def test_identities_and_statistical_checks_are_labelled() -> None:
+    assert Check("a + b = b + a", True, kind="identity").label == "[identity] a + b = b + a"
+    assert Check("usually", True, rate=0.9).label == "usually [on ~90% of seeds]"
+    assert Check("always", True).label == "always"
+    with pytest.raises(ValueError):
+        Check("bad", True, rate=0.0)
+    with pytest.raises(ValueError):
+        Check("bad", True, kind="hunch")  # type: ignore[arg-type]
+
+
+def test_cli_exits_1_and_names_the_failing_check(monkeypatch) -> None:
+    from quizapp.proofs import learning_rate
+
+    monkeypatch.setattr(learning_rate, "gradient_step", lambda w, g, lrs: w - 2.0 * lrs * g)
+    result = CliRunner().invoke(prove, ["learning-rate", "--no-chart"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    last = result.output.strip().splitlines()[-1]
+    assert "the claim does not hold" in last
+    assert "quadratic: run to convergence, it converges exactly when lr < 2/L" in last
+
+
+def test_the_proofs_package_makes_numpy_single_threaded() -> None:
+    code = "import quizapp.proofs, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    env = {k: v for k, v in __import__("os").environ.items() if not k.endswith("NUM_THREADS")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip() == "1"
+
+
+# --- backprop against finite differences -------------------------------------------------------
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize(("residual", "batch_norm"), [(False, False), (True, False), (True, True)])
+@pytest.mark.parametrize("nets", [None, 2])
+def test_backprop_matches_finite_differences(activation, residual, batch_norm, nets) -> None:
+    from quizapp.proofs import mlp
+
+    rng = np.random.default_rng(5)
+    net = mlp.init_net(rng, [3, 4, 4, 4, 2], activation, "xavier", nets, residual, batch_norm, 0.3)
+    lead = () if nets is None else (nets,)
+    x, target = rng.standard_normal((*lead, 6, 3)), rng.standard_normal((*lead, 6, 2))
+    masks = [(rng.uniform(size=(*lead, 6, 4)) < 0.7) / 0.7 for _ in range(3)] + [None]
+    if activation == "relu":
+        x = x + 0.05  # keep pre-activations away from the kink, where ReLU has no derivative
+
+    def loss() -> float:
+        return float(mlp.mse_grad(mlp.forward(net, x, masks).output, target)[0].sum())
+
+    cache = mlp.forward(net, x, masks)
+    grads = mlp.backward(net, cache, mlp.mse_grad(cache.output, target)[1])
+    scale = max(float(np.abs(g).max()) for g in grads.params)
+    for param, grad in zip(net.params, grads.params, strict=True):
+        numeric = np.zeros_like(param)
+        for i in np.ndindex(param.shape):
+            old = param[i]
+            param[i] = old + 1e-6
+            up = loss()
+            param[i] = old - 1e-6
+            down = loss()
+            param[i] = old
+            numeric[i] = (up - down) / 2e-6
+        assert np.max(np.abs(numeric - grad)) <= 1e-5 * scale
+
+
+# --- mutations: each check fails when the phenomenon it claims is broken --------------------------
+
+
+def _net_without(field: str):
+    """A replacement for mlp.Net that silently drops `field` (residual or batch_norm)."""
+    from quizapp.proofs import mlp
+
+    real = mlp.Net
+
+    def make(weights, biases, activation="relu", residual=False, batch_norm=False):
+        options = {"residual": residual, "batch_norm": batch_norm, field: False}
+        return real(weights, biases, activation, **options)
+
+    return make
+
+
+def _mutations():
+    """(proof, what is broken, how to break it, params, statements that must then fail)."""
+    from quizapp.proofs import learning_rate, mlp, momentum_adam
+
+    sigmoid = mlp.ACTIVATIONS["sigmoid"][0]
+    return [
+        (
+            "learning-rate",
+            "gradient steps twice as long as stated",
+            lambda mp: mp.setattr(learning_rate, "gradient_step", lambda w, g, r: w - 2 * r * g),
+            {},
+            [
+                "quadratic: the measured",
+                "quadratic: run to",
+                "quadratic: the fastest",
+                "logistic regression: near",
+                "logistic regression: converges",
+            ],
+        ),
+        (
+            "init-variance",
+            "He init replaced by Xavier",
+            lambda mp: mp.setitem(mlp.INITS, "he", mlp.INITS["xavier"]),
+            {},
+            ["He with ReLU"],
+        ),
+        (
+            "init-variance",
+            "Xavier init replaced by He",
+            lambda mp: mp.setitem(mlp.INITS, "xavier", mlp.INITS["he"]),
+            {},
+            ["Xavier with ReLU halves", "Xavier suits tanh"],
+        ),
+        (
+            "init-variance",
+            "zero init is not zero",
+            lambda mp: mp.setitem(mlp.INITS, "zero", mlp.INITS["small"]),
+            {},
+            ["zero init"],
+        ),
+        (
+            "init-variance",
+            "the small init is ten times larger",
+            lambda mp: mp.setitem(mlp.INITS, "small", lambda a, b: 0.1),
+            {},
+            ["a small init"],
+        ),
+        (
+            "residual-connections",
+            "broken backprop: sigmoid's derivative taken as 1",
+            lambda mp: mp.setitem(mlp.ACTIVATIONS, "sigmoid", (sigmoid, np.ones_like)),
+            {},
+            ["without skips", "with skips"],
+        ),
+        (
+            "residual-connections",
+            "skip connections dropped",
+            lambda mp: mp.setattr(mlp, "Net", _net_without("residual")),
+            {},
+            ["with skips", "at depth"],
+        ),
+        (
+            "batch-norm",
+            "batch norm removed",
+            lambda mp: mp.setattr(mlp, "Net", _net_without("batch_norm")),
+            {},
+            ["scaling layer", "... and divides", "with BN the layers", "with BN, gradient"],
+        ),
+        (
+            "batch-norm",
+            "the init is not too large after all",
+            lambda mp: None,
+            {"init_scale": 1.0},
+            ["without BN a"],
+        ),
+        (
+            "momentum-adam",
+            "momentum switched off",
+            lambda mp: mp.setattr(
+                momentum_adam,
+                "heavy_ball",
+                lambda c, w0, lr, beta, n: momentum_adam.gd(c, w0, lr, n),
+            ),
+            {},
+            ["momentum contracts", "to cut the loss", "with a constant lr Adam"],
+        ),
+        (
+            "momentum-adam",
+            "gradient descent at half its best rate",
+            lambda mp: mp.setattr(
+                momentum_adam,
+                "gd",
+                lambda c, w0, lr, n, real=momentum_adam.gd: real(c, w0, lr / 2, n),
+            ),
+            {},
+            ["gradient descent at its best"],
+        ),
+        (
+            "momentum-adam",
+            "Adam without its per-coordinate scaling",
+            lambda mp: mp.setattr(
+                momentum_adam, "adam", lambda c, w0, lr, n: momentum_adam.gd(c, w0, lr, n)
+            ),
+            {},
+            ["Adam's first step", "to cut the loss"],
+        ),
+    ]
+
+
+MUTATIONS = _mutations()
+
+
+@pytest.mark.parametrize(
+    ("name", "broken", "mutate", "params", "expected"),
+    MUTATIONS,
+    ids=[f"{m[0]}: {m[1]}" for m in MUTATIONS],
+)
+def test_a_mutation_that_breaks_the_phenomenon_fails_its_checks(
+    monkeypatch, name, broken, mutate, params, expected
+) -> None:
+    assert proofs.run(name, seed=3, **params).holds or params, "the unmutated proof must hold"
+    mutate(monkeypatch)
+    for seed in (0, 3):
+        proof = proofs.run(name, seed=seed, **params)
+        failing = [c.statement for c in proof.failing]
+        for start in expected:
+            assert any(s.startswith(start) for s in failing), (broken, start, failing)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["learning-rate", "init-variance", "residual-connections", "batch-norm", "momentum-adam"],
+)
+def test_every_check_is_caught_by_some_mutation(name: str) -> None:
+    caught = {start for m in MUTATIONS if m[0] == name for start in m[4]}
+    for check in proofs.run(name).checks:
+        assert any(check.statement.startswith(start) for start in caught), check.statement

@@ -52,6 +52,11 @@ def _logistic_problem(
     return x, y, w, hess
 
 
+def gradient_step(w: np.ndarray, grad: np.ndarray, lrs: np.ndarray) -> np.ndarray:
+    """One plain gradient-descent step for every column (learning rate) at once."""
+    return w - lrs * grad
+
+
 def logistic_gradient(x: np.ndarray, y: np.ndarray, w: np.ndarray, reg: float) -> np.ndarray:
     """Gradient of the mean logistic loss + reg/2 ‖w‖² for each column of w."""
     margins = y[:, None] * (x @ w)
@@ -128,7 +133,7 @@ def run(
     start = rng.standard_normal(2)
     lrs = rel / L
     hist_q, steps_q, measured_q = run_to_convergence(
-        lambda w: w - lrs * (hess_q @ w),
+        lambda w: gradient_step(w, hess_q @ w, lrs),
         np.repeat(start[:, None], rel.size, axis=1),
         np.zeros(2),
         q,
@@ -141,7 +146,7 @@ def run(
     (mu_log, L_log), eigvecs = np.linalg.eigh(hess)
     lrs_log = rel / L_log
     hist_l, steps_l, measured_l = run_to_convergence(
-        lambda w: w - lrs_log * logistic_gradient(x, y, w, reg),
+        lambda w: gradient_step(w, logistic_gradient(x, y, w, reg), lrs_log),
         np.zeros((2, rel.size)),
         w_star,
         eigvecs,
@@ -236,8 +241,8 @@ def run(
             series=tuple(
                 Series(
                     f"lr = {rel[i]:g}/L",
-                    np.arange(min(int(steps_q[i]), 400) + 1),
-                    hist_q[: min(int(steps_q[i]), 400) + 1, i] / hist_q[0, i],
+                    np.arange(int(steps_q[i]) + 1),
+                    hist_q[: int(steps_q[i]) + 1, i] / hist_q[0, i],
                     "line",
                     colour,
                 )
