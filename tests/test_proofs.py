@@ -60,25 +60,26 @@ def x_of(proof: Proof, panel: int, label: str) -> np.ndarray:
 
 
 def recheck_vanishing_gradients(p: Proof) -> None:
-    sigmoid = y_of(p, 0, "sigmoid (Glorot init)")
-    relu = y_of(p, 0, "ReLU (He init)")
-    assert sigmoid[-1] / sigmoid[0] >= 1000
-    assert relu.max() / relu.min() <= 10
-    assert math.isclose(p.figures["sigmoid last/first gradient ratio"], sigmoid[-1] / sigmoid[0])
-    # the gradient shrinks by the product of the per-layer gains: sigmoid's are all well below 1
-    assert np.all(y_of(p, 1, "sigmoid") < 0.5)
+    def factor(label: str) -> float:
+        hidden = y_of(p, 0, label)[:-1]
+        return float(np.exp(np.mean(np.log(hidden[:-1] / hidden[1:]))))
+
+    assert factor("sigmoid, Xavier") <= 0.4 and factor("sigmoid, He") <= 0.4
+    assert 0.6 <= factor("ReLU, Xavier") <= 0.8
+    assert 0.9 <= factor("ReLU, He") <= 1.1
+    moved = y_of(p, 1, "sigmoid, Xavier")
+    assert moved[-1] / moved[0] >= 1000
+    assert math.isclose(p.figures["sigmoid/Xavier factor per layer"], factor("sigmoid, Xavier"))
 
 
 def recheck_bias_term(p: Proof) -> None:
-    without = y_of(p, 0, "y = w·x (no bias)")
-    with_bias = y_of(p, 0, "y = w·x + b")
-    noise = y_of(p, 0, "noise level (mean ε²)")[0]
-    x, y = x_of(p, 2, "data"), y_of(p, 2, "data")
-    floor = np.mean(y**2) - (x @ y) ** 2 / (x @ x) / x.size  # min over w of mean (y - w x)^2
-    assert math.isclose(without[-1], floor, rel_tol=1e-3)
-    assert floor >= 10 * noise
-    assert abs(with_bias[-1] - noise) <= 0.1 * noise
-    assert y_of(p, 1, "loss of y = w·x").min() >= floor * (1 - 1e-9)  # no weight does better
+    x, y = x_of(p, 0, "target bump"), y_of(p, 0, "target bump")
+    floor = np.mean(y**2) - (x @ y) ** 2 / (x @ x) / x.size  # min over c of mean (y - c x)^2
+    free = y_of(p, 0, "net without biases")
+    assert np.mean((free - y) ** 2) >= floor * (1 - 1e-9)
+    slopes = free / x  # a line through the origin on x > 0
+    assert np.ptp(slopes) <= 1e-9 * np.abs(slopes).max()
+    assert np.mean((y_of(p, 0, "net with biases") - y) ** 2) <= 0.1 * floor
 
 
 def recheck_bias_variance(p: Proof) -> None:
@@ -624,9 +625,17 @@ def _net_without(field: str):
     return make
 
 
+def _neuron_with_bias(real):
+    return lambda x, y, bias: real(x, y, True)
+
+
+def _neuron_without_bias(real):
+    return lambda x, y, bias: real(x, y, False)
+
+
 def _mutations():
     """(proof, what is broken, how to break it, params, statements that must then fail)."""
-    from quizapp.proofs import learning_rate, mlp, momentum_adam
+    from quizapp.proofs import bias_term, learning_rate, mlp, momentum_adam
 
     sigmoid = mlp.ACTIVATIONS["sigmoid"][0]
     return [
@@ -642,6 +651,54 @@ def _mutations():
                 "logistic regression: near",
                 "logistic regression: converges",
             ],
+        ),
+        (
+            "vanishing-gradients",
+            "broken backprop: sigmoid's derivative taken as 1",
+            lambda mp: mp.setitem(mlp.ACTIVATIONS, "sigmoid", (sigmoid, np.ones_like)),
+            {},
+            ["sigmoid vanishes", "... and under He", "training ("],
+        ),
+        (
+            "vanishing-gradients",
+            "ReLU gets Xavier where He was asked for",
+            lambda mp: mp.setitem(mlp.INITS, "he", mlp.INITS["xavier"]),
+            {},
+            ["ReLU under He init"],
+        ),
+        (
+            "vanishing-gradients",
+            "ReLU gets He where Xavier was asked for",
+            lambda mp: mp.setitem(mlp.INITS, "xavier", mlp.INITS["he"]),
+            {},
+            ["ReLU under Xavier init"],
+        ),
+        (
+            "vanishing-gradients",
+            "the residual net loses its skips",
+            lambda mp: mp.setattr(mlp, "Net", _net_without("residual")),
+            {},
+            ["ReLU with He init and the residual"],
+        ),
+        (
+            "bias-term",
+            "the bias-free neuron and net get a bias",
+            lambda mp: (
+                mp.setattr(bias_term, "BIAS_MASK", (1.0, 1.0)),
+                mp.setattr(bias_term, "fit_neuron", _neuron_with_bias(bias_term.fit_neuron)),
+            ),
+            {},
+            ["a bias-free neuron", "on mirrored data", "a bias-free ReLU net", "so on x > 0"],
+        ),
+        (
+            "bias-term",
+            "the neuron and net that should have a bias lose it",
+            lambda mp: (
+                mp.setattr(bias_term, "BIAS_MASK", (0.0, 0.0)),
+                mp.setattr(bias_term, "fit_neuron", _neuron_without_bias(bias_term.fit_neuron)),
+            ),
+            {},
+            ["with a bias the same neuron", "the same net with biases"],
         ),
         (
             "init-variance",
