@@ -138,9 +138,13 @@ def recheck_l1_sparsity(p: Proof) -> None:
     zero_from = int(np.flatnonzero(prox != 0.0)[-1]) + 1
     assert zero_from < len(prox)
     assert np.all(prox[zero_from:] == 0.0)
-    lasso_zeros = y_of(p, 3, "lasso")
-    assert np.all(y_of(p, 3, "ridge") == 0)
-    assert np.all(np.diff(lasso_zeros) >= 0)
+    lasso_zeros = y_of(p, 4, "lasso")
+    assert np.all(y_of(p, 4, "ridge") == 0)
+    exact, ista = y_of(p, 3, "exact (homotopy)"), y_of(p, 3, "ISTA")
+    np.testing.assert_array_equal(exact == 0.0, ista == 0.0)
+    assert np.any(exact == 0.0)
+    assert not np.any(y_of(p, 3, "subgradient") == 0.0)
+    assert not np.any(y_of(p, 3, "SGD + L1") == 0.0)
     # the zero counts agree with the plotted coefficient paths
     paths = np.array([s.y for s in p.panels[2].series])
     np.testing.assert_array_equal(np.count_nonzero(paths == 0.0, axis=0), lasso_zeros)
@@ -629,13 +633,21 @@ def _neuron_with_bias(real):
     return lambda x, y, bias: real(x, y, True)
 
 
+def _snapped(real):
+    def solver(*args):
+        beta = real(*args)
+        return np.where(np.abs(beta) < 1e-2, 0.0, beta)
+
+    return solver
+
+
 def _neuron_without_bias(real):
     return lambda x, y, bias: real(x, y, False)
 
 
 def _mutations():
     """(proof, what is broken, how to break it, params, statements that must then fail)."""
-    from quizapp.proofs import bias_term, learning_rate, mlp, momentum_adam
+    from quizapp.proofs import bias_term, l1_sparsity, learning_rate, mlp, momentum_adam
 
     sigmoid = mlp.ACTIVATIONS["sigmoid"][0]
     return [
@@ -699,6 +711,48 @@ def _mutations():
             ),
             {},
             ["with a bias the same neuron", "the same net with biases"],
+        ),
+        (
+            "l1-sparsity",
+            "no proximal step: the soft threshold becomes a subgradient step",
+            lambda mp: mp.setattr(l1_sparsity, "soft_threshold", lambda v, t: v - t * np.sign(v)),
+            {},
+            ["the proximal soft-threshold", "ISTA (gradient step"],
+        ),
+        (
+            "l1-sparsity",
+            "subgradient and SGD round small weights to zero",
+            lambda mp: (
+                mp.setattr(l1_sparsity, "subgradient", _snapped(l1_sparsity.subgradient)),
+                mp.setattr(l1_sparsity, "sgd_l1", _snapped(l1_sparsity.sgd_l1)),
+            ),
+            {},
+            ["subgradient descent and SGD"],
+        ),
+        (
+            "l1-sparsity",
+            "every update rule is the proximal one",
+            lambda mp: mp.setattr(
+                l1_sparsity,
+                "_trajectories",
+                lambda *a, real=l1_sparsity._trajectories: (real(*a)[2],) * 3,
+            ),
+            {},
+            ["L2 shrinks w", "plain L1 subgradient"],
+        ),
+        (
+            "l1-sparsity",
+            "the lasso solver is ridge",
+            lambda mp: mp.setattr(l1_sparsity, "lasso_path", l1_sparsity.ridge_path),
+            {},
+            ["ISTA (gradient step", "lasso path:"],
+        ),
+        (
+            "l1-sparsity",
+            "ridge solved by the lasso",
+            lambda mp: mp.setattr(l1_sparsity, "ridge_path", l1_sparsity.lasso_path),
+            {},
+            ["ridge: no coefficient"],
         ),
         (
             "init-variance",
