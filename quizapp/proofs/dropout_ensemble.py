@@ -10,9 +10,10 @@ restarts each, side by side in one batched computation.
 Dropout trains an ensemble of the 2^units sub-networks that share one set of weights; weight
 scaling is a one-pass approximation of averaging them. It is compared with Monte-Carlo averaging
 of sampled sub-networks on the trained net: the same classes, but more confident. One thing is
-an identity, and is labelled so: for a mask on the last hidden layer alone, the mean logit over masks is exactly the weight-scaled
-logit, because the read-out is linear in the mask (checked here by sampling, to four standard
-errors); it holds for any weights, trained or not, and is not evidence that dropout helps.
+an identity, and is labelled so: for a mask on the last hidden layer alone, the mean logit over
+masks is exactly the weight-scaled logit, because the read-out is linear in the mask (checked
+here by sampling, to four standard errors); it holds for any weights, trained or not, and is
+not evidence that dropout helps.
 """
 
 from __future__ import annotations
