@@ -359,24 +359,56 @@ def test_report_shows_verdict_claim_checks_and_figures(runs) -> None:
     assert "✗ Something." in failing and "✗ part 1" in failing and "42" in failing
 
 
-def test_text_chart_is_plain_text_with_title_and_labels(runs) -> None:
+def test_text_chart_is_plain_text_with_title_labels_and_legend(runs) -> None:
     proof = runs[("vanishing-gradients", 0)]
     chart = text_chart(proof, width=72, height=18)
+    lines = chart.splitlines()
     assert "\x1b" not in chart
-    assert len(chart.splitlines()) == 18
-    assert max(len(line) for line in chart.splitlines()) <= 72
+    assert len(lines) == 18 + 1  # the chart, then its legend on one line
+    assert max(len(line) for line in lines) <= 72
     assert "layer (1 = input side)" in chart
-    assert "sigmoid (Glorot init)" in chart and "ReLU (He init)" in chart
-    assert "1e-13" in chart  # decade ticks on the log axis, not long decimals
+    assert lines[-1] == "• sigmoid, Xavier   x sigmoid, He   + ReLU, Xavier   o ReLU, He"
+    assert "1e-11" in chart  # decade ticks on the log axis, not long decimals
+
+
+def test_every_panel_can_be_drawn_and_fits_80_columns(runs) -> None:
+    for name in NAMES:
+        proof = runs[(name, 0)]
+        for index in range(len(proof.panels)):
+            chart = text_chart(proof, width=78, height=16, panel=index)
+            assert max(len(line) for line in chart.splitlines()) <= 78, (name, index)
+        params = format_report(proof).splitlines()
+        assert max(len(line) for line in params) <= 80, name
+
+
+def test_hidden_series_share_a_legend_marker_and_bars_are_bars(runs) -> None:
+    from quizapp.proofs.textchart import legend, markers
+
+    dropout = runs[("dropout-ensemble", 0)].panels[0]  # restarts: one legend entry per kind
+    chosen = markers(dropout)
+    shown = {marker for marker, _ in legend(dropout)}
+    assert set(chosen) <= shown
+    bars = text_chart(runs[("init-variance", 0)], width=78, height=14, panel=1)
+    assert "••••••" in bars  # filled bars, not single points
+
+
+def test_y_range_is_the_data_range_not_stretched_for_a_legend(runs) -> None:
+    from quizapp.proofs.textchart import _y_range
+
+    panel = runs[("bias-term", 0)].panels[0]
+    points = [(x, y) for s in panel.series for x, y in zip(s.x, s.y, strict=True)]
+    low, high = _y_range(panel, points)
+    assert high == max(y for _, y in points) and low == min(y for _, y in points)
 
 
 def test_draw_accepts_the_textual_plotext_plot(runs) -> None:
     from textual_plotext.plot import Plot
 
     plt = Plot()
-    draw(runs[("learning-rate", 0)], plt, 60, 16)
+    entries = draw(runs[("learning-rate", 0)], plt, 60, 16, panel=1)
     plt.theme("clear")
-    assert "lr = 2/L" in plt.uncolorize(plt.build())
+    assert "lr · L" in plt.uncolorize(plt.build())
+    assert entries == [("•", "measured"), ("x", "max(|1−lr·μ|, |1−lr·L|)"), ("+", "lr = 2/L")]
 
 
 def test_figure_writes_svg_by_suffix_and_refuses_other_formats(runs, tmp_path) -> None:

@@ -44,5 +44,5 @@ def format_report(proof: Proof) -> str:
         lines.append(f"  {label:<{label_width}}  {format_number(value)}")
     lines += ["", "What to look at", _wrap(proof.explanation, "  ", "  ")]
     params = ", ".join(f"{k}={v}" for k, v in proof.params.items())
-    lines += ["", f"seed {proof.seed}" + (f"; {params}" if params else "")]
+    lines += ["", _wrap(f"seed {proof.seed}" + (f"; {params}" if params else ""), "", "  ")]
     return "\n".join(lines)
