@@ -158,8 +158,8 @@ class ProveScreen(Screen[None]):
             yield Static(id="claim")
             yield LoadingIndicator(id="running")
             yield Static(id="panel-heading", markup=False)
+            yield Static(id="legend", markup=False)  # above the chart: visible without scrolling
             yield ProofChart(id="chart")
-            yield Static(id="legend", markup=False)
             yield Static(id="details")
             yield Static(id="saved", markup=False)
         yield KeyBar()
