@@ -17,6 +17,8 @@ class CardType(StrEnum):
     BASIC = "basic"  # front/back, self-graded
     CLOZE = "cloze"  # fill the gap
     CHOICE = "choice"  # pick one or more options
+    NUMERIC = "numeric"  # a number, with units and a tolerance ("2.5 ms", "1%")
+    ORDERED = "ordered"  # put a shuffled list back in order
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,9 @@ class Card:
     misconceptions: tuple[Misconception, ...] = ()
     choices: tuple[Choice, ...] = ()
     cloze: int | None = None
-    expected: tuple[str, ...] = ()  # the hidden text of a cloze sub-card's deletions, in order
+    # A cloze sub-card's hidden text, in order; a numeric card's (answer, tolerance); an ordered
+    # card's items in their right order.
+    expected: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     prove: str | None = None
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)

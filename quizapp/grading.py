@@ -53,40 +53,103 @@ def grade(card: Card, typed: str) -> Grade:
         return _grade_cloze(card, typed)
     if card.type is CardType.CHOICE:
         return _grade_choice(card, typed)
+    if card.type is CardType.NUMERIC:
+        return grade_numeric(card, typed)
+    if card.type is CardType.ORDERED:
+        return grade_ordered(card, typed)
     return Grade(None, None)
 
 
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ⁻⁺", "0123456789n-+")
+GREEK = "α-ω"  # lower-case Greek letters, after _normal has lowered the text
+# One factor run of a product as typed: an optional number, then letters that are Greek or Latin
+# letters standing alone ("2", "n", "ηλ", "2λη", "ηt"). Two Latin letters in a row make a word
+# (fan_in, relu), and words are never split into letters.
+FACTOR = re.compile(rf"(\d+(?:\.\d+)?)?((?:[{GREEK}]|[a-z](?![a-z]))*)")
+# What separates the products of an expression: sums, fractions, powers, brackets, lists.
+OPERATORS = re.compile(r"([-+/^=<>()\[\],;:])")
+
+
 def _normal(text: str) -> str:
-    """Lower case, emphasis and product signs as spaces, one kind of minus sign, single spaces."""
-    text = re.sub(r"[*`·×]", " ", text).translate(DASHES)
+    """Lower case, one kind of minus sign, powers written ``^n``, product signs as spaces.
+
+    ``2ⁿ`` and ``2**n`` both become ``2^n``, so the card's notation and the ASCII spelling the
+    format notes recommend are the same answer.
+    """
+    text = text.translate(DASHES).replace("**", "^")
+    text = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹ⁿ⁻⁺]+", lambda m: "^" + m.group().translate(SUPERSCRIPTS), text)
+    text = re.sub(r"[*`·×⋅]", " ", text)
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def _canonical(text: str, synonyms: Mapping[str, Sequence[str]]) -> str:
-    """Replace each variant of a synonym group with its canonical term (``lambda`` -> ``λ``)."""
+    """Replace each variant of a synonym group with its canonical term (``lambda`` -> ``λ``).
+
+    One pass over the text with every term and variant in one pattern, longest first, so a
+    variant that is part of its own term ("noise" in "irreducible noise") or of another group's
+    term is never replaced inside it.
+    """
+    forms: dict[str, str] = {}
     for term, variants in synonyms.items():
-        for variant in sorted(variants, key=len, reverse=True):
-            pattern = rf"(?<!\w){re.escape(_normal(variant))}(?!\w)"
-            text = re.sub(pattern, _normal(term), text)
-    return text
+        for form in (term, *variants):
+            forms.setdefault(_normal(form), _normal(term))
+    forms.pop("", None)
+    if not forms:
+        return text
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    pattern = rf"(?<!\w)(?:{alternatives})(?!\w)"
+    return re.sub(pattern, lambda m: forms[m.group()], text)
+
+
+def _products_sorted(text: str) -> str:
+    """The expression with the factors of every product in one order, and no spaces.
+
+    A product's factors commute, so ``ηλ``, ``λη``, ``λ η`` and ``2λη`` against ``2ηλ`` are the
+    same answer. Only products of numbers, single letters and Greek letters are reordered; a
+    stretch holding any longer word is kept as typed, and so is everything between operators
+    (``2^n`` is not ``n^2``, ``1 - 2ηλ`` keeps its ``1 -``).
+    """
+    parts = []
+    for part in OPERATORS.split(text):
+        tokens = part.split()
+        factors: list[str] | None = []
+        for token in tokens:
+            match = FACTOR.fullmatch(token)
+            if not token or match is None or factors is None:
+                factors = None
+                break
+            number, letters = match.groups()
+            if number:
+                factors.append(number)
+            if letters:
+                factors += list(letters)  # each letter is a factor of its own
+        if factors is None or len(factors) < 2:
+            parts.append(part.replace(" ", ""))
+            continue
+        numbers = sorted(f for f in factors if f[0].isdigit())
+        symbols = sorted(f for f in factors if not f[0].isdigit())
+        parts.append("".join(numbers + symbols))
+    return "".join(parts)
 
 
 def gap_matches(
     expected: str, typed: str, synonyms: Mapping[str, Sequence[str]] | None = None
 ) -> bool:
-    """Whether a typed gap answer counts: exact after normalising, or one typo in a long word.
+    """Whether a typed gap answer counts: the same expression, or one typo in a long word.
 
-    The card's and deck's synonyms apply, so ``lambda`` fills a gap whose answer is ``λ``.
+    The card's and deck's synonyms apply, so ``lambda`` fills a gap whose answer is ``λ``; the
+    factors of a product may come in any order (``eta*lambda`` for ``ηλ``) and powers may be
+    written ``2ⁿ``, ``2^n`` or ``2**n``.
     """
     from rapidfuzz.distance import Levenshtein
 
     want, got = _normal(expected), _normal(typed)
     if synonyms:
         want, got = _canonical(want, synonyms), _canonical(got, synonyms)
-    if want == got or want.replace(" ", "") == got.replace(" ", ""):
+    if want == got or _products_sorted(want) == _products_sorted(got):
         return True
-    if re.fullmatch(r"[\d.,\-+/^ ]+", want):
-        return False  # numbers must be exact: 0.25 is not 0.26
+    if not re.fullmatch(r"[a-z' -]+", want):
+        return False  # numbers and formulas must be exact: 0.25 is not 0.26, 1 + 2ηλ not 1 - 2ηλ
     allowed = 1 if len(want) >= 5 else 0
     return Levenshtein.distance(want, got) <= allowed
 
@@ -130,3 +193,78 @@ def _grade_choice(card: Card, typed: str) -> Grade:
     )
     right = all(p.covered for p in points)
     return Grade(1.0 if right else 0.0, 3 if right else 1, points)
+
+
+def grade_numeric(card: Card, typed: str) -> Grade:
+    """Right when the typed number, in any unit of the same kind, is within the tolerance."""
+    from quizapp import quantities
+
+    answer, tolerance = (*card.expected, "", "")[:2]
+    expected = quantities.parse(answer)
+    allowed = quantities.parse(tolerance) if tolerance else None
+    want = f"{answer} ± {tolerance}" if tolerance else answer
+    try:
+        got = quantities.parse(typed)
+    except quantities.QuantityError as exc:
+        hint = PointResult(f"{exc} (e.g. 0.25, 1e-3, 0.1%, 2.5 ms)", False, "")
+        return Grade(0.0, 1, (PointResult(want, False, ""), hint))
+    if got.dimension != expected.dimension:
+        kind = expected.dimension or "a plain number"
+        point = PointResult(f"{want} (the answer is {kind})", False, typed.strip())
+        return Grade(0.0, 1, (point,))
+    right = quantities.within(expected, got, allowed)
+    return Grade(
+        1.0 if right else 0.0, 3 if right else 1, (PointResult(want, right, typed.strip()),)
+    )
+
+
+def display_order(card: Card) -> list[int]:
+    """The shuffled order (0-based indexes into ``card.expected``) an ordered card is shown in.
+
+    Fixed by the card's id, so the plain review, the app and a re-shown card agree, and never
+    the right order itself (which would give the answer away).
+    """
+    import hashlib
+    import random
+
+    n = len(card.expected)
+    seed = int.from_bytes(hashlib.sha256(card.id.encode("utf-8")).digest()[:8], "big")
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    if n > 1 and order == sorted(order):
+        order = order[1:] + order[:1]
+    return order
+
+
+def grade_ordered(card: Card, typed: str) -> Grade:
+    """The typed shown-numbers ("3 1 2 4") in order; credit is the share of items in place.
+
+    Partial credit is the longest run kept in the right relative order (the longest increasing
+    subsequence), so one item moved costs one item, not every item after it.
+    """
+    shown = display_order(card)
+    picks = [int(p) for p in re.findall(r"\d+", typed)]
+    n = len(card.expected)
+    if sorted(picks) != list(range(1, n + 1)):
+        hint = f"type each number 1-{n} once, in the right order"
+        points = tuple(
+            PointResult(f"{i}. {item}", False, "") for i, item in enumerate(card.expected, 1)
+        )
+        return Grade(0.0, 1, (*points, PointResult(hint, False, "")))
+    placed = [shown[p - 1] for p in picks]  # index in the right order of each typed item
+    points = tuple(
+        PointResult(f"{position}. {card.expected[position - 1]}", got == position - 1, "")
+        for position, got in enumerate(placed, start=1)
+    )
+    value = _longest_increasing(placed) / n
+    return Grade(value, 3 if value == 1 else (2 if value >= 0.75 else 1), points)
+
+
+def _longest_increasing(values: list[int]) -> int:
+    import bisect
+
+    tails: list[int] = []
+    for v in values:
+        i = bisect.bisect_left(tails, v)
+        tails[i : i + 1] = [v]
+    return len(tails)

@@ -36,7 +36,8 @@ CLOZE_NUMBERED = re.compile(r"^c(\d+)::(.*?)(?:::(.*))?$", re.DOTALL)
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 PROVE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
-CARD_KEYS = {"id", "type", "tags", "prove", "synonyms"}
+CARD_KEYS = {"id", "type", "tags", "prove", "synonyms", "reverse", "answer", "tolerance"}
+ORDERED_ITEM = re.compile(r"^[ \t]{0,3}\d{1,3}[.)][ \t]+(.*)$")
 RETENTION_RANGE = (0.7, 0.99)
 NEW_PER_DAY_RANGE = (0, 9999)
 GAP = "[...]"
@@ -495,6 +496,11 @@ def _parse_block(
     if card_type is CardType.CLOZE:
         parsed.cards.extend(_cloze_cards(prompt, answer, common))
         return
+    if card_type is CardType.NUMERIC:
+        tolerance = attrs.get("tolerance", ("", None))[0]
+        common["expected"] = (attrs["answer"][0], tolerance)
+    elif card_type is CardType.ORDERED:
+        common["expected"] = tuple(_ordered_items(answer))
     parsed.cards.append(
         _make_card(
             id=note_id,
@@ -507,6 +513,11 @@ def _parse_block(
             **common,
         )
     )
+    if attrs.get("reverse"):
+        # The back-to-front card: its own id, so its own schedule and history.
+        parsed.cards.append(
+            _make_card(id=f"{note_id}::rev", type=card_type, prompt=answer, answer=prompt, **common)
+        )
 
 
 def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> dict[str, Any]:
@@ -565,11 +576,13 @@ def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> d
                         source,
                         line,
                         f"unknown type {value!r}",
-                        "use one of: open, basic, cloze, choice (or leave it out)",
+                        f"use one of: {', '.join(t.value for t in CardType)} (or leave it out)",
                     )
                 )
             else:
                 attrs["type"] = CardType(value)
+        elif key in ("reverse", "answer", "tolerance"):
+            _card_type_attribute(key, value, attrs, source, line, problems)
         elif key == "tags":
             attrs["tags"] = _tags(value, source, line, problems)
         elif key == "synonyms":
@@ -601,6 +614,61 @@ def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> d
     return attrs
 
 
+def _card_type_attribute(
+    key: str, value: Any, attrs: dict[str, Any], source: str, line: int, problems: list[Problem]
+) -> None:
+    """Check ``reverse`` (a yes/no), and a numeric card's ``answer`` and ``tolerance``."""
+    from quizapp import quantities
+
+    if key == "reverse":
+        if not isinstance(value, bool):
+            problems.append(
+                Problem(source, line, f"reverse {value!r} is not true or false", "reverse: true")
+            )
+        else:
+            attrs["reverse"] = value
+        return
+    text = str(value).strip() if isinstance(value, str | int | float) else ""
+    try:
+        quantity = quantities.parse(text) if not isinstance(value, bool) else None
+    except quantities.QuantityError as exc:
+        quantity, reason = None, str(exc)
+    else:
+        reason = f"{value!r} is not a number"
+    if quantity is None:
+        example = "answer: 0.25, or answer: 2.5 ms" if key == "answer" else "tolerance: 1%"
+        problems.append(Problem(source, line, f"{key}: {reason}", f"e.g. {example}"))
+    elif key == "tolerance" and quantity.value < 0:
+        problems.append(
+            Problem(source, line, "tolerance is negative", "e.g. tolerance: 1% or 0.01")
+        )
+    else:
+        attrs[key] = (text, quantity)
+
+
+def _numeric_problems(attrs: dict[str, Any], source: str, line: int) -> list[Problem]:
+    """A numeric card needs an ``answer``; a tolerance must be a percent or in its units."""
+    if "answer" not in attrs:
+        return [
+            Problem(source, line, "numeric card has no answer", "add 'answer: 0.25' to its comment")
+        ]
+    tolerance = attrs.get("tolerance")
+    if (
+        tolerance
+        and not tolerance[1].percent
+        and tolerance[1].dimension != attrs["answer"][1].dimension
+    ):
+        return [
+            Problem(
+                source,
+                line,
+                f"tolerance {tolerance[0]!r} is not in the units of answer {attrs['answer'][0]!r}",
+                "use a percent (tolerance: 1%) or the answer's units",
+            )
+        ]
+    return []
+
+
 def _card_type(
     attrs: dict[str, Any],
     prompt: str,
@@ -616,6 +684,8 @@ def _card_type(
     declared = attrs.get("type")
     if declared is not None:
         card_type = declared
+    elif "answer" in attrs:
+        card_type = CardType.NUMERIC
     elif choices:
         card_type = CardType.CHOICE
     elif has_cloze:
@@ -625,6 +695,39 @@ def _card_type(
     else:
         card_type = CardType.BASIC
     line = head + 1
+    if card_type is CardType.NUMERIC:
+        problems.extend(_numeric_problems(attrs, source, line))
+    elif "answer" in attrs or "tolerance" in attrs:
+        problems.append(
+            Problem(
+                source,
+                line,
+                f"only numeric cards take answer/tolerance, not {card_type.value} cards",
+                "remove them, or drop the 'type' to make it a numeric card",
+            )
+        )
+    if attrs.get("reverse") and card_type is CardType.BASIC and not answer.strip():
+        problems.append(
+            Problem(source, line, "a reversed card needs an answer", "write the back under it")
+        )
+    if attrs.get("reverse") and card_type is not CardType.BASIC:
+        problems.append(
+            Problem(
+                source,
+                line,
+                f"only basic cards can be reversed, not {card_type.value} cards",
+                "remove 'reverse: true'",
+            )
+        )
+    if card_type is CardType.ORDERED and len(_ordered_items(answer)) < 2:
+        problems.append(
+            Problem(
+                source,
+                line,
+                "ordered card needs a numbered list of at least two steps",
+                "write the steps in order as '1. first', '2. second' lines",
+            )
+        )
     if card_type is CardType.CHOICE:
         if not choices:
             problems.append(
@@ -667,6 +770,11 @@ def _card_type(
                 )
                 break
     return card_type
+
+
+def _ordered_items(answer: str) -> list[str]:
+    """The numbered list of an ordered card's body, in the order written (the right one)."""
+    return [m.group(1).strip() for line in answer.splitlines() if (m := ORDERED_ITEM.match(line))]
 
 
 def _deletion_parts(raw: str) -> tuple[int | None, str, str | None]:

@@ -20,7 +20,7 @@ from quizapp.review import answer, deck_clause, get_card
 from quizapp.schedule import new_review_id
 from quizapp.store import Store
 
-GRADABLE = (CardType.OPEN.value, CardType.CLOZE.value, CardType.CHOICE.value)
+GRADABLE = tuple(t.value for t in CardType if t is not CardType.BASIC)  # typed answers
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from quizapp import events
 from quizapp.cards import Card, CardType, Choice, Misconception
-from quizapp.clock import day_start, iso, parse_iso
-from quizapp.schedule import RATINGS, CardState, apply_rating, new_review_id, replay
+from quizapp.clock import day_start, iso, parse_iso, utc_now
+from quizapp.fitting import events as parameter_events
+from quizapp.schedule import RATINGS, CardState, Settings, apply_rating, new_review_id, replay
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
 
 LEARN_AHEAD = timedelta(minutes=20)  # like Anki: finish short learning steps instead of idling
-MODES = ("review", "quiz")
+MODES = ("review", "quiz", "cram")
+SCHEDULING_MODES = ("review",)  # quiz and cram answers are logged but never move the schedule
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,32 @@ def get_state(store: Store, card_id: str) -> CardState:
     return CardState.from_row(row)
 
 
-def retention_of(store: Store, deck: str) -> float:
+def retention_of(store: Store, deck: str, now: datetime | None = None) -> float:
+    """The deck's desired retention at ``now`` (a retention event overrides the markdown's)."""
+    if now is not None:
+        return settings_of(store, deck, now).retention
     row = store.conn.execute("SELECT retention FROM decks WHERE name = ?", (deck,)).fetchone()
     return float(row[0]) if row else 0.9
+
+
+def settings_of(
+    store: Store,
+    deck: str,
+    moment: datetime,
+    events: list[parameter_events.ParameterEvent] | None = None,
+) -> Settings:
+    """The retention and FSRS parameters that schedule a review of ``deck`` at ``moment``."""
+    return _settings_lookup(store, deck, events)(moment)
+
+
+def _settings_lookup(
+    store: Store, deck: str, events: list[parameter_events.ParameterEvent] | None = None
+):
+    row = store.conn.execute("SELECT retention FROM decks WHERE name = ?", (deck,)).fetchone()
+    base = float(row[0]) if row else 0.9
+    if events is None:
+        events = parameter_events.load(store)
+    return parameter_events.settings_at(events, deck, base)
 
 
 def deck_clause(deck: str | None) -> tuple[str, list[object]]:
@@ -180,33 +206,45 @@ def answer(
     mode: str = "review",
     quiz_id: str | None = None,
     review_id: str | None = None,
+    confidence: int | None = None,
 ) -> Answered:
     """Record an answer and, in review mode, reschedule the card: one transaction, then return.
 
-    Quiz answers are logged (``mode='quiz'``) but leave the schedule alone: a mock interview
-    should not bend the spacing the daily review relies on.
+    Quiz answers (``mode='quiz'``) and cram answers (``mode='cram'``, from ``quizapp drill``)
+    are logged but leave the schedule alone: a mock interview or a last-minute drill should not
+    bend the spacing the daily review relies on. ``confidence`` (1 unsure, 2 fairly sure,
+    3 sure) is what the user said before the answer was revealed, if anything.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     if rating not in RATINGS:
         raise ValueError(f"rating must be 1-4, not {rating!r}")
+    if confidence is not None and confidence not in (1, 2, 3):
+        raise ValueError(f"confidence must be 1-3 or None, not {confidence!r}")
     review_id = review_id or new_review_id()
     with store.transaction() as conn:
-        row = conn.execute(
-            "SELECT s.*, COALESCE(d.retention, 0.9) AS retention FROM schedule s "
-            "LEFT JOIN decks d ON d.name = s.deck WHERE s.card_id = ?",
-            (card_id,),
-        ).fetchone()
+        row = conn.execute("SELECT * FROM schedule WHERE card_id = ?", (card_id,)).fetchone()
         if row is None:
             raise KeyError(card_id)
         before = CardState.from_row(row)
         after = before
         conn.execute(
             "INSERT INTO reviews (id, card_id, reviewed_at, rating, answer, score, duration_ms,"
-            " mode, quiz_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (review_id, card_id, iso(now), rating, typed, score, duration_ms, mode, quiz_id),
+            " mode, quiz_id, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                review_id,
+                card_id,
+                iso(now),
+                rating,
+                typed,
+                score,
+                duration_ms,
+                mode,
+                quiz_id,
+                confidence,
+            ),
         )
-        if mode == "review":
+        if mode in SCHEDULING_MODES:
             latest = conn.execute(
                 "SELECT reviewed_at, id FROM reviews WHERE card_id = ? AND mode = 'review' "
                 "AND id != ? AND id NOT IN (SELECT review_id FROM undos) "
@@ -214,7 +252,10 @@ def answer(
                 (card_id, review_id),
             ).fetchone()
             if latest is None or (latest[0], latest[1]) < (iso(now), review_id):
-                after = apply_rating(before, rating, now, review_id, row["retention"])
+                settings = settings_of(store, row["deck"], now)
+                after = apply_rating(
+                    before, rating, now, review_id, settings.retention, settings.parameters
+                )
                 _save_state(store, card_id, after)
             else:
                 # The clock went backwards (or two answers share a timestamp): replay in log
@@ -269,24 +310,32 @@ def undo(store: Store, review_id: str, now: datetime) -> CardState:
     return state
 
 
-def _replayed(store: Store, card_id: str) -> CardState:
-    """Recompute and save one card's schedule from its live reviews (inside a transaction)."""
-    row = store.conn.execute(
-        "SELECT COALESCE(d.retention, 0.9) AS retention FROM schedule s "
-        "LEFT JOIN decks d ON d.name = s.deck WHERE s.card_id = ?",
-        (card_id,),
-    ).fetchone()
-    state = replay(_live_reviews(store, card_id), row["retention"])
+def _replayed(
+    store: Store, card_id: str, events: list[parameter_events.ParameterEvent] | None = None
+) -> CardState:
+    """Recompute and save one card's schedule from its live reviews (inside a transaction).
+
+    Each review is replayed with the parameters and retention in force at its time.
+    """
+    deck = store.conn.execute("SELECT deck FROM schedule WHERE card_id = ?", (card_id,)).fetchone()[
+        0
+    ]
+    lookup = _settings_lookup(store, deck, events)
+    state = replay(_live_reviews(store, card_id), settings_at=lookup)
     _save_state(store, card_id, state)
     return state
 
 
 def rebuild(store: Store) -> int:
-    """Recompute every card's schedule from the review log; return how many cards were replayed."""
+    """Recompute every card's schedule from the review log; return how many cards were replayed.
+
+    Parameter events are part of the log: each review is replayed with the settings of its time.
+    """
     with store.transaction() as conn:
+        events = parameter_events.load(store)
         ids = [r[0] for r in conn.execute("SELECT card_id FROM schedule")]
         for card_id in ids:
-            _replayed(store, card_id)
+            _replayed(store, card_id, events)
     return len(ids)
 
 
@@ -297,12 +346,19 @@ def bury(store: Store, card_id: str, now: datetime) -> None:
         conn.execute(
             "UPDATE schedule SET buried_until = ? WHERE card_id = ?", (iso(until), card_id)
         )
+        events.record(store, events.BURY, card_id, now, {"until": iso(until)})
 
 
-def set_suspended(store: Store, card_id: str, suspended: bool) -> None:
-    """Suspend (take off every queue) or restore a card; its history is untouched."""
+def set_suspended(store: Store, card_id: str, suspended: bool, now: datetime | None = None) -> None:
+    """Suspend (take off every queue) or restore a card; its history is untouched.
+
+    The change is logged as an event so a merge with another machine carries it; ``now``
+    defaults to the clock because the UIs that call this have no other use for it.
+    """
     with store.transaction():
         set_active(store, card_id, suspended=suspended)
+        kind = events.SUSPEND if suspended else events.UNSUSPEND
+        events.record(store, kind, card_id, now or utc_now())
 
 
 def set_active(

@@ -126,15 +126,26 @@ class ReviewSession:
             verdict = Grade(None, None)
             scorer_error = f"no score: the scorer failed ({type(exc).__name__}: {exc})"
         now = self.clock()
-        retention = review.retention_of(self.store, card.deck)
+        settings = review.settings_of(self.store, card.deck, now)
         intervals = {
             rating: format_interval(delta)
-            for rating, delta in preview_intervals(state, now, retention).items()
+            for rating, delta in preview_intervals(
+                state, now, settings.retention, settings.parameters
+            ).items()
         }
         return Verdict(verdict, verdict.suggested_rating or GOOD, intervals, scorer_error)
 
-    def rate(self, rating: int, typed: str = "", score: float | None = None) -> review.Answered:
-        """Record the answer to the current card; it is durable when this returns."""
+    def rate(
+        self,
+        rating: int,
+        typed: str = "",
+        score: float | None = None,
+        confidence: int | None = None,
+    ) -> review.Answered:
+        """Record the answer to the current card; it is durable when this returns.
+
+        ``confidence`` is how sure the user said they were before the reveal (1-3), if they did.
+        """
         card, _ = self._require()
         duration_ms = max(int((self.timer() - self.shown_at) * 1000), 0)
         answered = review.answer(
@@ -145,6 +156,7 @@ class ReviewSession:
             typed=typed,
             score=score,
             duration_ms=duration_ms,
+            confidence=confidence,
         )
         self.answers.append(answered)
         self.current = self.state = None

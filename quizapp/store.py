@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 3  # the number of migrations in quizapp.migrations
+SCHEMA_VERSION = 5  # the number of migrations in quizapp.migrations
 BUSY_TIMEOUT_MS = 30_000
 
 # Queue values in ``schedule.queue``: which list a card is drawn from.
@@ -120,8 +120,11 @@ class Store:
         An up-to-date store is recognised from ``meta`` alone, without importing sqlite-utils.
         """
         try:
-            if stop_before is None and self.schema_version() == SCHEMA_VERSION:
+            current = self.schema_version()
+            if stop_before is None and current == SCHEMA_VERSION:
                 return
+            if 0 < current < SCHEMA_VERSION:
+                self._back_up_before_migrating()
             import_sqlite_utils()
             from quizapp.migrations import migrations
 
@@ -130,6 +133,16 @@ class Store:
                 migrations.apply(self.db, stop_before=stop_before)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot upgrade the database: {exc}") from exc
+
+    def _back_up_before_migrating(self) -> None:
+        """A migration rewrites tables: keep the old store first (see :mod:`quizapp.backup`)."""
+        from quizapp.backup import BackupError, before
+        from quizapp.clock import utc_now
+
+        try:
+            before(self.conn, self.path, "migrate", utc_now())
+        except BackupError as exc:
+            raise StoreError(f"{exc}; the upgrade was not started") from exc
 
     def schema_version(self) -> int:
         """The schema version recorded in ``meta``; 0 for a new, empty database."""

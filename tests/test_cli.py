@@ -55,7 +55,9 @@ def test_every_command_explains_itself():
 def test_check_of_the_bundled_content_is_clean():
     result = run("check", str(bundled_content()))
     assert result.exit_code == 0, result.output
-    assert "ok: 3 file(s)" in result.output
+    decks = [p for p in bundled_content().rglob("*.md") if p.name != "README.md"]
+    assert len(decks) == 5
+    assert f"ok: {len(decks)} file(s)" in result.output
     assert "have no id yet" not in result.output
 
 
@@ -65,7 +67,8 @@ def test_check_reports_every_problem_with_file_and_line(tmp_path):
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert lines[0].endswith(
-        "a.md:2: unknown type 'essay' (use one of: open, basic, cloze, choice (or leave it out))"
+        "a.md:2: unknown type 'essay' (use one of: open, basic, cloze, choice, numeric, ordered"
+        " (or leave it out))"
     )
     assert lines[1].endswith("a.md:5: card has an empty prompt (write the question after '## ')")
     assert lines[-1] == "2 problem(s) found; nothing was changed."

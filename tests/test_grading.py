@@ -31,10 +31,52 @@ def card(text: str):
         ("ηλ", "eta*lambda", True),
         ("[-λ, λ]", "[-lambda, lambda]", True),
         ("fan_in", "fan_out", False),
+        # A product's factors commute, in the card's notation or spelled out.
+        ("ηλ", "λη", True),
+        ("ηλ", "lambda * eta", True),
+        ("ηλ", "η·λ", True),
+        ("ηλ", "ηη", False),
+        ("ηλ", "η", False),
+        ("1 − ηλ", "1-λη", True),
+        ("1 − 2ηλ", "1-2λη", True),
+        ("1 − 2ηλ", "1 - 2 lambda eta", True),
+        ("1 − 2ηλ", "1 + 2ηλ", False),
+        ("1 − 2ηλ", "2 - 1ηλ", False),
+        ("1/(ηt)", "1/(tη)", True),
+        ("1/(ηt)", "1/(eta t)", True),
+        ("1/(ηt)", "1/(ηs)", False),  # only products are reordered, not the terms around them
+        # Powers: the superscript, the caret and Python's ** are one notation.
+        ("2^n", "2ⁿ", True),
+        ("2ⁿ", "2^n", True),
+        ("2^n", "2**n", True),
+        ("2^n", "n^2", False),
+        ("2^n", "2n", False),
+        # Words are never split into letters and reordered.
+        ("relu", "lure", False),
+        ("fan_in", "in_fan", False),
+        ("ab", "ba", False),
     ],
 )
 def test_gap_matching(expected, typed, ok):
     assert gap_matches(expected, typed, SYNONYMS) is ok
+
+
+NOISE = {"irreducible noise": ["irreducible error", "noise", "σ²", "noise variance", "bayes error"]}
+
+
+@pytest.mark.parametrize(
+    "typed", ["irreducible noise", "noise", "σ²", "σ^2", "Bayes error", "noise variance"]
+)
+def test_a_variant_that_is_part_of_its_own_term_still_fills_the_gap(typed):
+    """'noise' is inside 'irreducible noise': canonicalising must not rewrite the term itself."""
+    assert gap_matches("irreducible noise", typed, NOISE)
+
+
+def test_canonical_terms_are_not_rewritten_by_another_groups_variant():
+    """'l2' is a variant of ridge, but inside the term 'l2 penalty' it stays as it is."""
+    synonyms = {"ridge": ["l2"], "l2 penalty": ["weight decay"]}
+    assert gap_matches("l2 penalty", "weight decay", synonyms)
+    assert gap_matches("l2", "ridge", synonyms)
 
 
 def test_cloze_with_two_gaps_in_one_sub_card_takes_both_answers():

@@ -11,8 +11,15 @@ from pathlib import Path
 import click
 
 from quizapp import __version__
+from quizapp.cli.backup_cmds import backup_cmd, backups_cmd, restore_cmd
 from quizapp.cli.common import AppContext
 from quizapp.cli.deck_cmds import check, decks, new, sync_cmd
+from quizapp.cli.doctor_cmd import doctor
+from quizapp.cli.drill_cmd import drill
+from quizapp.cli.export_cmds import export
+from quizapp.cli.merge_cmds import merge, sync_dir
+from quizapp.cli.optimize_cmd import optimize
+from quizapp.cli.plan_cmd import plan
 from quizapp.cli.prove_cmd import prove
 from quizapp.cli.quiz_cmd import quiz
 from quizapp.cli.review_cmds import due, rebuild, review, stats
@@ -42,5 +49,26 @@ def main(ctx: click.Context, db_path: Path | None) -> None:
         launch_app(ctx.obj)
 
 
-for command in (review, quiz, prove, due, stats, rebuild, sync_cmd, check, decks, new):
+for command in (
+    review,
+    quiz,
+    prove,
+    due,
+    stats,
+    rebuild,
+    sync_cmd,
+    check,
+    decks,
+    new,
+    backup_cmd,
+    backups_cmd,
+    restore_cmd,
+    doctor,
+    merge,
+    sync_dir,
+    export,
+    optimize,
+    drill,
+    plan,
+):
     main.add_command(command)

@@ -18,12 +18,54 @@ from quizapp.sync import SyncReport
 @dataclass
 class AppContext:
     db_path: Path
+    _exchange_on_exit: bool = False
 
-    def open_store(self) -> Store:
+    def open_store(self, *, exchange: bool = True) -> Store:
+        """Open the store, taking the day's backup first thing (a failed backup only warns).
+
+        With a sync folder set, the other machines' reviews are merged in now, and this
+        machine's new ones are written out when the command ends.
+        """
         try:
-            return Store.open(self.db_path)
+            store = Store.open(self.db_path)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
+        from quizapp.backup import BackupError, daily_if_due
+
+        try:
+            daily_if_due(store.conn, self.db_path, utc_now())
+        except BackupError as exc:
+            click.echo(f"warning: {exc}", err=True)
+        if exchange:
+            self._exchange_with_sync_folder(store)
+        return store
+
+    def _exchange_with_sync_folder(self, store: Store) -> None:
+        from quizapp import config, paths
+
+        try:
+            folder = config.load(paths.config_path()).sync_dir
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if folder is None:
+            return
+        from quizapp.cli.merge_cmds import exchange_or_exit
+
+        exchange_or_exit(store, folder)
+        context = click.get_current_context(silent=True)
+        if context is not None and not self._exchange_on_exit:
+            self._exchange_on_exit = True
+            context.call_on_close(lambda: self._final_exchange(folder))
+
+    def _final_exchange(self, folder: Path) -> None:
+        """Write this command's answers to the sync folder (a failure only warns)."""
+        from quizapp.cli.merge_cmds import exchange_or_exit
+
+        try:
+            with Store.open(self.db_path) as store:
+                exchange_or_exit(store, folder)
+        except (click.ClickException, StoreError) as exc:
+            click.echo(f"warning: the sync folder was not updated: {exc}", err=True)
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -14,7 +14,7 @@ import click
 from quizapp import review
 from quizapp.cards import Card, CardType
 from quizapp.clock import utc_now
-from quizapp.grading import Grade
+from quizapp.grading import Grade, display_order
 from quizapp.schedule import RATINGS, format_interval
 from quizapp.session import QUEUE_NAMES, ReviewSession
 from quizapp.store import Store
@@ -50,6 +50,10 @@ def _read_answer(card: Card, stream: TextIO) -> str:
         click.echo(f"Fill the gap{hint}:")
     elif card.type is CardType.CHOICE:
         click.echo("Your pick (e.g. 2, or 1 3 if several are right):")
+    elif card.type is CardType.NUMERIC:
+        click.echo("Your number (units allowed, e.g. 0.25, 1e-3, 0.1%, 2.5 ms):")
+    elif card.type is CardType.ORDERED:
+        click.echo("The numbers in the right order (e.g. 3 1 2):")
     else:
         click.echo("Think of the answer, then press Enter to see it.")
     return _read_line(stream).strip()
@@ -61,6 +65,9 @@ def show_card(card: Card, label: str, left: int) -> None:
     click.secho(card.prompt, bold=True)
     for n, choice in enumerate(card.choices, start=1):
         click.echo(f"  {n}. {choice.text}")
+    if card.type is CardType.ORDERED:
+        for n, index in enumerate(display_order(card), start=1):
+            click.echo(f"  {n}. {card.expected[index]}")
 
 
 def show_verdict(card: Card, verdict: Grade) -> None:
@@ -89,11 +96,27 @@ def _ask_rating(intervals: dict[int, str], suggested: int | None, stream: TextIO
         click.echo("Please type 1, 2, 3 or 4 (or u, s, q).")
 
 
-def run(store: Store, stream: TextIO, *, deck: str | None = None, limit: int | None = None) -> int:
+def _ask_confidence(stream: TextIO) -> int | None:
+    """One optional key before the reveal: 1 unsure, 2 fairly sure, 3 sure, Enter to skip."""
+    click.echo("How sure are you? [1 unsure, 2 fairly sure, 3 sure, Enter skip]: ", nl=False)
+    choice = _read_line(stream).strip()
+    return int(choice) if choice in {"1", "2", "3"} else None
+
+
+def run(
+    store: Store,
+    stream: TextIO,
+    *,
+    deck: str | None = None,
+    limit: int | None = None,
+    confidence: bool = False,
+) -> int:
     """Review until nothing is due, ``limit`` cards are answered, or the user quits.
 
     The session logic (what comes next, skips, undo) is :class:`quizapp.session.ReviewSession`,
-    the same one the terminal app drives. Returns the number of answers kept.
+    the same one the terminal app drives. With ``confidence`` each answer is followed, before
+    the reveal, by an optional "how sure are you?" (stored for the calibration chart). Returns
+    the number of answers kept.
     """
     session = ReviewSession(store, utc_now, deck=deck)
     undone_card: Card | None = None
@@ -118,6 +141,7 @@ def run(store: Store, stream: TextIO, *, deck: str | None = None, limit: int | N
             if command in (":u", ":undo"):
                 undone_card = _undo(session)
                 continue
+            sure = _ask_confidence(stream) if confidence else None
             verdict = session.judge(typed)
             show_verdict(card, verdict.grade)
             suggested = verdict.suggested if verdict.grade.suggested_rating else None
@@ -130,7 +154,7 @@ def run(store: Store, stream: TextIO, *, deck: str | None = None, limit: int | N
             if choice == "u":
                 undone_card = _undo(session)
                 continue
-            answered = session.rate(int(choice), typed, verdict.grade.value)
+            answered = session.rate(int(choice), typed, verdict.grade.value, confidence=sure)
             click.echo(f"saved: {RATINGS[int(choice)]}, next in {_next_in(answered)}")
     except _Quit:
         pass

@@ -8,6 +8,7 @@ import click
 
 from quizapp import review as review_core
 from quizapp.cli.common import AppContext, pass_app, sync_or_exit
+from quizapp.cli.optimize_cmd import refit_if_due
 from quizapp.clock import utc_now
 
 
@@ -15,8 +16,15 @@ from quizapp.clock import utc_now
 @click.option("--plain", is_flag=True, help="Line-based review on stdin/stdout (pipes, ssh).")
 @click.option("--deck", default=None, help="Only this deck (and decks nested under it).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Stop after N answers.")
+@click.option(
+    "--confidence",
+    is_flag=True,
+    help="With --plain: say how sure you are before each reveal (for the calibration chart).",
+)
 @pass_app
-def review(app: AppContext, plain: bool, deck: str | None, limit: int | None) -> None:
+def review(
+    app: AppContext, plain: bool, deck: str | None, limit: int | None, confidence: bool
+) -> None:
     """Review the cards due today. Opens the terminal app unless --plain is given."""
     if not plain:
         from quizapp.cli.launch import launch_app
@@ -27,7 +35,8 @@ def review(app: AppContext, plain: bool, deck: str | None, limit: int | None) ->
 
     with app.open_store() as store:
         sync_or_exit(store, quiet=True)
-        plain_review.run(store, sys.stdin, deck=deck, limit=limit)
+        refit_if_due(store)
+        plain_review.run(store, sys.stdin, deck=deck, limit=limit, confidence=confidence)
 
 
 @click.command()
@@ -36,6 +45,7 @@ def due(app: AppContext) -> None:
     """Show how many cards each deck has for today: learning, due reviews, new."""
     with app.open_store() as store:
         sync_or_exit(store, quiet=True)
+        refit_if_due(store)
         counts = review_core.deck_counts(store, utc_now())
     if not counts:
         click.echo("No decks yet. Add one with 'quizapp decks add FOLDER'.")
@@ -65,7 +75,14 @@ def rebuild(app: AppContext) -> None:
     """Recompute every card's schedule by replaying the review log through FSRS.
 
     The review log is the source of truth; use this after restoring or merging a database.
+    The store is backed up first.
     """
+    from quizapp.backup import BackupError, before
+
     with app.open_store() as store:
+        try:
+            before(store.conn, app.db_path, "rebuild", utc_now())
+        except BackupError as exc:
+            raise click.ClickException(f"{exc}; nothing was rebuilt") from exc
         count = review_core.rebuild(store)
     click.echo(f"rebuilt the schedule of {count} card(s) from the review log")

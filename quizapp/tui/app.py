@@ -115,7 +115,13 @@ class QuizApp(App[None]):
         try:
             if announce_open:
                 self.post_message(StoreOpened())
-            self.post_message(self._sync_with(store))
+            finished = self._sync_with(store)
+            if announce_open and finished.report is not None:
+                # Start-up only: the day's backup and the sync folder, off the main thread.
+                from quizapp.merge.folder import exchange_configured
+
+                finished.report.warnings += exchange_configured(store, self.clock())
+            self.post_message(finished)
         finally:
             store.close()
         _warm_up()

@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
+from quizapp.calibration import Level, calibration
 from quizapp.stats import Bucket, StatsSnapshot, snapshot
 from quizapp.store import Store
 
@@ -147,6 +148,38 @@ class RetentionBars(Widget):
         return Content("\n").join(lines)
 
 
+class CalibrationBars(Widget):
+    """Per confidence level: the share recalled (bar and %), the mean score and the count."""
+
+    DEFAULT_CSS = """
+    CalibrationBars {
+        height: auto;
+    }
+    """
+
+    levels: reactive[tuple[Level, ...]] = reactive(tuple)
+
+    def render(self) -> RenderResult:
+        label_width = max((len(lv.label) for lv in self.levels), default=6) + 1
+        width = max(4, self.size.width - label_width - 36)
+        lines = []
+        for lv in self.levels:
+            if not lv.answers:
+                lines.append(Content.assemble(lv.label.ljust(label_width), ("no answers", "dim")))
+                continue
+            rate = lv.recall_rate or 0.0
+            score = f"score {lv.mean_score:4.0%}" if lv.mean_score is not None else "no score  "
+            lines.append(
+                Content.assemble(
+                    lv.label.ljust(label_width),
+                    (bar(rate, width), "$accent"),
+                    f" recalled {rate:4.0%} · {score}",
+                    (f" · {lv.answers}", "dim"),
+                )
+            )
+        return Content("\n").join(lines)
+
+
 class ColumnChart(Widget):
     """Vertical bars in eighths of a cell, one per value, with the scale on the left.
 
@@ -204,6 +237,7 @@ class StatsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "export", "Export PNGs"),
+        Binding("o", "optimize", "Fit FSRS"),
         Binding("r", "reload", "Refresh"),
         Binding("escape", "back", "Back"),
     ]
@@ -214,6 +248,13 @@ class StatsScreen(Screen[None]):
 
         folder: Path
         paths: list[Path]
+
+    @dataclass
+    class Optimized(Message):
+        """The optimize worker finished; ``message`` is its one-paragraph verdict."""
+
+        message: str
+        adopted: bool
 
     @dataclass
     class ExportFailed(Message):
@@ -234,6 +275,7 @@ class StatsScreen(Screen[None]):
         self.now = now
         self.export_dir = export_dir
         self.snapshot: StatsSnapshot | None = None
+        self.levels: tuple[Level, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(id="status", markup=False)
@@ -248,6 +290,9 @@ class StatsScreen(Screen[None]):
                 with Vertical(id="quiz-panel", classes="panel"):
                     yield PlotextPlot(id="quiz-trend")
                     yield Static("No finished quizzes yet.", id="no-quizzes")
+            # Shown once some answer carries a confidence ('review --plain --confidence').
+            with Vertical(id="calibration-panel", classes="panel"):
+                yield CalibrationBars(id="calibration")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -255,12 +300,14 @@ class StatsScreen(Screen[None]):
         self.query_one("#forecast-panel").border_title = "Due, next 30 days"
         self.query_one("#retention-panel").border_title = "True retention"
         self.query_one("#quiz-panel").border_title = "Quiz scores"
+        self.query_one("#calibration-panel").border_title = "Calibration: how sure you were"
 
     def on_screen_resume(self) -> None:
         self.action_reload()
 
     def action_reload(self) -> None:
         """Re-read the statistics from the store and redraw every chart."""
+        self.levels = calibration(self.store)
         self.show(snapshot(self.store, self.now()))
 
     def show(self, snap: StatsSnapshot) -> None:
@@ -282,8 +329,24 @@ class StatsScreen(Screen[None]):
         self._draw_forecast(snap.due_forecast)
         reviewed = sum(b.total for b in snap.retention)
         self.query_one(RetentionBars).buckets = snap.retention
-        self.query_one("#retention-panel").border_subtitle = f"{reviewed:,} reviews"
+        self.query_one(
+            "#retention-panel"
+        ).border_subtitle = f"{reviewed:,} reviews{self._target_text(snap.now)}"
         self._draw_quiz_trend(snap.quiz_trend)
+        self.query_one("#calibration-panel").display = any(lv.answers for lv in self.levels)
+        self.query_one(CalibrationBars).levels = self.levels
+
+    def _target_text(self, now: datetime) -> str:
+        """The desired retention the measured one should be read against (per deck, in force)."""
+        from quizapp.review import settings_of
+
+        decks = [r[0] for r in self.store.conn.execute("SELECT name FROM decks")]
+        targets = sorted({round(settings_of(self.store, d, now).retention, 2) for d in decks})
+        if not targets:
+            return ""
+        if len(targets) == 1:
+            return f" · target {targets[0]:.0%}"
+        return f" · targets {targets[0]:.0%}-{targets[-1]:.0%}"
 
     def _draw_forecast(self, forecast: Sequence[tuple[date, int]]) -> None:
         chart = self.query_one("#forecast", ColumnChart)
@@ -337,18 +400,53 @@ class StatsScreen(Screen[None]):
 
             self.export_dir = default_export_dir()
         self.notify("Drawing the charts…", timeout=2)
-        self._export(self.snapshot, self.export_dir)
+        self._export(self.snapshot, self.export_dir, self.levels)
 
     @work(thread=True, exclusive=True, group="stats-export", exit_on_error=False)
-    def _export(self, snap: StatsSnapshot, folder: Path) -> None:
+    def _export(self, snap: StatsSnapshot, folder: Path, levels: tuple[Level, ...] = ()) -> None:
         from quizapp.charts import write_all
 
         try:
             paths = write_all(snap, folder)
+            if any(lv.answers for lv in levels):
+                from quizapp.calibration import calibration_png
+
+                paths.append(calibration_png(levels, Path(folder) / "calibration.png"))
         except Exception as exc:  # a full disk or a bad folder must not close the app
             self.post_message(self.ExportFailed(folder, f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(self.Exported(folder, paths))
+
+    def action_optimize(self) -> None:
+        """Fit FSRS to the review log in a thread (as 'quizapp optimize'); a notification says
+        whether the fit was adopted and why."""
+        if self.store.path is None:
+            self.notify("This store is in memory: nothing to fit.", severity="warning")
+            return
+        self.notify("Fitting FSRS to your reviews…", timeout=3)
+        self._optimize(self.store.path, self.now())
+
+    @work(thread=True, exclusive=True, group="stats-optimize", exit_on_error=False)
+    def _optimize(self, path: Path, now: datetime) -> None:
+        # sqlite connections cannot cross threads: the worker opens its own.
+        from quizapp.fitting.fit import optimize
+
+        try:
+            with Store.open(path) as store:
+                report = optimize(store, now)
+        except Exception as exc:  # a fit that fails must not close the app
+            self.post_message(self.Optimized(f"The fit failed: {type(exc).__name__}: {exc}", False))
+            return
+        self.post_message(self.Optimized(report.message, report.adopted))
+
+    def on_stats_screen_optimized(self, message: Optimized) -> None:
+        self.notify(
+            message.message,
+            title="FSRS parameters",
+            severity="information" if message.adopted else "warning",
+            markup=False,
+            timeout=15,
+        )
 
     def on_stats_screen_exported(self, message: Exported) -> None:
         names = ", ".join(path.name for path in message.paths)

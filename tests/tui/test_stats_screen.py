@@ -198,5 +198,5 @@ def test_snapshot(stats_store, tmp_path, snap_compare):
     """A month of reviews: eight green squares at the right end of the calendar, today's
     (Monday, top row, last column) included, the brightest being 10 reviews in mid-May; an
     orange bar for today in the forecast and two blue ones; retention rows for 4-7d, 8-14d and
-    15-30d only; the quiz line climbing from 40% to 80%."""
+    15-30d only, read against "target 90%"; the quiz line climbing from 40% to 80%."""
     assert snap_compare(StatsApp(stats_store, tmp_path), terminal_size=(100, 30))

@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from quizapp.cards import Card, CardType, Choice
+from quizapp.grading import display_order
 
 REVEAL_KEY = "ctrl+s"  # arrives unchanged in every terminal and in tmux, unlike ctrl+enter
 
@@ -247,6 +248,26 @@ class ChoicePicker(Vertical, can_focus=True):
             option.update_text("✓ " if option.choice.correct else "  ")
 
 
+class NumberInput(ClozeInputs):
+    """One field for a numeric card's answer; units and scientific notation are understood."""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="A number, units allowed (0.25, 1e-3, 0.1%, 2.5 ms)", id="gap-1")
+
+
+class OrderInput(ClozeInputs):
+    """An ordered card's steps, shuffled and numbered, and one field for the right order."""
+
+    def __init__(self, steps: list[str], *, id: str | None = None) -> None:
+        super().__init__(1, id=id)
+        self.steps = steps
+
+    def compose(self) -> ComposeResult:
+        listing = "\n".join(f"{n}. {step}" for n, step in enumerate(self.steps, start=1))
+        yield Static(listing, classes="order-steps")
+        yield Input(placeholder="The numbers in the right order, e.g. 3 1 2", id="gap-1")
+
+
 def answer_input(card: Card, *, cursor_blink: bool = True) -> Widget:
     """The input a card asks for, with id ``answer-input``: a text box for open cards, one field
     per gap for cloze cards, numbered options for choice cards, a hint for basic cards."""
@@ -258,4 +279,9 @@ def answer_input(card: Card, *, cursor_blink: bool = True) -> Widget:
         return ClozeInputs(len(card.expected), id="answer-input")
     if card.type is CardType.CHOICE:
         return ChoicePicker(card.choices, id="answer-input")
+    if card.type is CardType.NUMERIC:
+        return NumberInput(1, id="answer-input")
+    if card.type is CardType.ORDERED:
+        steps = [card.expected[i] for i in display_order(card)]
+        return OrderInput(steps, id="answer-input")
     return BasicHint("Recall the answer, then press space to see it.", id="answer-input")
