@@ -665,6 +665,17 @@ def _neuron_with_bias(real):
     return lambda x, y, bias: real(x, y, True)
 
 
+def _no_training_dropout(module):
+    real = module.dropout_masks
+
+    def masks(rng, shape, keep, layers):
+        if np.any(keep == 1.0):  # the training call: plain and dropout nets side by side
+            return [np.ones(shape)] * layers + [None]
+        return real(rng, shape, keep, layers)
+
+    return masks
+
+
 def _snapped(real):
     def solver(*args):
         beta = real(*args)
@@ -679,7 +690,14 @@ def _neuron_without_bias(real):
 
 def _mutations():
     """(proof, what is broken, how to break it, params, statements that must then fail)."""
-    from quizapp.proofs import bias_term, l1_sparsity, learning_rate, mlp, momentum_adam
+    from quizapp.proofs import (
+        bias_term,
+        dropout_ensemble,
+        l1_sparsity,
+        learning_rate,
+        mlp,
+        momentum_adam,
+    )
 
     sigmoid = mlp.ACTIVATIONS["sigmoid"][0]
     return [
@@ -785,6 +803,15 @@ def _mutations():
             lambda mp: mp.setattr(l1_sparsity, "ridge_path", l1_sparsity.lasso_path),
             {},
             ["ridge: no coefficient"],
+        ),
+        (
+            "dropout-ensemble",
+            "dropout removed from training (masks forced to 1)",
+            lambda mp: mp.setattr(
+                dropout_ensemble, "dropout_masks", _no_training_dropout(dropout_ensemble)
+            ),
+            {},
+            ["with dropout the same nets", "weight scaling picks the same class"],
         ),
         (
             "init-variance",
