@@ -146,8 +146,8 @@ def run(
             "the same net with biases fits the bump (loss <= 10% of that floor)",
             biased_loss <= FITS * floor,
             f"loss {biased_loss:.3g} = {biased_loss / floor:.2g} x floor",
-            # Adam from one random init: fails to fit on about 1 seed in 400 (seeds 0-399).
-            rate=0.99,
+            # Adam from one random init does not always fit: held on 98.7% of seeds 0-999.
+            rate=0.98,
         ),
     )
     outputs = _net_output(net, x)
