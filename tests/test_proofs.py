@@ -108,18 +108,9 @@ def recheck_regularization_overfitting(p: Proof) -> None:
 
 
 def recheck_dropout_ensemble(p: Proof) -> None:
-    logit_error = y_of(p, 1, "logit (linear in the mask)")
-    vs_ensemble = y_of(p, 1, "probability vs exact ensemble")
-    gap = y_of(p, 1, "ensemble vs weight scaling")[0]
-    assert logit_error[-1] < logit_error[0] / 10  # sampled logits converge to weight scaling
-    assert vs_ensemble[-1] < 0.01  # sampled probabilities converge to the ensemble mean...
-    assert gap > vs_ensemble[-1]  # ...which is not the weight-scaled prediction
-    gap_plain = y_of(p, 2, "test, no dropout")[-1] - y_of(p, 2, "train, no dropout")[-1]
-    gap_dropout = y_of(p, 2, "test, dropout")[-1] - y_of(p, 2, "train, dropout")[-1]
-    assert gap_dropout < gap_plain
-    mean = y_of(p, 0, "mean of 1024 sub-networks")
-    scaled = y_of(p, 0, "weight scaling (× q)")
-    assert np.mean((mean > 0.5) == (scaled > 0.5)) >= 0.95
+    plain, drop = y_of(p, 1, "no dropout"), y_of(p, 1, "dropout, weight scaling")
+    assert drop.mean() < plain.mean()
+    assert plain.mean() > np.log(2)
 
 
 def recheck_l1_sparsity(p: Proof) -> None:
