@@ -108,3 +108,52 @@ def test_a_corrupted_store_names_the_latest_backup_and_restore_brings_it_back(tm
         assert result.exit_code == 0, result.output
         assert backup.verify(db) == (3, None)
         assert runner.invoke(main, ["--db", str(db), "doctor"]).exit_code == 0
+
+
+def _store_scheduled_with_a_fit(tmp_path):
+    """A store whose later answers were scheduled with adopted (non-default) parameters."""
+    from quizapp.fitting import events as parameter_events
+
+    from .test_merge import FITTED
+
+    db = make_store(tmp_path, answers=4)
+    with Store.open(db) as store:
+        fit = parameter_events.ParameterEvent(NOW + timedelta(hours=1), parameters=FITTED)
+        parameter_events.record(store, fit)
+        for day in range(1, 6):
+            for card in range(4):
+                at = NOW + timedelta(days=4 * day, minutes=card)
+                review.answer(store, f"q{card}", 3 if day % 2 else 2, at)
+    return db
+
+
+def _schedules(db):
+    with Store.open(db) as store:
+        return [tuple(r) for r in store.conn.execute("SELECT * FROM schedule ORDER BY card_id")]
+
+
+def test_a_schedule_made_with_fitted_parameters_is_not_stale(tmp_path):
+    db = _store_scheduled_with_a_fit(tmp_path)
+    report = doctor.examine(db)
+    assert report.healthy, failing(report)
+    assert doctor.repair(db, NOW).fixed == []  # nothing to do: no backup, no replay
+
+
+def test_doctor_fix_replays_with_the_parameters_of_each_review_s_time(tmp_path):
+    db = _store_scheduled_with_a_fit(tmp_path)
+    live = _schedules(db)
+    with Store.open(db) as store:
+        store.conn.execute("UPDATE schedule SET reps = 99, due = '2030-01-01T00:00:00+00:00'")
+    assert "4 card(s) differ" in failing(doctor.examine(db))["schedules"]
+    fixed = doctor.repair(db, NOW)
+    assert fixed.healthy, failing(fixed)
+    assert fixed.fixed == ["replayed the schedule of 4 card(s) from their log"]
+    assert _schedules(db) == live
+    with Store.open(db) as store:
+        review.rebuild(store)
+    assert _schedules(db) == live
+    # ... and the fit mattered: replayed without it, the same log schedules differently.
+    with Store.open(db) as store:
+        store.conn.execute("DELETE FROM parameter_events")
+        review.rebuild(store)
+    assert _schedules(db) != live

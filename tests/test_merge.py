@@ -188,3 +188,114 @@ def test_an_event_kind_this_version_does_not_know_is_kept_and_passed_on(deck_dir
     (path,) = folder.glob("*.jsonl")
     kinds = [decode(line).get("kind") for line in path.read_bytes().splitlines()]
     assert "params" in kinds
+
+
+# fsrs's defaults perturbed (initial stabilities tripled, the decay and a few weights moved),
+# every weight inside fsrs's bounds: a fit any machine might adopt.
+FITTED = (
+    0.636, 3.8793, 6.9195, 24.8868, 6.0, 0.7, 2.5, 0.05, 1.6, 0.2, 0.9, 1.7, 0.08, 0.3,
+    1.9, 0.5, 2.5, 0.6, 0.1, 0.07, 0.3,
+)  # fmt: skip
+
+
+def with_parameters(store: Store) -> dict[str, object]:
+    """The snapshot plus the parameter events, byte for byte."""
+    rows = store.conn.execute("SELECT * FROM parameter_events ORDER BY id")
+    return {**snapshot(store), "parameter_events": [tuple(r) for r in rows]}
+
+
+def rebuilt(store: Store) -> dict[str, object]:
+    """What ``quizapp rebuild`` makes of the store (the store is rebuilt in place)."""
+    review.rebuild(store)
+    return with_parameters(store)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    base=st.lists(ACTION, max_size=5),
+    left=st.lists(ACTION, min_size=1, max_size=10),
+    right=st.lists(ACTION, min_size=1, max_size=10),
+    fit_after=st.integers(0, 10),
+    retention=st.sampled_from([None, 0.8, 0.95]),
+    deck=st.sampled_from([None, "deck"]),
+)
+def test_merging_a_store_that_adopted_fitted_parameters_equals_a_rebuild_on_both(
+    deck_dir, base, left, right, fit_after, retention, deck
+):
+    """A adopts a fit part-way through its own answers (B, perhaps, a retention); after
+    merging both ways the two stores agree, and each equals ``review.rebuild`` on itself."""
+    from quizapp.fitting import events as parameter_events
+
+    a, b = fresh(deck_dir), fresh(deck_dir)
+    shared = [str(uuid.UUID(int=n + 1)) for n in range(len(base))]
+    for store in (a, b):
+        play(store, [(c, r, h, False, None) for c, r, h, _u, _s in base], NOW, shared)
+    start = NOW + timedelta(days=30)
+    split = min(fit_after, len(left))
+    play(a, left[:split], start)
+    fit_at = start + timedelta(hours=sum(h for _c, _r, h, _u, _s in left[:split]), minutes=3)
+    parameter_events.record(a, parameter_events.ParameterEvent(fit_at, deck, FITTED, None, 500))
+    play(a, left[split:], fit_at)
+    if retention is not None:
+        event = parameter_events.ParameterEvent(start + timedelta(hours=5), retention=retention)
+        parameter_events.record(b, event)
+    play(b, right, start + timedelta(minutes=7))
+    log_a, log_b = read_log(a.conn), read_log(b.conn)
+
+    assert absorb(a, log_b).parameters == (retention is not None)
+    assert absorb(b, log_a).parameters == 1
+    merged = with_parameters(a)
+    assert merged == with_parameters(b)
+    assert len(merged["parameter_events"]) == 1 + (retention is not None)
+    stored = {r["card_id"]: CardState.from_row(r) for r in b.conn.execute("SELECT * FROM schedule")}
+    assert stored == replayed_states(b)
+    assert not absorb(a, log_b).changed and with_parameters(a) == merged
+    assert rebuilt(a) == merged
+    assert rebuilt(b) == merged
+    a.close()
+    b.close()
+
+
+def test_a_fit_that_arrives_replays_the_cards_it_covers(deck_dir):
+    """Regression: B answers after A's fit time but before it hears of the fit; the merge
+    must replay B's cards with the fit (and forward-replay new reviews with it too)."""
+    from quizapp.fitting import events as parameter_events
+
+    a, b = fresh(deck_dir), fresh(deck_dir)
+    fit = parameter_events.ParameterEvent(NOW, parameters=FITTED, reviews=500)
+    parameter_events.record(a, fit)
+    moment = NOW + timedelta(hours=1)
+    for day in range(6):
+        for card in range(CARDS):
+            review.answer(b, f"q{card}", 3, moment + timedelta(days=3 * day, minutes=card))
+    review.answer(a, "q0", 4, moment + timedelta(days=40))  # after all of B's: forward
+    report = absorb(b, read_log(a.conn))
+    assert report.parameters == 1 and report.replayed == CARDS
+    assert "1 parameter event(s)" in report.summary()
+    absorb(a, read_log(b.conn))
+    merged = with_parameters(b)
+    assert merged == with_parameters(a) == rebuilt(a) == rebuilt(b)
+    # ... and the fit mattered: without it the same reviews schedule differently.
+    b.conn.execute("DELETE FROM parameter_events")
+    assert rebuilt(b)["schedule"] != merged["schedule"]
+
+
+def test_a_parameter_event_fsrs_cannot_use_is_left_out_with_a_warning(deck_dir):
+    a, b = fresh(deck_dir), fresh(deck_dir)
+    a.conn.execute(
+        "INSERT INTO parameter_events (id, at, parameters, reviews, metrics) "
+        "VALUES ('bad', ?, '[1, 2, 3]', 10, '{}')",
+        ((NOW + timedelta(days=1)).isoformat(),),  # after A's answer, which it would break
+    )
+    review.answer(a, "q0", 3, NOW + timedelta(hours=1))
+    report = absorb(b, read_log(a.conn))
+    assert report.reviews == 1 and report.parameters == 0
+    assert report.warnings == [
+        "parameter event bad: a parameter event whose parameters are not 21 numbers within "
+        "FSRS's bounds; not merged"
+    ]
+    assert b.conn.execute("SELECT COUNT(*) FROM parameter_events").fetchone()[0] == 0

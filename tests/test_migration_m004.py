@@ -67,7 +67,6 @@ def test_upgrade_keeps_every_review_undo_index_and_schedule(tmp_path):
         store.migrate(stop_before="m005_event_log_and_sync_folder")
         assert store.schema_version() == 4
         assert _dump(store)[:2] == before
-        # By name (column 1; column 0 is only a sequence number): none lost, none added.
         assert {r[1] for r in store.conn.execute("PRAGMA index_list(reviews)")} == indexes
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

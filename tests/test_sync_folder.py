@@ -252,3 +252,83 @@ def test_app_start_takes_the_daily_backup_and_exchanges_with_the_configured_fold
         "file",
         "review",
     ]
+
+
+def _fit_and_study(a: Store, b: Store) -> None:
+    """A adopts a fit, then both answer after its time (B without having heard of it)."""
+    from quizapp.fitting import events as parameter_events
+
+    from .test_merge import FITTED
+
+    parameter_events.record(a, parameter_events.ParameterEvent(NOW, parameters=FITTED, reviews=9))
+    for day in range(5):
+        for card in range(4):
+            at = NOW + timedelta(days=3 * day, hours=1, minutes=card)
+            review.answer(a if card % 2 else b, f"q{card}", 3 if day % 3 else 2, at)
+
+
+def test_parameter_events_travel_through_the_folder_and_both_equal_a_rebuild(tmp_path):
+    from .test_merge import rebuilt, with_parameters
+
+    a, b = make(tmp_path, "a"), make(tmp_path, "b")
+    _fit_and_study(a, b)
+    folder = tmp_path / "f"
+    folder.mkdir()
+    exchange(a, folder, NOW)
+    kinds = [decode(line)["k"] for line in only_file(folder).read_bytes().splitlines()]
+    assert kinds.count("parameters") == 1
+    report = exchange(b, folder, NOW)
+    assert report.merged.parameters == 1 and not report.warnings
+    exchange(a, folder, NOW)
+    merged = with_parameters(a)
+    assert merged == with_parameters(b) and len(merged["parameter_events"]) == 1
+    assert rebuilt(a) == merged and rebuilt(b) == merged
+    # B's own file does not send the event back (it came from the folder).
+    assert exchange(b, folder, NOW).written == 0
+
+
+def test_a_bad_parameters_entry_is_a_warning_and_older_readers_skip_the_kind(tmp_path):
+    from .test_merge import FITTED
+
+    a = make(tmp_path, "a")
+    folder = tmp_path / "f"
+    folder.mkdir()
+    entry = {
+        "k": "parameters",
+        "id": "p1",
+        "at": NOW.isoformat(),
+        "deck": None,
+        "parameters": list(FITTED),
+        "retention": None,
+        "reviews": 9,
+        "metrics": {},
+    }
+    header = encode({"k": "file", "format": FORMAT, "file": "quizapp-y-1.jsonl"})
+    bad = encode({**entry, "id": "p2", "parameters": [1.0, 2.0]})
+    (folder / "quizapp-y-1.jsonl").write_bytes(header + bad + encode(entry))
+    report = exchange(a, folder, NOW)
+    assert report.warnings == [
+        "quizapp-y-1.jsonl:2: a parameter event whose parameters are not 21 numbers within "
+        "FSRS's bounds; skipped, read again next time"
+    ]
+    rows = a.conn.execute("SELECT id, parameters, metrics FROM parameter_events").fetchall()
+    assert [tuple(r) for r in rows] == [("p1", json.dumps(list(FITTED)), "{}")]
+
+
+def test_a_reader_that_learns_the_parameters_kind_reads_every_file_again(tmp_path, monkeypatch):
+    """An older quizapp skipped 'parameters' lines and moved its cursor past them; once
+    upgraded it must still take them."""
+    from quizapp.merge import folder as folder_module
+
+    a, b = make(tmp_path, "a"), make(tmp_path, "b")
+    _fit_and_study(a, b)
+    folder = tmp_path / "f"
+    folder.mkdir()
+    exchange(a, folder, NOW)
+    with monkeypatch.context() as old:
+        old.setattr(folder_module, "KINDS", ("review", "undo", "event", "quiz"))
+        assert exchange(b, folder, NOW).merged.parameters == 0
+    assert exchange(b, folder, NOW).merged.parameters == 1
+    assert snapshot(a) != snapshot(b)  # b's own answers have not reached a yet
+    exchange(a, folder, NOW)
+    assert snapshot(a) == snapshot(b)

@@ -19,9 +19,10 @@ from quizapp.config import ConfigError
 def merge(app: AppContext, other: Path) -> None:
     """Merge the review history of the store OTHER (another machine's quizapp.db) into yours.
 
-    Reviews, undos, suspensions and buries are united by id and every changed card is replayed
-    through FSRS, so merging in either direction gives the same schedules. OTHER is only read.
-    Your store is backed up first when the merge brings anything new.
+    Reviews, undos, suspensions, buries and parameter events (adopted FSRS fits, chosen
+    retentions) are united by id and every changed card is replayed through FSRS with the
+    settings of each review's time, so merging in either direction gives the same schedules.
+    OTHER is only read. Your store is backed up first when the merge brings anything new.
     """
     from quizapp.merge.stores import MergeError, merge_store
 
@@ -30,6 +31,8 @@ def merge(app: AppContext, other: Path) -> None:
             report = merge_store(store, other, utc_now())
         except (MergeError, BackupError) as exc:
             raise click.ClickException(str(exc)) from exc
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"merged {other}: {report.summary()}")
 
 

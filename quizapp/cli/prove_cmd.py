@@ -73,8 +73,10 @@ def prove(
     """Run the "prove it" experiment NAME: a small numpy simulation that checks a claim.
 
     Prints the claim with a check mark (holds) or a cross (does not), the sub-checks and key
-    figures computed from the data, what to look at, and a text chart. Use --list for the
-    names and --plot FILE.png (or .svg) for the full figure.
+    figures computed from the data, what to look at, and a text chart of every panel (its
+    legend below it). Use --list for the
+    names and --plot FILE.png (or .svg) for the full figure. Exits with status 1, naming the
+    failing checks, when the claim does not hold on this run.
     """
     if list_names:
         width = max(len(n) for n in proofs.names())
@@ -99,8 +101,10 @@ def prove(
     if not no_chart:
         from quizapp.proofs.textchart import text_chart
 
-        click.echo()
-        click.echo(text_chart(proof))
+        for index, panel in enumerate(proof.panels):  # every panel, one after another
+            click.echo()
+            click.echo(f"Panel {index + 1} of {len(proof.panels)}: {panel.title}"[:80])
+            click.echo(text_chart(proof, width=78, height=16, panel=index))
     if plot_path is not None:
         from quizapp.proofs.figure import render_figure
 
@@ -109,3 +113,8 @@ def prove(
         except OSError as error:
             raise click.ClickException(f"cannot write {plot_path}: {error.strerror}") from error
         click.echo(f"\nfigure written to {plot_path}")
+    if not proof.holds:
+        failing = "; ".join(check.statement for check in proof.failing)
+        raise click.ClickException(
+            f"{name} (seed {seed}): the claim does not hold; failing check(s): {failing}"
+        )

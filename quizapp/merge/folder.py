@@ -1,10 +1,11 @@
 """The sync folder: machines exchange their logs through files in a folder the user syncs.
 
 Each machine appends what it has that the folder lacks (reviews, undo markers, events,
-quizzes) to its own file, ``quizapp-<host>-<id>.jsonl``, and reads every file in the folder,
-its own included (that recovers reviews after a restore from an older backup). Nothing but its
-owner ever writes a file, so a sync tool never has two versions of one to reconcile, and the
-union of the files is the union of the machines' logs, whatever order they arrive in.
+quizzes, parameter events) to its own file, ``quizapp-<host>-<id>.jsonl``, and reads every file
+in the folder, its own included (that recovers reviews after a restore from an older backup).
+Nothing but its owner ever writes a file, so a sync tool never has two versions of one to
+reconcile, and the union of the files is the union of the machines' logs, whatever order they
+arrive in.
 
 Each line is one JSON object, a tab, and the CRC-32 of the JSON. A sync tool caught copying
 leaves a file whose last line is cut short, or whose bytes are not yet there: such a line fails
@@ -12,6 +13,11 @@ its checksum, is skipped with a warning and read again next time (how far each f
 cleanly is remembered in ``folder_files``; everything after a bad line is still taken, since
 taking a line twice changes nothing). The first line names the format; a file in a newer
 format is left alone with a warning.
+
+An entry of a kind this version does not know is skipped, not refused, so a newer machine can
+add kinds without locking older ones out. Because an older version's cursors have moved past
+lines it skipped, a version that reads a new kind (``KINDS``) reads every file from the start
+once.
 """
 
 from __future__ import annotations
@@ -27,7 +33,14 @@ from datetime import datetime
 from pathlib import Path
 
 from quizapp.backup import before
-from quizapp.merge.log import EVENT_COLUMNS, QUIZ_COLUMNS, REVIEW_COLUMNS, Log
+from quizapp.merge.log import (
+    EVENT_COLUMNS,
+    PARAMETER_COLUMNS,
+    QUIZ_COLUMNS,
+    REVIEW_COLUMNS,
+    Log,
+    parameter_problem,
+)
 from quizapp.merge.union import MergeReport, absorb
 from quizapp.store import Store
 
@@ -35,6 +48,9 @@ FORMAT = 1
 PREFIX = "quizapp-"
 SUFFIX = ".jsonl"
 MODES = ("review", "quiz")
+# The entry kinds this version takes (besides the "file" header). "parameters" came with the
+# scheduling issue's parameter events; adding a kind makes every file be read again once.
+KINDS = ("review", "undo", "event", "quiz", "parameters")
 
 
 class FolderError(Exception):
@@ -155,7 +171,29 @@ def _invalid(entry: dict) -> str | None:
         return "an event without id or time"
     if kind == "quiz" and not isinstance(entry.get("id"), str):
         return "a quiz without id"
+    if kind == "parameters":
+        return parameter_problem(parameter_row(entry))
     return None
+
+
+def parameter_row(entry: dict) -> dict:
+    """A ``parameters`` entry as a ``parameter_events`` row (the JSON columns as the text
+    :meth:`quizapp.fitting.events.ParameterEvent.to_row` writes, so every machine stores the
+    same bytes)."""
+    row = {c: entry.get(c) for c in PARAMETER_COLUMNS}
+    if row["parameters"] is not None:
+        row["parameters"] = json.dumps(row["parameters"])
+    row["metrics"] = json.dumps(row["metrics"], sort_keys=True)
+    return row
+
+
+def parameter_entry(row) -> dict:
+    """A ``parameter_events`` row as a folder entry, its JSON columns as JSON values."""
+    entry = {"k": "parameters", **{c: row[c] for c in PARAMETER_COLUMNS}}
+    if entry["parameters"] is not None:
+        entry["parameters"] = json.loads(entry["parameters"])
+    entry["metrics"] = json.loads(entry["metrics"])
+    return entry
 
 
 def _is_time(text: object) -> bool:
@@ -182,6 +220,8 @@ def to_log(entries: list[dict]) -> tuple[Log, set[str]]:
 
     for entry in entries:
         kind = entry["k"]
+        if kind not in KINDS:
+            continue  # a later version's kind: passed over, the file keeps it for that version
         if kind == "review":
             take_review(entry)
         elif kind == "undo":
@@ -194,6 +234,9 @@ def to_log(entries: list[dict]) -> tuple[Log, set[str]]:
         elif kind == "quiz":
             log.quizzes.append({c: entry.get(c) for c in QUIZ_COLUMNS})
             keys.add(f"quiz:{entry['id']}:{entry.get('finished_at') or ''}")
+        elif kind == "parameters":
+            log.parameters.append(parameter_row(entry))
+            keys.add(f"parameters:{entry['id']}")
     return log, keys
 
 
@@ -223,6 +266,19 @@ def _use_folder(store: Store, folder: Path) -> None:
         )
 
 
+def _read_new_kinds(store: Store) -> None:
+    """Read every file from the start once if this version takes kinds the last reader did
+    not: that reader skipped those lines and its cursors have moved past them."""
+    row = store.conn.execute("SELECT value FROM meta WHERE key = 'sync_kinds'").fetchone()
+    if row and set(KINDS) <= set(row[0].split(",")):
+        return
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM folder_files")
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('sync_kinds', ?)", (",".join(KINDS),)
+        )
+
+
 def exchange(store: Store, folder: Path, now: datetime) -> FolderReport:
     """Read every file in ``folder`` into the store, then append what the folder lacks."""
     folder = Path(folder).expanduser()
@@ -230,6 +286,7 @@ def exchange(store: Store, folder: Path, now: datetime) -> FolderReport:
         raise FolderError(f"{folder}: sync folder not found (create it, or change sync_dir)")
     folder = folder.resolve()
     _use_folder(store, folder)
+    _read_new_kinds(store)
     report = FolderReport(own_file=folder / own_file_name(store))
     if not report.own_file.exists():
         # The folder lost our file (or never had it): what it held must be sent again, so
@@ -258,6 +315,7 @@ def exchange(store: Store, folder: Path, now: datetime) -> FolderReport:
     report.merged = absorb(
         store, log, before_write=lambda: before(store.conn, store.path, "merge", now)
     )
+    report.warnings += report.merged.warnings
     # Recorded after the merge commits: a crash in between only means reading again.
     with store.transaction() as conn:
         conn.executemany("INSERT OR IGNORE INTO folder_seen (key) VALUES (?)", [(k,) for k in keys])
@@ -312,6 +370,11 @@ def _unsent(store: Store) -> list[tuple[str, dict]]:
     ):
         entry = {"k": "quiz", **{c: row[c] for c in QUIZ_COLUMNS}}
         out.append((f"quiz:{row['id']}:{row['finished_at'] or ''}", entry))
+    parameter_key = "'parameters:' || p.id"
+    for row in conn.execute(
+        f"SELECT * FROM parameter_events p WHERE {seen(parameter_key)} ORDER BY at, id"
+    ):
+        out.append((f"parameters:{row['id']}", parameter_entry(row)))
     return out
 
 

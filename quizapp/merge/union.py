@@ -3,8 +3,8 @@
 The rules, the same whichever side a merge starts from (so merging A into B and B into A agree,
 and merging twice changes nothing):
 
-- reviews, undo markers and events are kept by id; an id already present is left alone (an id
-  is never reused for different content);
+- reviews, undo markers, events and parameter events are kept by id; an id already present is
+  left alone (an id is never reused for different content, and parameter events are immutable);
 - an undo marker whose review has not arrived yet waits (it is read again next time);
 - a quiz keeps the first finish time and score any side recorded;
 - a card the store does not know gets a retired stand-in (the other store's copy of the card
@@ -12,6 +12,10 @@ and merging twice changes nothing):
 - every card whose log gained a review or an undo is replayed through FSRS, so its schedule is
   exactly what replaying the union from scratch gives; cards whose new reviews all come after
   their last known one are replayed forward from their current schedule, which is the same;
+- each review is replayed with the settings in force at its time (the latest parameter event at
+  or before it, :func:`quizapp.fitting.events.settings_at`), so a parameter event that arrives
+  replays every card of the decks it covers from scratch: its reviews since the event's time
+  were scheduled here without it;
 - suspension and bury follow :func:`quizapp.events.apply_card_events`.
 """
 
@@ -24,8 +28,17 @@ from dataclasses import dataclass, field
 from quizapp import events as card_events
 from quizapp.clock import parse_iso
 from quizapp.doctor import insert_placeholder_card
-from quizapp.merge.log import CARD_COLUMNS, EVENT_COLUMNS, QUIZ_COLUMNS, REVIEW_COLUMNS, Log
-from quizapp.replay import forward, replayed_states, save_states
+from quizapp.fitting.events import covers
+from quizapp.merge.log import (
+    CARD_COLUMNS,
+    EVENT_COLUMNS,
+    PARAMETER_COLUMNS,
+    QUIZ_COLUMNS,
+    REVIEW_COLUMNS,
+    Log,
+    parameter_problem,
+)
+from quizapp.replay import forward, replayed_states, save_states, settings_lookups
 from quizapp.schedule import CardState
 from quizapp.store import Store
 
@@ -38,6 +51,7 @@ class MergeReport:
     undos: int = 0
     events: int = 0
     quizzes: int = 0
+    parameters: int = 0  # parameter events (adopted fits, chosen retentions)
     cards: int = 0
     replayed: int = 0
     waiting: int = 0  # undo markers whose review has not arrived
@@ -45,7 +59,14 @@ class MergeReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.reviews or self.undos or self.events or self.quizzes or self.cards)
+        return bool(
+            self.reviews
+            or self.undos
+            or self.events
+            or self.quizzes
+            or self.parameters
+            or self.cards
+        )
 
     def summary(self) -> str:
         parts = [
@@ -53,6 +74,8 @@ class MergeReport:
             f"{self.undos} undo(s)",
             f"{self.events} other event(s)",
         ]
+        if self.parameters:
+            parts.append(f"{self.parameters} parameter event(s)")
         text = ", ".join(parts) + f" new; {self.replayed} card schedule(s) replayed"
         if self.cards:
             text += f"; {self.cards} card(s) not in your decks kept retired with their history"
@@ -90,8 +113,8 @@ def absorb(
 def _absorb(store: Store, log: Log, report: MergeReport) -> MergeReport:
     conn = store.conn
     with store.transaction():
-        new_reviews, new_undos, new_events, quizzes = _news(store, log, report)
-        if not (new_reviews or new_undos or new_events or quizzes):
+        new_reviews, new_undos, new_events, quizzes, new_parameters = _news(store, log, report)
+        if not (new_reviews or new_undos or new_events or quizzes or new_parameters):
             return report
         known_reviews = {r[0]: r[1] for r in conn.execute("SELECT id, card_id FROM reviews")}
 
@@ -128,20 +151,32 @@ def _absorb(store: Store, log: Log, report: MergeReport) -> MergeReport:
             f"({', '.join(':' + c for c in EVENT_COLUMNS)})",
             [_event_row(e) for e in new_events.values()],
         )
-        report.reviews, report.undos, report.events = (
+        conn.executemany(
+            f"INSERT OR IGNORE INTO parameter_events ({', '.join(PARAMETER_COLUMNS)}) VALUES "
+            f"({', '.join(':' + c for c in PARAMETER_COLUMNS)})",
+            list(new_parameters.values()),
+        )
+        report.reviews, report.undos, report.events, report.parameters = (
             len(new_reviews),
             len(new_undos),
             len(new_events),
+            len(new_parameters),
         )
-        report.replayed = _replay(store, touched, undone_cards, new_reviews, last_known)
+        # A new parameter event changes the settings of every review after it on the decks it
+        # covers: those cards are replayed from scratch (never forward from a stale schedule).
+        rescheduled = _covered(store, new_parameters.values())
+        report.replayed = _replay(
+            store, touched, undone_cards | rescheduled, new_reviews, last_known
+        )
         card_events.apply_card_events(
             store, sorted({e["card_id"] for e in new_events.values() if e["card_id"]})
         )
     return report
 
 
-def _news(store: Store, log: Log, report: MergeReport) -> tuple[dict, dict, dict, list]:
-    """What ``log`` has that the store lacks: reviews, undos, events (by id) and quizzes."""
+def _news(store: Store, log: Log, report: MergeReport) -> tuple[dict, dict, dict, list, dict]:
+    """What ``log`` has that the store lacks: reviews, undos, events (by id), quizzes and
+    parameter events (by id; one that fsrs could not use is left out with a warning)."""
     conn = store.conn
     known_reviews = {r[0] for r in conn.execute("SELECT id FROM reviews")}
     new_reviews: dict[str, dict] = {}
@@ -160,7 +195,28 @@ def _news(store: Store, log: Log, report: MergeReport) -> tuple[dict, dict, dict
             report.waiting += 1
     known_events = {r[0] for r in conn.execute("SELECT id FROM events")}
     new_events = {e["id"]: e for e in log.events if e["id"] not in known_events}
-    return new_reviews, new_undos, new_events, _quiz_changes(store, log)
+    known_parameters = {r[0] for r in conn.execute("SELECT id FROM parameter_events")}
+    new_parameters: dict[str, dict] = {}
+    for row in log.parameters:
+        if row.get("id") in known_parameters or row.get("id") in new_parameters:
+            continue
+        if problem := parameter_problem(row):
+            report.warnings.append(f"parameter event {row.get('id')}: {problem}; not merged")
+            continue
+        new_parameters[row["id"]] = {c: row.get(c) for c in PARAMETER_COLUMNS}
+    return new_reviews, new_undos, new_events, _quiz_changes(store, log), new_parameters
+
+
+def _covered(store: Store, parameters) -> set[str]:
+    """The cards whose deck one of these parameter events covers."""
+    decks = {row["deck"] for row in parameters}
+    if not decks:
+        return set()
+    return {
+        card_id
+        for card_id, deck in store.conn.execute("SELECT card_id, deck FROM schedule")
+        if any(covers(event_deck, deck) for event_deck in decks)
+    }
 
 
 def _event_row(event: dict) -> dict:
@@ -265,12 +321,12 @@ def _replay(
     states = replayed_states(store, full) if full else {}
     if ahead:
         current = _current(store, ahead)
-        retention = _retention(store, ahead)
+        lookups = settings_lookups(store, ahead)
         for card_id in ahead:
             states[card_id] = forward(
                 current[card_id],
                 [(r["id"], parse_iso(r["reviewed_at"]), r["rating"]) for r in incoming[card_id]],
-                retention[card_id],
+                lookups[card_id],
             )
     save_states(store, states)
     return len(states)
@@ -283,18 +339,4 @@ def _current(store: Store, card_ids: list[str]) -> dict[str, CardState]:
         marks = ",".join("?" * len(batch))
         for row in store.conn.execute(f"SELECT * FROM schedule WHERE card_id IN ({marks})", batch):
             out[row["card_id"]] = CardState.from_row(row)
-    return out
-
-
-def _retention(store: Store, card_ids: list[str]) -> dict[str, float]:
-    out = {}
-    for start in range(0, len(card_ids), 500):
-        batch = card_ids[start : start + 500]
-        marks = ",".join("?" * len(batch))
-        for card_id, value in store.conn.execute(
-            "SELECT s.card_id, COALESCE(d.retention, 0.9) FROM schedule s LEFT JOIN decks d "
-            f"ON d.name = s.deck WHERE s.card_id IN ({marks})",
-            batch,
-        ):
-            out[card_id] = float(value)
     return out

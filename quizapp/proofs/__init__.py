@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 from types import ModuleType
 from typing import Any
 
 from quizapp.proofs.model import Check, Panel, Proof, Series
+
+# These problems are tiny (matrices of tens to hundreds of rows): numpy's BLAS threads cost more
+# in start-up and contention than they save (2.5x slower on 2 cores). The variables only take
+# effect if they are set before numpy is first imported, which is why they are set here, in the
+# package every proof is reached through; a user's explicit setting is kept.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 __all__ = [
     "Check",
@@ -29,16 +37,24 @@ __all__ = [
 
 # name -> (module inside quizapp.proofs, one-line summary for listings)
 _REGISTRY: dict[str, tuple[str, str]] = {
+    "batch-norm": ("batch_norm", "batch norm fixes the scale: gradients level whatever the init"),
     "bias-term": ("bias_term", "without a bias the loss stalls at a floor no weight removes"),
     "bias-variance": ("bias_variance", "bias² falls, variance rises, test error is U-shaped"),
     "depth-vs-width": ("depth_vs_width", "k narrow layers make 2^k pieces; n wide units n+1"),
     "dropout-ensemble": ("dropout_ensemble", "weight scaling vs averaging 2^n sub-networks"),
     "elastic-net": ("elastic_net", "lasso keeps one of a correlated group, elastic net all"),
+    "early-stopping": ("early_stopping", "stopping GD at step t is ridge with λ ≈ 1/(lr·t)"),
+    "init-variance": ("init_variance", "He keeps Var(z) level, Xavier halves it, zero kills it"),
     "l1-sparsity": ("l1_sparsity", "L1's proximal step reaches exactly 0.0; L2 never does"),
     "learning-rate": ("learning_rate", "crawl, fastest, oscillate, diverge: lr against 1/L, 2/L"),
+    "momentum-adam": ("momentum_adam", "GD crawls on an ill-conditioned valley; momentum, Adam"),
     "regularization-overfitting": (
         "regularization_overfitting",
         "ridge and lasso: the best λ beats λ = 0 on held-out data",
+    ),
+    "residual-connections": (
+        "residual_connections",
+        "skips keep the first layer's gradient at any depth",
     ),
     "vanishing-gradients": (
         "vanishing_gradients",

@@ -54,6 +54,52 @@ def _correlated_design(
     return x, y
 
 
+def ista(x: np.ndarray, y: np.ndarray, lam: float, steps: int) -> np.ndarray:
+    """Proximal gradient (ISTA): a gradient step on the data loss, then the soft threshold."""
+    n = x.shape[0]
+    step = 1.0 / float(np.linalg.eigvalsh(x.T @ x / n)[-1])
+    beta = np.zeros(x.shape[1])
+    for _ in range(steps):
+        beta = soft_threshold(beta - step * (x.T @ (x @ beta - y) / n), step * lam)
+    return beta
+
+
+def subgradient(x: np.ndarray, y: np.ndarray, lam: float, steps: int) -> np.ndarray:
+    """Full-batch subgradient descent on the lasso objective, step 1/(L√t)."""
+    n = x.shape[0]
+    step = 1.0 / float(np.linalg.eigvalsh(x.T @ x / n)[-1])
+    beta = np.zeros(x.shape[1])
+    for t in range(1, steps + 1):
+        grad = x.T @ (x @ beta - y) / n + lam * np.sign(beta)
+        beta = beta - step / np.sqrt(t) * grad
+    return beta
+
+
+def sgd_l1(
+    x: np.ndarray, y: np.ndarray, lam: float, epochs: int, batch: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Mini-batch SGD with the L1 term added to the loss (what `loss + lam * |w|.sum()` in a
+    deep-learning framework does), step decaying as 1/√t."""
+    n = x.shape[0]
+    step = 0.5 / float(np.linalg.eigvalsh(x.T @ x / n)[-1])
+    beta = np.zeros(x.shape[1])
+    t = 0
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, batch):
+            t += 1
+            rows = order[start : start + batch]
+            xb, yb = x[rows], y[rows]
+            grad = xb.T @ (xb @ beta - yb) / rows.size + lam * np.sign(beta)
+            beta = beta - step / np.sqrt(t) * grad
+    return beta
+
+
+def lasso_objective(x: np.ndarray, y: np.ndarray, beta: np.ndarray, lam: float) -> float:
+    r = y - x @ beta
+    return float(r @ r / (2 * x.shape[0]) + lam * np.abs(beta).sum())
+
+
 def run(
     seed: int = 0,
     w0: float = 0.8,
@@ -65,6 +111,7 @@ def run(
     n: int = 100,
     features: int = 10,
     rho: float = 0.7,
+    solver_steps: int = 2000,
 ) -> Proof:
     """One weight under L2, L1-subgradient and L1-proximal steps; then lasso vs ridge paths."""
     if abs(curvature * w_data) > lam:
@@ -104,6 +151,29 @@ def run(
     lasso_zeros = np.count_nonzero(lasso == 0.0, axis=0)
     ridge_zeros = np.count_nonzero(ridge == 0.0, axis=0)
 
+    # Three solvers on the same lasso problem at lam_fit = 0.1 lam_max.
+    lam_fit = 0.1 * lam_max
+    exact = lasso_path(xc, yc, np.array([lam_fit]))[:, 0]
+    by_ista = ista(xc, yc, lam_fit, solver_steps)
+    by_sub = subgradient(xc, yc, lam_fit, solver_steps)
+    by_sgd = sgd_l1(xc, yc, lam_fit, solver_steps // 10, 10, rng)
+    best = lasso_objective(xc, yc, exact, lam_fit)
+    excess = {
+        name: lasso_objective(xc, yc, b, lam_fit) / best - 1.0
+        for name, b in (("ISTA", by_ista), ("subgradient", by_sub), ("SGD + L1", by_sgd))
+    }
+    exact_zero = exact == 0.0
+    zeros = {
+        name: int(np.count_nonzero(b == 0.0))
+        for name, b in (
+            ("exact", exact),
+            ("ISTA", by_ista),
+            ("subgradient", by_sub),
+            ("SGD + L1", by_sgd),
+        )
+    }
+    hover = float(np.max(np.abs(by_sub[exact_zero]))) if exact_zero.any() else 0.0
+
     checks = (
         Check(
             "L2 shrinks w geometrically (constant ratio per step) and never reaches 0",
@@ -128,12 +198,32 @@ def run(
             f"w == 0.0 from step {settled} to {steps}",
         ),
         Check(
-            "lasso: the count of exactly-zero coefficients grows with λ, to all of them at λ_max",
-            bool(np.all(np.diff(lasso_zeros) >= 0))
-            and int(lasso_zeros[-1]) == features
-            and int(lasso_zeros[0]) < features,
-            f"{lasso_zeros[0]} of {features} at λ = {lams[0]:.3g}, "
-            f"{lasso_zeros[-1]} at λ = {lams[-1]:.3g}",
+            "ISTA (gradient step + soft threshold) reaches the exact lasso solution, exact "
+            "zeros included",
+            bool(np.all((by_ista == 0.0) == exact_zero))
+            and float(np.max(np.abs(by_ista - exact))) <= 1e-8
+            and zeros["exact"] >= 1,
+            f"{zeros['ISTA']} exact zeros, as the exact solver ({zeros['exact']}); largest "
+            f"difference {np.max(np.abs(by_ista - exact)):.2g}",
+        ),
+        Check(
+            "subgradient descent and SGD with an L1 term reach nearly the same objective "
+            "(within 1% and 5%) on the same problem, yet leave no coefficient at exactly 0.0",
+            excess["subgradient"] <= 0.01
+            and excess["SGD + L1"] <= 0.05
+            and zeros["subgradient"] == 0
+            and zeros["SGD + L1"] == 0,
+            f"objective above the optimum: subgradient {excess['subgradient']:.2%}, SGD "
+            f"{excess['SGD + L1']:.2%}; exact zeros {zeros['subgradient']} and "
+            f"{zeros['SGD + L1']}; where the lasso has 0.0 the subgradient leaves up to "
+            f"{hover:.2g}",
+        ),
+        Check(
+            "lasso path: every coefficient is exactly 0.0 from λ_max on, not all below it",
+            bool(np.all(lasso[:, lams >= lam_max] == 0.0))
+            and bool(np.all(lasso_zeros[lams < lam_max * (1 - 1e-9)] < features)),
+            f"{lasso_zeros[0]} of {features} zero at λ = {lams[0]:.3g}, {lasso_zeros[-1]} at "
+            f"λ = {lams[-1]:.3g}",
         ),
         Check(
             "ridge: no coefficient is exactly zero at any λ",
@@ -184,6 +274,19 @@ def run(
             ),
         ),
         Panel(
+            title=f"Three solvers, one lasso problem (λ = {lam_fit:.2g})",
+            xlabel="coefficient",
+            ylabel="|β| (exact 0.0 at the bottom)",
+            yscale="symlog",
+            linthresh=1e-4,
+            series=(
+                Series("exact (homotopy)", np.arange(1, features + 1), np.abs(exact), "bar"),
+                Series("ISTA", np.arange(1, features + 1), np.abs(by_ista), "bar"),
+                Series("subgradient", np.arange(1, features + 1), np.abs(by_sub), "bar"),
+                Series("SGD + L1", np.arange(1, features + 1), np.abs(by_sgd), "bar"),
+            ),
+        ),
+        Panel(
             title="Coefficients that are exactly 0.0",
             xlabel="λ",
             ylabel=f"count of == 0.0 (of {features})",
@@ -200,8 +303,9 @@ def run(
         claim=(
             "L2 shrinks a weight geometrically but never to 0; plain L1 subgradient steps "
             "chatter around 0 without landing on it; the proximal soft-threshold step sets it to "
-            "exactly 0.0 in finitely many steps and keeps it there, and along a lasso path the "
-            "count of exact zeros grows with λ while ridge has none."
+            "exactly 0.0 and keeps it there. On one 10-feature lasso problem, ISTA reaches the "
+            "exact solution's zeros while subgradient descent and SGD with an L1 term, at "
+            "nearly the same objective, leave none; ridge has none at any λ."
         ),
         checks=checks,
         figures={
@@ -214,6 +318,10 @@ def run(
             "proximal step reaching 0.0": settled,
             "proximal final w": prox[-1],
             "lasso zeros at smallest λ": lasso_zeros[0],
+            "exact zeros: exact / ISTA": zeros["ISTA"],
+            "exact zeros: subgradient / SGD": zeros["subgradient"] + zeros["SGD + L1"],
+            "objective excess, subgradient": excess["subgradient"],
+            "objective excess, SGD + L1": excess["SGD + L1"],
             "lasso λ_max (all zero from here)": lam_max,
             "ridge zeros at any λ": ridge_zeros.max(),
         },
@@ -227,10 +335,11 @@ def run(
             "sets to zero anything within lr·λ of it, which is exactly the L1 optimum here since "
             "the data gradient at 0, a·w_data, is weaker than λ. That is why lasso solvers "
             "(coordinate descent, ISTA) give exact zeros and SGD with an L1 term does not. The "
-            "lasso panels: the count of exact zeros rises with λ to all features at λ_max; ridge "
-            "never zeroes anything. (With strongly correlated features a variable can occasionally"
-            " leave the lasso path as λ falls, so the count is not guaranteed to be monotone; on "
-            "this path it is.)"
+            "solver panel shows it on a real problem: ISTA's bars match the exact solver's, "
+            "zeros included; the subgradient and SGD bars are small but never 0.0 where the "
+            "lasso has zeros. The path panels: every coefficient is 0.0 from λ_max on and the "
+            "count of zeros falls as λ does (not always monotonically: with correlated features "
+            "a variable can leave the path); ridge never zeroes anything."
         ),
         seed=seed,
         params={
@@ -243,5 +352,6 @@ def run(
             "n": n,
             "features": features,
             "rho": rho,
+            "solver_steps": solver_steps,
         },
     )

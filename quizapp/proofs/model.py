@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 SeriesKind = Literal["line", "dashed", "points", "linepoints", "bar"]
+CheckKind = Literal["claim", "identity"]
 Scale = Literal["linear", "log", "symlog"]
 
 _KINDS = ("line", "dashed", "points", "linepoints", "bar")
@@ -95,10 +96,32 @@ class Check:
     statement: str
     holds: bool
     detail: str = ""
+    kind: CheckKind = "claim"
+    rate: float = 1.0
 
     def __post_init__(self) -> None:
         # bool(np.bool_) -> bool: keeps the value plain and rejects nothing truthy by accident.
         object.__setattr__(self, "holds", bool(self.holds))
+        object.__setattr__(self, "rate", float(self.rate))
+        if self.kind not in ("claim", "identity"):
+            raise ValueError(f"check {self.statement!r}: unknown kind {self.kind!r}")
+        if not 0.0 < self.rate <= 1.0:
+            raise ValueError(f"check {self.statement!r}: rate {self.rate} is not in (0, 1]")
+
+    @property
+    def statistical(self) -> bool:
+        """A claim about most datasets, not all: it is stated and benchmarked as a rate."""
+        return self.rate < 1.0
+
+    @property
+    def label(self) -> str:
+        """The statement with what kind of evidence it is: an identity holds by algebra (it
+        guards the code, not the science); a statistical claim carries its measured rate."""
+        if self.kind == "identity":
+            return f"[identity] {self.statement}"
+        if self.statistical:
+            return f"{self.statement} [on ~{self.rate:.0%} of seeds]"
+        return self.statement
 
 
 @dataclass(frozen=True)
@@ -133,6 +156,11 @@ class Proof:
     def holds(self) -> bool:
         """True when every sub-claim holds on this run's data."""
         return all(check.holds for check in self.checks)
+
+    @property
+    def failing(self) -> tuple[Check, ...]:
+        """The checks that do not hold on this run (what `quizapp prove` names on exit 1)."""
+        return tuple(check for check in self.checks if not check.holds)
 
     @property
     def main_panel(self) -> Panel:

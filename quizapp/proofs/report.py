@@ -34,7 +34,7 @@ def format_report(proof: Proof) -> str:
     lines.append(_wrap(f"{mark} {proof.claim}", "", "  "))
     lines += ["", "Checks"]
     for check in proof.checks:
-        text = f"{HOLDS if check.holds else FAILS} {check.statement}"
+        text = f"{HOLDS if check.holds else FAILS} {check.label}"
         if check.detail:
             text += f": {check.detail}"
         lines.append(_wrap(text, "  ", "    "))
@@ -44,5 +44,5 @@ def format_report(proof: Proof) -> str:
         lines.append(f"  {label:<{label_width}}  {format_number(value)}")
     lines += ["", "What to look at", _wrap(proof.explanation, "  ", "  ")]
     params = ", ".join(f"{k}={v}" for k, v in proof.params.items())
-    lines += ["", f"seed {proof.seed}" + (f"; {params}" if params else "")]
+    lines += ["", _wrap(f"seed {proof.seed}" + (f"; {params}" if params else ""), "", "  ")]
     return "\n".join(lines)

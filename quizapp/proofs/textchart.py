@@ -1,4 +1,4 @@
-"""A compact terminal chart of a proof's main panel, drawn with plotext.
+"""Compact terminal charts of a proof's panels, drawn with plotext.
 
 `draw` works on any plotext-like object: the `plotext` module itself (the CLI) or the `plt` of a
 textual-plotext `PlotextPlot` widget (the app), which brings its own theme. `text_chart` is the
@@ -37,35 +37,46 @@ def _axis(values: list[float], log: bool) -> list[float]:
     return [math.log10(v) for v in values] if log else list(values)
 
 
-def _y_range(
-    panel: Panel, points: list[tuple[float, float]], labels: list[str], width: int, height: int
-) -> tuple[float, float]:
-    """The y range to draw, in plot units (log10 on log axes), with headroom for the legend.
-
-    plotext always puts the legend in the top left corner, over the data. When some point
-    would sit under it, the top of the range is raised until the legend clears the data.
-    """
-    xlog, ylog = panel.xscale == "log", panel.yscale == "log"
-    xs = _axis([x for x, _ in points], xlog)
-    ys = _axis([y for _, y in points], ylog)
+def _y_range(panel: Panel, points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The y range to draw, in plot units (log10 on log axes): the panel's own limits when it
+    sets them, otherwise exactly the data's range. Nothing is added for the legend, which is
+    printed below the chart rather than over the data."""
+    ylog = panel.yscale == "log"
     if panel.ylim is not None:
         low, high = _axis(list(panel.ylim), ylog)
     else:
+        ys = _axis([y for _, y in points], ylog)
         low, high = min(ys), max(ys)
     if high <= low:
-        high = low + 1.0
-    rows = max(1, height - 5)  # frame, tick labels, title and axis label take the rest
-    cols = max(1, width - 10)
-    legend_rows = len(labels)
-    if not legend_rows or legend_rows >= rows:
-        return low, high
-    legend_cols = max(len(label) for label in labels) + 4
-    x_low, x_high = min(xs), max(xs)
-    x_edge = x_low + (x_high - x_low or 1.0) * legend_cols / cols
-    y_edge = high - (high - low) * legend_rows / rows
-    if any(x <= x_edge and y_edge <= y <= high for x, y in zip(xs, ys, strict=True)):
-        high = high + (high - low) * legend_rows / (rows - legend_rows)
+        pad = abs(low) * 0.05 or 1.0
+        low, high = low - pad, high + pad
     return low, high
+
+
+def markers(panel: Panel) -> list[str]:
+    """One marker per series: each legend entry its own, and a hidden series ("_" label, e.g.
+    one of a bundle of restarts) the marker of the visible series it belongs to (same colour,
+    else the one before it), so that every marker on the chart is in the legend."""
+    chosen: list[str] = []
+    visible: list[tuple[str | None, str]] = []  # (colour, marker) of each legend entry so far
+    for series in panel.series:
+        if not series.label.startswith("_"):
+            marker = MARKERS[len(visible) % len(MARKERS)]
+            visible.append((series.color, marker))
+        else:
+            same = [m for colour, m in visible if colour == series.color and colour is not None]
+            marker = same[-1] if same else (visible[-1][1] if visible else MARKERS[0])
+        chosen.append(marker)
+    return chosen
+
+
+def legend(panel: Panel) -> list[tuple[str, str]]:
+    """(marker, label) for every series shown in the legend, in panel order."""
+    return [
+        (marker, series.label)
+        for series, marker in zip(panel.series, markers(panel), strict=True)
+        if not series.label.startswith("_")
+    ]
 
 
 def _decade_ticks(values: list[float], most: int = 6) -> tuple[list[float], list[str]]:
@@ -91,59 +102,93 @@ def _fit(*texts: str, width: int) -> str:
     return texts[-1][: width - 5] + "…"
 
 
-def draw(proof: Proof, plt: Any, width: int, height: int, distinct_markers: bool = False) -> None:
-    """Draw the proof's main panel on `plt` (plotext or a textual-plotext Plot), width x height.
+def draw(proof: Proof, plt: Any, width: int, height: int, panel: int = 0) -> list[tuple[str, str]]:
+    """Draw panel number `panel` of the proof on `plt` (plotext or a textual-plotext Plot).
 
-    Clears `plt` first. With `distinct_markers` each series gets its own character, for output
-    without colours. Symlog axes are drawn linear, because plotext only knows linear and log.
+    Clears `plt` first. Every series gets a marker character of its own (see `markers`), so the
+    chart reads without colour; the legend is returned as (marker, label) pairs for the caller
+    to print under the chart. Bars are drawn as bars, side by side when a panel has several.
+    Symlog axes are drawn linear (plotext knows only linear and log), and the title says so.
     """
     plt.clf()
     plt.plotsize(width, height)
-    panel = proof.main_panel
+    shown = proof.panels[panel]
+    chosen = markers(shown)
     points: list[tuple[float, float]] = []
-    labels: list[str] = []
+    bars = [s for s in shown.series if s.kind == "bar"]
+    bar_width = 0.8 / max(1, len(bars))
+    ylog = shown.yscale == "log"
+    prepared = []
+    for series in shown.series:
+        xs, ys = _plottable(series, shown)
+        if xs:
+            points += zip(xs, ys, strict=True)
+        prepared.append((series, xs, ys))
+    low, high = _y_range(shown, points) if points else (0.0, 1.0)
     # Reference lines first, so the data are drawn over them.
-    ordered = sorted(enumerate(panel.series), key=lambda item: item[1].kind != "dashed")
-    for index, series in ordered:
-        xs, ys = _plottable(series, panel)
+    order = sorted(range(len(prepared)), key=lambda i: prepared[i][0].kind != "dashed")
+    for index in order:
+        series, xs, ys = prepared[index]
         if not xs:
             continue
-        points += zip(xs, ys, strict=True)
-        marker = MARKERS[index % len(MARKERS)] if distinct_markers else None
-        label = None if series.label.startswith("_") else series.label
-        if label:
-            labels.append(label)
-        if series.kind in ("points", "bar"):
-            plt.scatter(xs, ys, label=label, marker=marker)
+        marker = chosen[index]
+        if series.kind == "bar":
+            offset = (bars.index(series) - (len(bars) - 1) / 2) * bar_width
+            bottom = 10.0**low if ylog else min(0.0, low)
+            plt.bar([x + offset for x in xs], ys, marker=marker, width=bar_width, minimum=bottom)
+        elif series.kind == "points":
+            plt.scatter(xs, ys, marker=marker)
         else:
-            plt.plot(xs, ys, label=label, marker=marker)
+            plt.plot(xs, ys, marker=marker)
     if points:
-        if panel.xscale == "log":
+        if shown.xscale == "log":
             plt.xscale("log")
             plt.xticks(*_decade_ticks([x for x, _ in points]))
-        if panel.yscale == "log":
+        if ylog:
             plt.yscale("log")
-        low, high = _y_range(panel, points, labels, width, height)
         plt.ylim(low, high)  # plotext takes log10 limits on a log axis
-        if panel.yscale == "log":
+        if ylog:
             plt.yticks(*_decade_ticks([10.0**low, 10.0**high]))
+    title = shown.title + (
+        " (symlog axis drawn linear)" if "symlog" in (shown.xscale, shown.yscale) else ""
+    )
     # plotext prints the y label at the bottom left, on the x label's line, and silently drops
     # the x label when they would overlap; move a long y label into the title instead.
-    if len(panel.ylabel) + 2 <= (width - len(panel.xlabel)) // 2:
-        plt.title(_fit(panel.title, width=width))
-        plt.ylabel(panel.ylabel)
+    if len(shown.ylabel) + 2 <= (width - len(shown.xlabel)) // 2:
+        plt.title(_fit(title, shown.title, width=width))
+        plt.ylabel(shown.ylabel)
     else:
-        plt.title(_fit(f"{panel.title}; y: {panel.ylabel}", f"y: {panel.ylabel}", width=width))
-    plt.xlabel(panel.xlabel)
+        plt.title(_fit(f"{title}; y: {shown.ylabel}", f"y: {shown.ylabel}", width=width))
+    plt.xlabel(shown.xlabel)
+    return legend(shown)
 
 
-def text_chart(proof: Proof, width: int = 72, height: int = 18) -> str:
-    """The main panel as a plain-text chart (no colour codes), for the CLI."""
+def legend_lines(entries: list[tuple[str, str]], width: int) -> list[str]:
+    """The legend as lines of at most `width` columns: "• label   x other label"."""
+    lines: list[str] = []
+    current = ""
+    for marker, label in entries:
+        item = f"{marker} {label}"
+        if len(item) > width:
+            item = item[: width - 1] + "…"
+        if current and len(current) + 3 + len(item) > width:
+            lines.append(current)
+            current = item
+        else:
+            current = f"{current}   {item}" if current else item
+    if current:
+        lines.append(current)
+    return lines
+
+
+def text_chart(proof: Proof, width: int = 72, height: int = 18, panel: int = 0) -> str:
+    """One panel as a plain-text chart (no colour codes) with its legend below, for the CLI."""
     import plotext
 
     with _PLOTEXT_LOCK:
-        draw(proof, plotext, width, height, distinct_markers=True)
+        entries = draw(proof, plotext, width, height, panel)
         plotext.theme("clear")  # after draw: clf() resets the theme
         chart = plotext.uncolorize(plotext.build())
         plotext.clf()
-    return "\n".join(line.rstrip() for line in chart.splitlines())
+    lines = [line.rstrip() for line in chart.splitlines()]
+    return "\n".join(lines + legend_lines(entries, width))

@@ -61,7 +61,7 @@ def details_content(proof: Proof) -> Content:
             HOLDS if check.holds else FAILS, "$text-success" if check.holds else "$text-error"
         )
         detail = f": {check.detail}" if check.detail else ""
-        lines.append(Content.assemble("  ", mark, f" {check.statement}{detail}"))
+        lines.append(Content.assemble("  ", mark, f" {check.label}{detail}"))
     if proof.figures:
         lines += [Content(""), Content.styled("Key figures", "bold")]
         width = max(len(label) for label in proof.figures)
@@ -74,35 +74,54 @@ def details_content(proof: Proof) -> Content:
 
 
 class ProofChart(PlotextPlot):
-    """The proof's main panel as a terminal chart.
+    """One of the proof's panels as a terminal chart; `panel` picks which.
 
     It redraws from the proof on every render: plotext transforms a log axis's data and ticks in
     place when it builds, so building the same figure twice (any resize or refresh) would take
-    the logarithm twice.
+    the logarithm twice. Every series has its own marker character, so the chart reads without
+    colour; the legend (marker and label) is shown by the screen under the chart.
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.proof: Proof | None = None
+        self.panel = 0
 
-    def show(self, proof: Proof) -> None:
+    def show(self, proof: Proof, panel: int = 0) -> None:
         self.proof = proof
+        self.panel = panel
         self.refresh()
 
     def render(self) -> RenderResult:
         from quizapp.proofs.textchart import draw
 
         if self.proof is not None:
-            draw(self.proof, self.plt, self.size.width, self.size.height)
+            draw(self.proof, self.plt, self.size.width, self.size.height, self.panel)
         return super().render()
 
 
+def panel_heading(proof: Proof, panel: int) -> str:
+    """'Panel 2 of 4: title' plus the keys that page through them (fits 80 columns)."""
+    count = len(proof.panels)
+    keys = "  (←/→: other panels)" if count > 1 else ""
+    return f"Panel {panel + 1} of {count}: {proof.panels[panel].title}{keys}"
+
+
+def legend_text(proof: Proof, panel: int, width: int) -> str:
+    from quizapp.proofs.textchart import legend, legend_lines
+
+    return "\n".join(legend_lines(legend(proof.panels[panel]), max(20, width)))
+
+
 class ProveScreen(Screen[None]):
-    """One proof: runs on open; ``s`` saves the full matplotlib figure, ``r`` re-runs."""
+    """One proof: runs on open; ←/→ page through its panels, ``s`` saves the full matplotlib
+    figure, ``r`` re-runs with the next seed."""
 
     CSS_PATH = "prove_screen.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right", "panel(1)", "Next panel"),
+        Binding("left", "panel(-1)", "Previous panel", show=False),
         Binding("s", "save_figure", "Save figure"),
         Binding("r", "rerun", "Run again (next seed)"),
         Binding("escape", "back", "Back"),
@@ -126,6 +145,7 @@ class ProveScreen(Screen[None]):
         self.proof_name = name
         self.seed = seed
         self.proof: Proof | None = None
+        self.panel = 0
         self.saving = False
 
     @property
@@ -137,6 +157,8 @@ class ProveScreen(Screen[None]):
         with VerticalScroll(id="proof"):
             yield Static(id="claim")
             yield LoadingIndicator(id="running")
+            yield Static(id="panel-heading", markup=False)
+            yield Static(id="legend", markup=False)  # above the chart: visible without scrolling
             yield ProofChart(id="chart")
             yield Static(id="details")
             yield Static(id="saved", markup=False)
@@ -153,6 +175,8 @@ class ProveScreen(Screen[None]):
         )
         self.query_one("#running").display = True
         self.query_one("#chart").display = False
+        self.query_one("#panel-heading", Static).update("")
+        self.query_one("#legend", Static).update("")
         self.query_one("#details", Static).update("")
         self.refresh_bindings()
         self.run_proof(self.proof_name, self.seed)
@@ -177,10 +201,25 @@ class ProveScreen(Screen[None]):
         self.query_one("#status", Static).update(f"Prove it  │  {message.proof.title}")
         self.query_one("#claim", Static).update(verdict_content(message.proof))
         self.query_one("#details", Static).update(details_content(message.proof))
-        chart = self.query_one(ProofChart)
-        chart.display = True
-        chart.show(message.proof)
+        self.panel = min(self.panel, len(message.proof.panels) - 1)
+        self.query_one(ProofChart).display = True
+        self.show_panel()
         self.refresh_bindings()
+
+    def show_panel(self) -> None:
+        """Draw the current panel with its heading and legend."""
+        if self.proof is None:
+            return
+        self.query_one("#panel-heading", Static).update(panel_heading(self.proof, self.panel))
+        self.query_one(ProofChart).show(self.proof, self.panel)
+        width = self.query_one("#legend", Static).size.width or self.size.width - 4
+        self.query_one("#legend", Static).update(legend_text(self.proof, self.panel, width))
+
+    def action_panel(self, step: int) -> None:
+        if self.proof is None:
+            return
+        self.panel = (self.panel + step) % len(self.proof.panels)
+        self.show_panel()
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
@@ -192,6 +231,8 @@ class ProveScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save_figure":
             return None if self.proof is None or self.saving else True
+        if action == "panel":
+            return None if self.proof is None or len(self.proof.panels) < 2 else True
         return True
 
     def action_save_figure(self) -> None:

@@ -289,7 +289,7 @@ class ReviewScreen(Screen[None]):
         if action == "prove":
             return card is not None and card.prove is not None
         if action == "correct":  # shown only where there is a scorer's verdict to correct
-            return True if self.phase == ANSWER and card and card.type is CardType.OPEN else None
+            return self.phase == ANSWER and card is not None and card.type is CardType.OPEN
         return True
 
     @on(AnswerBox.Submitted)

@@ -107,7 +107,17 @@ async def test_prove_it_runs_in_a_worker_and_shows_claim_verdict_and_chart(app_f
         assert claim.startswith("✓ In a 24-layer MLP")
         chart = screen.query_one(ProofChart)
         assert chart.display
-        assert "sigmoid" in str(chart.render())  # the legend of the drawn series
+        assert "• sigmoid, Xavier" in str(screen.query_one("#legend", Static).render())
+        heading = str(screen.query_one("#panel-heading", Static).render())
+        assert heading.startswith("Panel 1 of 3: Backward signal per layer")
+        await pilot.press("right")
+        await pilot.pause()
+        assert chart.panel == 1
+        assert "Panel 2 of 3" in str(screen.query_one("#panel-heading", Static).render())
+        assert "ReLU, He" in str(screen.query_one("#legend", Static).render())
+        await pilot.press("left", "left")
+        await pilot.pause()
+        assert chart.panel == 2  # wraps around
         details = str(screen.query_one("#details", Static).render())
         assert "Key figures" in details
 

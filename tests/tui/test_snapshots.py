@@ -78,8 +78,9 @@ def test_review_done(snap_compare, app_factory):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_prove_it(snap_compare, app_factory, size):
-    """Prove it for vanishing-gradients: ✓ and the claim, then the log-scale chart of gradient
-    norm per layer for sigmoid and ReLU, with its legend and axis labels."""
+    """Prove it for vanishing-gradients: ✓ and the claim, 'Panel 1 of 3' with the ←/→ keys,
+    the legend with one marker per series (•, x, +, o), then the log-scale chart of the
+    backward signal per layer for the 2x2 of sigmoid/ReLU and Xavier/He."""
     presses = ("r", "escape", "p")
     assert snap_compare(app_factory(), terminal_size=size, run_before=keys(*presses))
 
