@@ -144,12 +144,17 @@ class Grade:
 
 
 def summary(grade: Grade) -> str:
-    """ "Score 40% · 2 of 5 key points", saying why when penalties or corrections explain it."""
+    """ "Score 40% · 2 of 5 key points", and why, when partial credit or penalties explain it."""
     covered = grade.covered_count
     parts = [f"Score {grade.value:.0%}", f"{covered} of {len(grade.points)} key points"]
     partial = sum(p.partial for p in grade.points)
     if partial:
         parts.append(f"{partial} half-covered")
+    traces = sum(
+        1 for p in grade.points if not p.covered and not p.partial and (p.credit or 0) >= 0.01
+    )
+    if traces and grade.value and grade.value >= 0.01:
+        parts.append(f"a little on {traces} more")  # why a score shows with no point covered
     against = sum(p.contradicted for p in grade.points)
     if against:
         parts.append(f"{against} reversed (−)")

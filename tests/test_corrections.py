@@ -97,3 +97,18 @@ def test_grade_prints_a_readable_verdict_and_rejects_unknown_cards(tmp_path):
     assert ok.exit_code == 0 and "Score " in ok.output and "of 2 key points" in ok.output
     missing = runner.invoke(main, ["grade", "nope", "--deck", str(deck)], input="x")
     assert missing.exit_code == 1 and "no card 'nope'" in missing.output
+
+
+def test_the_score_line_explains_a_score_with_no_point_covered():
+    from quizapp.grading import Grade, PointResult, summary
+
+    grade = Grade(
+        0.18,
+        1,
+        (PointResult("a", False, "", 0.05), PointResult("b", False, "", 0.3)),
+        method="semantic",
+    )
+    line = summary(grade)
+    assert line.startswith("Score 18% · 0 of 2 key points · 1 half-covered")
+    assert "a little on 1 more" in line
+    assert "a little" not in summary(Grade(0.0, 1, (PointResult("a", False, "", 0.0),)))
