@@ -31,7 +31,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quizapp.scoring import claims, clauses, combine, lexical, semantic  # noqa: E402
+from quizapp import scoring  # noqa: E402
+from quizapp.scoring import combine, semantic  # noqa: E402
 from tests.labelled_answers import TUNE_FILES, load_cards, spearman, tune_rows  # noqa: E402
 
 WEIGHTS_PATH = ROOT / "quizapp" / "scoring" / "data" / "weights.json"
@@ -54,52 +55,34 @@ BOUNDS = {
 }
 
 
-def _signals(encoder, text: str, card) -> tuple:
-    points = list(card.key_points)
-    words = lexical.score(text, points, question=card.prompt, synonyms=card.synonyms)
-    units = clauses.units(text)
-    signals = (
-        claims.signals(
-            encoder, units, points, [m.claim for m in card.misconceptions], question=card.prompt
-        )
-        if units
-        else None
-    )
-    return (
-        [p.strength for p in words.points],
-        [p.contradicted for p in words.points],
-        signals,
-        [p.uncontradicted for p in words.points],
-    )
+def _measured(encoder, text: str, card) -> scoring.Measured:
+    wrong = [m.claim for m in card.misconceptions]
+    return scoring.measure(text, card.key_points, card.prompt, card.synonyms, wrong, encoder)
 
 
 def features(rows: list[dict], cards: dict) -> list[tuple]:
-    """Per row: (card id, lexical strengths, lexical contradictions, claim signals), and the
-    same for each card's model answer under the key ``("reference", card id)``."""
+    """Per row ``(card id, Measured)``, and each card's model answer under the key
+    ``("reference", card id)``: measured once, then combined under every candidate weight set."""
     encoder = semantic.encoder()
     if encoder is None:
         raise SystemExit(f"the sentence model is not available: {semantic.status().reason}")
     out = []
     for card_id in sorted({row["card_id"] for row in rows}):
         out.append(
-            (("reference", card_id), *_signals(encoder, cards[card_id].answer, cards[card_id]))
+            (("reference", card_id), _measured(encoder, cards[card_id].answer, cards[card_id]))
         )
     for row in rows:
-        out.append((row["card_id"], *_signals(encoder, row["answer"], cards[row["card_id"]])))
+        out.append((row["card_id"], _measured(encoder, row["answer"], cards[row["card_id"]])))
     return out
 
 
 def values(feats: list[tuple], weights: combine.Weights) -> np.ndarray:
     """Values of the answer rows (reference rows are used, not returned)."""
-    reference = {
-        key[1]: combine.combine(a, b, c, weights)
-        for key, a, b, c, _ in feats
-        if isinstance(key, tuple)
-    }
+    reference = {key[1]: m.combine(weights) for key, m in feats if isinstance(key, tuple)}
     return np.array(
         [
-            combine.combine(a, b, c, weights, reference.get(key), d).value
-            for key, a, b, c, d in feats
+            m.combine(weights, reference.get(key)).value
+            for key, m in feats
             if not isinstance(key, tuple)
         ]
     )

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from quizapp.scoring import clauses, combine, lexical, semantic
+from quizapp.scoring import claims, clauses, combine, lexical, semantic
 from quizapp.scoring.lexical import (
     AGAIN,
     EASY,
@@ -131,35 +131,23 @@ def score(
     """
     points = [p for p in key_points if p and p.strip()]
     wrong = _misconception_pairs(misconceptions)
-    words = lexical.score(answer, points, question=question, synonyms=synonyms)
     if not points:
         return Score(0.0, (), suggest_rating(0.0), (), "basic")
     encoder = semantic.encoder() if use_model and answer.strip() else None
     wrong_claims = tuple(c for c, _ in wrong)
-    units = clauses.units(answer) if encoder is not None else []
-    signals = None
-    if units:
-        from quizapp.scoring import claims
-
-        signals = claims.signals(encoder, units, points, list(wrong_claims), question=question)
+    measured = measure(answer, points, question, synonyms, wrong_claims, encoder)
+    words, signals = measured.words, measured.signals
     ref = None
     if reference and reference.strip():
         ref = _reference_credits(
             reference,
             tuple(points),
             question,
-            _synonyms_key(synonyms),
+            lexical._synonyms_key(synonyms),
             wrong_claims,
             encoder is not None,
         )
-    result = combine.combine(
-        [p.strength for p in words.points],
-        [p.contradicted for p in words.points],
-        signals,
-        combine.fitted(),
-        ref,
-        [p.uncontradicted for p in words.points],
-    )
+    result = measured.combine(combine.fitted(), ref)
     method = "semantic" if encoder is not None or (use_model and semantic.loaded()) else "basic"
     verdicts = []
     for index, (text, word_result, credit) in enumerate(
@@ -196,8 +184,45 @@ def score(
     return Score(result.value, tuple(verdicts), suggest_rating(result.value), tuple(hits), method)
 
 
-def _synonyms_key(synonyms: Mapping[str, Sequence[str]] | None) -> tuple:
-    return tuple(sorted((k, tuple(v)) for k, v in (synonyms or {}).items()))
+@dataclass(frozen=True)
+class Measured:
+    """Everything measured about one text against a card's points, before any weights."""
+
+    words: lexical.Score
+    signals: claims.ClaimSignals | None
+
+    def combine(
+        self, weights: combine.Weights, reference: combine.Combined | None = None
+    ) -> combine.Combined:
+        """Credit and value under ``weights`` (scoring uses the fitted ones, fitting others)."""
+        return combine.combine(
+            [p.strength for p in self.words.points],
+            [p.contradicted for p in self.words.points],
+            self.signals,
+            weights,
+            reference,
+            [p.uncontradicted for p in self.words.points] if reference is not None else None,
+        )
+
+
+def measure(
+    text: str,
+    points: Sequence[str],
+    question: str | None,
+    synonyms: Mapping[str, Sequence[str]] | None,
+    wrong: Sequence[str],
+    encoder: semantic.Encoder | None,
+) -> Measured:
+    """The lexical result and (with an encoder) the claim signals of ``text``: the one place
+    both are computed, for answers, model answers and the fitting script alike."""
+    words = lexical.score(text, list(points), question=question, synonyms=synonyms)
+    units = clauses.units(text) if encoder is not None else []
+    signals = (
+        claims.signals(encoder, units, list(points), list(wrong), question=question)
+        if units
+        else None
+    )
+    return Measured(words, signals)
 
 
 @lru_cache(maxsize=256)
@@ -212,19 +237,6 @@ def _reference_credits(
     """How the model answer itself fares, before any reference scaling (cached: the same card's
     model answer is scored once per process)."""
     synonyms = {k: list(v) for k, v in synonyms_key} or None
-    words = lexical.score(reference, list(points), question=question, synonyms=synonyms)
-    signals = None
     encoder = semantic.encoder() if with_model else None
-    if encoder is not None:
-        from quizapp.scoring import claims
-
-        units = clauses.units(reference)
-        if units:
-            signals = claims.signals(encoder, units, list(points), list(wrong), question=question)
-    result = combine.combine(
-        [p.strength for p in words.points],
-        [p.contradicted for p in words.points],
-        signals,
-        combine.fitted(),
-    )
-    return result
+    measured = measure(reference, points, question, synonyms, wrong, encoder)
+    return measured.combine(combine.fitted())
