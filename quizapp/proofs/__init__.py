@@ -13,7 +13,7 @@ import os
 from types import ModuleType
 from typing import Any
 
-from quizapp.proofs.model import Check, Panel, Proof, Series
+from quizapp.proofs.model import Check, Frame, Panel, Progress, Proof, Series, Stopped
 
 # These problems are tiny (matrices of tens to hundreds of rows): numpy's BLAS threads cost more
 # in start-up and contention than they save (2.5x slower on 2 cores). The variables only take
@@ -24,15 +24,19 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 __all__ = [
     "Check",
+    "Frame",
     "Panel",
+    "Progress",
     "Proof",
     "Series",
+    "Stopped",
     "UnknownProof",
     "exists",
     "names",
     "parameters",
     "run",
     "summary",
+    "trains",
 ]
 
 # name -> (module inside quizapp.proofs, one-line summary for listings)
@@ -101,12 +105,25 @@ def _module(name: str) -> ModuleType:
 def parameters(name: str) -> dict[str, Any]:
     """The proof's tunable parameters and their defaults (besides `seed`); imports numpy."""
     signature = inspect.signature(_module(name).run)
-    return {p: v.default for p, v in signature.parameters.items() if p != "seed"}
+    return {p: v.default for p, v in signature.parameters.items() if p not in _NOT_PARAMETERS}
 
 
-def run(name: str, seed: int = 0, **params: Any) -> Proof:
+_NOT_PARAMETERS = ("seed", "progress")
+
+
+def trains(name: str) -> bool:
+    """Whether the proof can show its training as it happens (takes a `progress` callback)."""
+    return "progress" in inspect.signature(_module(name).run).parameters
+
+
+def run(name: str, seed: int = 0, progress: Progress | None = None, **params: Any) -> Proof:
     """Run the proof called `name` with `seed` and any proof-specific keyword parameters.
 
-    Unknown names raise `UnknownProof`; unknown parameters raise `TypeError` from the proof.
+    `progress`, for the proofs that train, receives `Frame`s while they run; it may raise
+    `Stopped` to end the run (which then raises `Stopped` here). Unknown names raise
+    `UnknownProof`; unknown parameters raise `TypeError` from the proof.
     """
-    return _module(name).run(seed=seed, **params)
+    module = _module(name)
+    if progress is not None and trains(name):
+        return module.run(seed=seed, progress=progress, **params)
+    return module.run(seed=seed, **params)

@@ -53,18 +53,10 @@ def train_nets(
     keep_bias = np.array(BIAS_MASK)[:, None, None]  # bias-free net 0, biased net 1
     for b in net.biases:
         b *= keep_bias
-    optimiser = mlp.Adam(net.params, lr)
     inputs = np.broadcast_to(x[None, :, None], (2, x.size, 1))
     target = np.broadcast_to(y[None, :, None], (2, y.size, 1))
-    losses = np.empty((steps + 1, 2))
-    for t in range(steps + 1):
-        cache = mlp.forward(net, inputs)
-        loss, d_out = mlp.mse_grad(cache.output, target)
-        losses[t] = loss
-        if t == steps:
-            break
-        grads = mlp.backward(net, cache, d_out)
-        optimiser.step([*grads.weights, *(g * keep_bias for g in grads.biases)])
+    freeze = [np.ones(1)] * len(net.weights) + [keep_bias] * len(net.biases)
+    losses = mlp.train(net, inputs, target, steps, mlp.Adam.for_net(net, lr), grad_scale=freeze)
     return net, losses
 
 

@@ -13,15 +13,28 @@ found by interpolation), then neighbouring pieces with equal slopes are merged.
 Randomly initialised deep nets are the reality check: they realise roughly one piece per
 neuron, nowhere near 2^k (Hanin and Rolnick, 2019). The exponential construction needs
 precisely tuned weights.
+
+Then training, at an equal parameter count: one wide hidden layer, a deep narrow plain net and
+the same deep net with skip connections (a + f(a), branches initialised small) fit sin(πx) from
+many random restarts. A deep narrow ReLU net often collapses at initialisation: somewhere a
+whole layer is off for every input, its output is constant and no gradient flows (Lu et al.,
+2019, "Dying ReLU and initialization"); the skips carry the signal past such a layer, so the
+residual net never collapses.
 """
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
-from quizapp.proofs.model import Check, Panel, Proof, Series
+from quizapp.proofs import mlp
+from quizapp.proofs.model import Check, Frame, Panel, Progress, Proof, Series
 
 NAME = "depth-vs-width"
+FITS = 0.1  # "fits": the squared error falls under 10% of the target's variance
+RESIDUAL_SCALE = 0.15  # residual branches start small, so each layer starts near the identity
+POINTS = 64
 Layers = list[tuple[np.ndarray, np.ndarray]]  # (weights (fan_in, units), biases) per layer
 Readout = tuple[np.ndarray, float]
 
@@ -90,10 +103,126 @@ def random_net(rng: np.random.Generator, width: int, depth: int) -> tuple[Layers
     return layers, (rng.standard_normal((fan_in, 1)) / np.sqrt(fan_in), 0.0)
 
 
+def parameter_count(sizes: list[int]) -> int:
+    """Weights and biases of a dense net with these layer sizes."""
+    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+
+
+def train_restarts(
+    rng: np.random.Generator,
+    restarts: int,
+    depth: int,
+    width: int,
+    steps: int,
+    lr: float,
+    progress: Progress | None,
+) -> tuple[dict[str, np.ndarray], int]:
+    """Fit sin(πx) on [-1, 1] from `restarts` random inits each: one wide layer, and a deep
+    narrow net without and with skips (the same inits). Returns each one's losses over the
+    steps relative to the target's variance, shape (steps + 1, restarts), its final outputs
+    at the inputs ("output: " + the same key, shape (restarts, points)), and the wide width."""
+    x = np.linspace(-1.0, 1.0, POINTS)[:, None]
+    y = np.sin(np.pi * x)
+    deep_sizes = [1] + [width] * depth + [1]
+    wide = max(1, round((parameter_count(deep_sizes) - 1) / 3))  # 1 -> wide -> 1, same count
+    nets = {
+        "wide": mlp.init_net(rng, [1, wide, 1], "relu", "he", nets=restarts),
+        "deep": mlp.init_net(rng, deep_sizes, "relu", "he", nets=restarts),
+    }
+    for net in nets.values():  # first-layer kinks spread over the inputs, a usual 1-D init
+        kinks = rng.uniform(-1.0, 1.0, net.biases[0].shape)
+        net.biases[0][...] = -net.weights[0] * kinks
+    deep = nets["deep"]  # plain copies first, then the same weights with skips
+    deep.weights = [
+        np.concatenate([w, w * (RESIDUAL_SCALE if 0 < i < depth else 1.0)])
+        for i, w in enumerate(deep.weights)
+    ]
+    deep.biases = [np.concatenate([b, b]) for b in deep.biases]
+    deep.residual = np.repeat([0.0, 1.0], restarts)[:, None, None]
+    curves: dict[str, np.ndarray] = {}
+    at_init = mlp.forward(deep, np.broadcast_to(x, (2 * restarts, *x.shape))).output[:, :, 0]
+    curves["dead at init: deep, plain"], curves["dead at init: deep, residual"] = np.split(
+        np.ptp(at_init, axis=1) == 0.0, 2
+    )
+    outputs: dict[str, np.ndarray] = {}
+
+    def keep(label: str, losses: np.ndarray) -> None:
+        relative = losses / y.var()
+        if label == "wide":
+            curves["wide"] = relative
+        else:
+            curves["deep, plain"], curves["deep, residual"] = np.split(relative, 2, axis=1)
+
+    for offset, (label, net) in enumerate(nets.items()):
+        k = net.weights[0].shape[0]
+
+        def record(
+            t: int, _net: mlp.Net, losses: np.ndarray, label: str = label, done: int = offset
+        ) -> None:
+            keep(label, losses)
+            if progress is not None:
+                progress(Frame(done * steps + t, 2 * steps, training_panel(curves, restarts)))
+
+        losses = mlp.train(
+            net,
+            np.broadcast_to(x, (k, *x.shape)),
+            np.broadcast_to(y, (k, *y.shape)),
+            steps,
+            mlp.Adam.for_net(net, lr),
+            every=max(1, steps // 15) if progress is not None else 0,
+            on_record=record,
+        )
+        keep(label, losses)
+        outputs[label] = mlp.forward(net, np.broadcast_to(x, (k, *x.shape))).output[:, :, 0]
+    curves["output: wide"] = outputs["wide"]
+    curves["output: deep, plain"], curves["output: deep, residual"] = np.split(outputs["deep"], 2)
+    return curves, wide
+
+
+STYLES = (  # key in the curves, legend label, colour
+    ("wide", "one wide layer", "tab:blue"),
+    ("deep, plain", "deep, plain", "tab:red"),
+    ("deep, residual", "deep, residual", "tab:green"),
+)
+
+
+def training_panel(curves: dict[str, np.ndarray], restarts: int) -> Panel:
+    """Every restart's loss over the steps (so far); one legend entry per kind of net."""
+    series = []
+    for key, label, colour in STYLES:
+        if key not in curves:
+            continue
+        source = curves[key]
+        steps_axis = np.arange(source.shape[0])
+        for r in range(source.shape[1]):
+            name = label if r == 0 else f"_{label} {r + 1}"
+            series.append(Series(name, steps_axis, np.maximum(source[:, r], 1e-6), "line", colour))
+    return Panel(
+        title=f"Training loss, {restarts} restarts of each (Adam)",
+        xlabel="step",
+        ylabel="loss / Var(y)",
+        yscale="log",
+        series=tuple(series),
+    )
+
+
 def run(
-    seed: int = 0, max_layers: int = 10, random_width: int = 8, max_depth: int = 6, nets: int = 12
+    seed: int = 0,
+    max_layers: int = 10,
+    random_width: int = 8,
+    max_depth: int = 6,
+    nets: int = 12,
+    restarts: int = 16,
+    depth: int = 10,
+    width: int = 3,
+    steps: int = 200,
+    lr: float = 0.02,
+    progress: Progress | None = None,
 ) -> Proof:
-    """Count pieces: deep sawtooth vs shallow nets of the same neuron count, and random nets."""
+    """Count pieces (deep sawtooth vs shallow nets of the same neuron count, and random nets),
+    then train wide, deep and deep residual nets of equal parameter count from many restarts."""
+    if depth < 3 or width < 1 or restarts < 1:
+        raise ValueError("depth must be at least 3, width and restarts at least 1")
     ks = np.arange(1, max_layers + 1)
     budget = 2 * ks
     deep = np.array([count_pieces(*sawtooth(int(k)), 0.0, 1.0) for k in ks])
@@ -113,6 +242,14 @@ def run(
     random_mean = random_counts.mean(axis=1)
     neurons = random_width * depths
     per_neuron = random_mean / neurons
+
+    training, wide = train_restarts(rng, restarts, depth, width, steps, lr, progress)
+    final = {key: training[key][-1] for key, _, _ in STYLES}
+    fits = {key: int(np.sum(v < FITS)) for key, v in final.items()}
+    dead = {key: training[f"dead at init: {key}"] for key in ("deep, plain", "deep, residual")}
+    still_flat = np.ptp(training["output: deep, plain"], axis=1) == 0.0
+    stuck = bool(np.all(still_flat[dead["deep, plain"]]))
+    count = parameter_count([1] + [width] * depth + [1])
 
     matches = bool(np.all(deep == 2**ks))
     checks = (
@@ -137,6 +274,28 @@ def run(
             bool(np.all((per_neuron >= 0.5) & (per_neuron <= 2.0))),
             f"mean pieces per neuron {per_neuron.min():.2f}..{per_neuron.max():.2f} "
             f"(width {random_width}, depth 1..{max_depth})",
+        ),
+        Check(
+            f"training, {count} parameters each: one wide layer ({wide} units) fits sin(πx) "
+            f"on every restart (loss < {FITS:g} Var(y))",
+            fits["wide"] == restarts,
+            f"fits on {fits['wide']} of {restarts}",
+        ),
+        Check(
+            f"{depth} plain layers of {width} units: some nets are dead at initialisation (a "
+            "layer off for every input, so a constant output and no gradient below it), and "
+            "training never revives them",
+            int(dead["deep, plain"].sum()) >= 1 and stuck,
+            f"dead at init: {int(dead['deep, plain'].sum())} of {restarts}; "
+            f"{'all still constant' if stuck else 'some revived'} after training; fit: "
+            f"{fits['deep, plain']}",
+        ),
+        Check(
+            "with skip connections the same weights are never dead (the identity carries the "
+            "first layer's signal past a layer that is off), and more restarts fit than without",
+            not dead["deep, residual"].any() and fits["deep, residual"] > fits["deep, plain"],
+            f"dead at init: {int(dead['deep, residual'].sum())}; fit: "
+            f"{fits['deep, residual']} of {restarts} with skips, {fits['deep, plain']} without",
         ),
     )
 
@@ -193,14 +352,34 @@ def run(
                 Series("neurons (one piece each)", depths, neurons, "dashed", "tab:blue"),
             ),
         ),
+        training_panel(training, restarts),
+        Panel(
+            title=f"Restarts that fit, and nets dead at init, of {restarts} ({count} parameters)",
+            xlabel="1 = one wide layer, 2 = deep plain, 3 = deep residual",
+            ylabel="restarts",
+            series=(
+                Series(
+                    "fit (loss < 0.1 Var(y))", [1, 2, 3], list(fits.values()), "bar", "tab:blue"
+                ),
+                Series(
+                    "dead at initialisation",
+                    [1, 2, 3],
+                    [0, int(dead["deep, plain"].sum()), int(dead["deep, residual"].sum())],
+                    "bar",
+                    "tab:red",
+                ),
+            ),
+        ),
     )
     return Proof(
         name=NAME,
-        title="Depth vs width: linear pieces per neuron",
+        title="Depth vs width: expressive, but harder to train",
         claim=(
             "With the same neurons, k ReLU layers of 2 units make 2^k linear pieces while one "
             "layer of n units makes at most n + 1; randomly initialised deep nets, though, "
-            "make only about one piece per neuron."
+            "make only about one piece per neuron. At an equal parameter count a deep narrow "
+            "net is harder to train: some restarts are dead from the start where a wide layer "
+            "always fits, and skip connections rescue them."
         ),
         checks=checks,
         figures={
@@ -210,6 +389,11 @@ def run(
             f"random deep nets, {neurons[-1]} neurons, mean pieces": random_mean[-1],
             "random deep nets, pieces per neuron (min)": per_neuron.min(),
             "random deep nets, pieces per neuron (max)": per_neuron.max(),
+            "parameters of each trained net": count,
+            "restarts fitting, wide": fits["wide"],
+            "restarts fitting, deep plain": fits["deep, plain"],
+            "restarts fitting, deep residual": fits["deep, residual"],
+            "deep plain nets dead at initialisation": int(dead["deep, plain"].sum()),
         },
         panels=panels,
         explanation=(
@@ -218,9 +402,13 @@ def run(
             "exponentially many units in one layer but few in many layers. That is the case for "
             "depth, but read the grey line too: deep nets at initialisation use about one piece "
             "per neuron, and the sawtooth needs precisely tuned weights that training rarely "
-            "finds. Depth buys expressiveness in principle and costs trainability in "
-            "practice (vanishing or exploding gradients, so careful init, normalisation and "
-            "residual connections); width is easy to optimise but expensive in units."
+            "finds. Training panels: with the same number of parameters, every restart of "
+            "the wide layer (blue) fits; the deep narrow plain net (red) is dead from the start "
+            "on many restarts, its loss flat at 1: a layer that is off for every input passes "
+            "no signal and no gradient, so nothing below it can learn. With skips (green) the "
+            "same weights are never dead, since each layer only adds to what it receives. "
+            "Depth buys expressiveness in principle and costs trainability in practice; residual connections, normalisation and "
+            "careful init pay that cost. Width is easy to optimise but expensive in units."
         ),
         seed=seed,
         params={
@@ -228,5 +416,10 @@ def run(
             "random_width": random_width,
             "max_depth": max_depth,
             "nets": nets,
+            "restarts": restarts,
+            "depth": depth,
+            "width": width,
+            "steps": steps,
+            "lr": lr,
         },
     )

@@ -19,11 +19,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from quizapp.proofs.model import Stopped  # noqa: F401  (raised through train's callbacks)
+
 BN_EPS = 1e-5
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # no overflow warning for large |z|
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function, without overflow warnings for large |z|."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+_sigmoid = sigmoid
 
 
 def _sigmoid_grad(z: np.ndarray) -> np.ndarray:
@@ -40,7 +46,7 @@ def _relu(z: np.ndarray) -> np.ndarray:
 
 
 def _relu_grad(z: np.ndarray) -> np.ndarray:
-    return (z > 0.0).astype(float)
+    return z > 0.0  # a boolean array multiplies like 0.0 / 1.0, without the conversion
 
 
 def _identity(z: np.ndarray) -> np.ndarray:
@@ -75,8 +81,11 @@ class Net:
     weights: list[np.ndarray]
     biases: list[np.ndarray]
     activation: str = "relu"
-    residual: bool = False
+    # True for skips in every stacked net, or a 0/1 array of shape (nets, 1, 1) to give only
+    # some of them skips (plain and residual nets trained side by side from the same weights)
+    residual: bool | np.ndarray = False
     batch_norm: bool = False
+    bn_eps: float = BN_EPS  # BN's guard against a zero variance; 0.0 makes BN exactly scale-free
 
     @property
     def params(self) -> list[np.ndarray]:
@@ -89,7 +98,7 @@ def init_net(
     activation: str = "relu",
     init: str = "he",
     nets: int | None = None,
-    residual: bool = False,
+    residual: bool | np.ndarray = False,
     batch_norm: bool = False,
     bias_scale: float = 0.0,
 ) -> Net:
@@ -105,6 +114,19 @@ def init_net(
         weights.append(rng.standard_normal((*lead, fan_in, fan_out)) * std)
         biases.append(rng.standard_normal((*lead, 1, fan_out)) * bias_scale)
     return Net(weights, biases, activation, residual, batch_norm)
+
+
+def _has_skips(residual: bool | np.ndarray) -> bool:
+    return bool(np.any(residual))
+
+
+_ALL = 1.0  # the gate of a net whose every stacked copy has its skips
+_UNSCALED = np.ones(1)  # BN's scale when there is no BN
+
+
+def _gate(residual: bool | np.ndarray) -> float | np.ndarray:
+    """What a skip carries: 1 for every net, or each stacked net's own 0 or 1."""
+    return _ALL if residual is True else np.asarray(residual, dtype=float)
 
 
 @dataclass
@@ -127,6 +149,7 @@ def forward(net: Net, x: np.ndarray, masks: list[np.ndarray] | None = None) -> C
     cache = Cache()
     a = x
     last = len(net.weights) - 1
+    skips, gate = _has_skips(net.residual), _gate(net.residual)
     for layer, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
         cache.inputs.append(a)
         z = a @ w + b
@@ -136,10 +159,10 @@ def forward(net: Net, x: np.ndarray, masks: list[np.ndarray] | None = None) -> C
             break
         if net.batch_norm:
             mean = z.mean(axis=-2, keepdims=True)
-            scale = np.sqrt(z.var(axis=-2, keepdims=True) + BN_EPS)
+            scale = np.sqrt(z.var(axis=-2, keepdims=True) + net.bn_eps)
             u = (z - mean) / scale
         else:
-            u, scale = z, np.ones(1)
+            u, scale = z, _UNSCALED
         cache.normed.append(u)
         cache.scales.append(scale)
         h = act(u)
@@ -147,9 +170,9 @@ def forward(net: Net, x: np.ndarray, masks: list[np.ndarray] | None = None) -> C
         if mask is not None:
             h = h * mask
         cache.masks.append(mask)
-        skip = net.residual and a.shape[-1] == h.shape[-1] and layer > 0
+        skip = skips and a.shape[-1] == h.shape[-1] and layer > 0
         cache.skips.append(skip)
-        a = a + h if skip else h
+        a = (h + a if gate is _ALL else h + gate * a) if skip else h
     return cache
 
 
@@ -172,15 +195,20 @@ def backward(net: Net, cache: Cache, d_output: np.ndarray) -> Gradients:
     d_b: list[np.ndarray] = [np.empty(0)] * layers
     deltas: list[np.ndarray] = [np.empty(0)] * layers
     g = d_output
-    carry: np.ndarray | float = 0.0  # dLoss/da[l] that arrived through a skip connection
+    gate = _gate(net.residual)
+    carry: np.ndarray | None = None  # dLoss/da[l] that arrived through a skip connection
     for layer in range(layers - 1, -1, -1):
         deltas[layer] = g
         a = cache.inputs[layer]
         d_w[layer] = np.swapaxes(a, -1, -2) @ g
-        d_b[layer] = g.sum(axis=-2, keepdims=True)
+        # a row of ones times g sums over the examples: several times faster than g.sum(-2)
+        # on these small, narrow arrays
+        d_b[layer] = np.ones((1, g.shape[-2])) @ g
         if layer == 0:
             break
-        g_a = g @ np.swapaxes(net.weights[layer], -1, -2) + carry  # dLoss/da[layer]
+        g_a = g @ np.swapaxes(net.weights[layer], -1, -2)  # dLoss/da[layer]
+        if carry is not None:
+            g_a += carry
         below = layer - 1  # the hidden layer that produced a[layer]
         g_h = g_a if cache.masks[below] is None else g_a * cache.masks[below]
         u = cache.normed[below]
@@ -190,30 +218,84 @@ def backward(net: Net, cache: Cache, d_output: np.ndarray) -> Gradients:
                 g_u - g_u.mean(axis=-2, keepdims=True) - u * (g_u * u).mean(axis=-2, keepdims=True)
             ) / cache.scales[below]
         # a[layer] = a[below] + h: the skip hands dLoss/da[layer] on to a[below] unchanged
-        carry = g_a if cache.skips[below] else 0.0
+        carry = None if not cache.skips[below] else g_a if gate is _ALL else g_a * gate
         g = g_u
     return Gradients(d_w, d_b, deltas)
 
 
-class Adam:
-    """Adam on a list of arrays, updated in place (the net's own weights)."""
+def backward_signal(net: Net, x: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """RMS over examples of ‖dLoss/dz‖ at each layer (z: the layer's pre-activation), for the
+    squared error: the size of the backward signal that reaches each layer.
+
+    Measured per example (the batch mean's gradient times the batch size), so that correlated
+    examples do not inflate a batch sum and depths and batch sizes compare.
+    """
+    cache = forward(net, x)
+    _, d_out = mse_grad(cache.output, target)
+    grads = backward(net, cache, d_out * x.shape[-2])
+    return np.array([float(np.sqrt(np.mean(np.sum(d**2, axis=-1)))) for d in grads.deltas])
+
+
+class GradientDescent:
+    """Plain gradient descent on a list of arrays, updated in place."""
 
     def __init__(self, params: list[np.ndarray], lr: float) -> None:
         self.params = params
         self.lr = lr
-        self.first = [np.zeros_like(p) for p in params]
-        self.second = [np.zeros_like(p) for p in params]
+
+    def step(self, grads: list[np.ndarray]) -> None:
+        for p, g in zip(self.params, grads, strict=True):
+            p -= self.lr * g
+
+
+class Adam:
+    """Adam on a list of arrays, updated in place (the net's own weights).
+
+    The moments live in one flat buffer, and `Adam.for_net` makes the net's own arrays views
+    into a flat parameter buffer too, so that a step is a dozen array operations whatever the
+    number of layers (per-array updates cost more in call overhead than in arithmetic here).
+    """
+
+    def __init__(self, params: list[np.ndarray], lr: float, flat: np.ndarray | None = None) -> None:
+        self.params = params
+        self.flat = flat
+        self.lr = lr
+        size = sum(p.size for p in params)
+        self.first = np.zeros(size)
+        self.second = np.zeros(size)
         self.t = 0
+
+    @classmethod
+    def for_net(cls, net: Net, lr: float) -> Adam:
+        """Adam on `net`, whose weights and biases become views into one flat buffer."""
+        arrays = net.params
+        flat = np.concatenate([p.ravel() for p in arrays])
+        views, start = [], 0
+        for p in arrays:
+            views.append(flat[start : start + p.size].reshape(p.shape))
+            start += p.size
+        layers = len(net.weights)
+        net.weights[:] = views[:layers]
+        net.biases[:] = views[layers:]
+        return cls(views, lr, flat)
 
     def step(self, grads: list[np.ndarray]) -> None:
         self.t += 1
         c1, c2 = 1.0 - 0.9**self.t, 1.0 - 0.999**self.t
-        for p, g, m, v in zip(self.params, grads, self.first, self.second, strict=True):
-            m *= 0.9
-            m += 0.1 * g
-            v *= 0.999
-            v += 0.001 * g * g
-            p -= self.lr * (m / c1) / (np.sqrt(v / c2) + 1e-8)
+        g = np.concatenate([g.ravel() for g in grads])
+        m, v = self.first, self.second
+        m *= 0.9
+        m += 0.1 * g
+        v *= 0.999
+        v += 0.001 * g * g
+        update = (self.lr / c1) * m / (np.sqrt(v / c2) + 1e-8)
+        if self.flat is not None:
+            self.flat -= update
+            return
+        start = 0
+        for p in self.params:
+            p -= update[start : start + p.size].reshape(p.shape)
+            start += p.size
 
 
 def mse_grad(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -233,3 +315,52 @@ def logistic_grad(logit: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndar
 def log_loss(logit: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Mean log-loss per net (no gradient)."""
     return (np.logaddexp(0.0, logit) - y * logit).mean(axis=(-2, -1))
+
+
+Loss = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def train(
+    net: Net,
+    x: np.ndarray,
+    target: np.ndarray,
+    steps: int,
+    optimiser: GradientDescent | Adam,
+    loss: Loss = mse_grad,
+    masks: Callable[[], list[np.ndarray | None]] | None = None,
+    grad_scale: list[np.ndarray] | None = None,
+    every: int = 0,
+    on_record: Callable[[int, Net, np.ndarray], None] | None = None,
+) -> np.ndarray:
+    """The one training loop of the network proofs: `steps` updates of `optimiser` on `loss`.
+
+    Returns the loss before each step and after the last, shape (steps + 1, *nets); once a
+    net's loss stops being finite (it diverged) that net stops and the rest of its losses stay
+    inf. `masks()`
+    draws dropout masks for each step; `grad_scale` multiplies each parameter's gradient (a 0
+    freezes a parameter, e.g. the biases of a bias-free net). Every `every` steps and at the
+    end, `on_record(step, net, losses so far)` sees the net before that step's update: for a
+    proof's own measurements, or a live frame (it may raise `Stopped`).
+    """
+    lead = net.weights[0].shape[:-2]
+    losses = np.full((steps + 1, *lead), np.inf)
+    alive = np.ones(lead, dtype=bool)  # stacked nets that have not diverged
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(steps + 1):
+            cache = forward(net, x, None if masks is None else masks())
+            value, d_out = loss(cache.output, target)
+            alive &= np.isfinite(value)
+            losses[t] = np.where(alive, value, np.inf)
+            done = t == steps or not alive.any()
+            if on_record is not None and every and (t % every == 0 or done):
+                on_record(t, net, losses[: t + 1])
+            if done:
+                break
+            grads = backward(net, cache, d_out).params
+            if grad_scale is not None:
+                grads = [g * s for g, s in zip(grads, grad_scale, strict=True)]
+            if not alive.all():  # a diverged net stops moving; the others go on
+                keep = alive.reshape(*lead, 1, 1)
+                grads = [np.where(keep, g, 0.0) for g in grads]
+            optimiser.step(grads)
+    return losses

@@ -7,7 +7,7 @@ at construction, which also freezes them: the evidence cannot change after the c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -173,3 +173,23 @@ class Proof:
             if panel.title == title:
                 return panel
         raise KeyError(f"proof {self.name!r} has no panel {title!r}")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A proof's picture while it runs, e.g. the training curves up to `step`, for a live view.
+
+    A proof that trains hands frames to its `progress` callback as it goes; the final `Proof`
+    stays the only thing that carries a verdict.
+    """
+
+    step: int
+    steps: int
+    panel: Panel
+
+
+Progress = Callable[[Frame], None]
+
+
+class Stopped(Exception):
+    """Raised by a `progress` callback to end a run early (the user pressed stop)."""
