@@ -407,8 +407,9 @@ def run(
             "on many restarts, its loss flat at 1: a layer that is off for every input passes "
             "no signal and no gradient, so nothing below it can learn. With skips (green) the "
             "same weights are never dead, since each layer only adds to what it receives. "
-            "Depth buys expressiveness in principle and costs trainability in practice; residual connections, normalisation and "
-            "careful init pay that cost. Width is easy to optimise but expensive in units."
+            "Depth buys expressiveness in principle and costs trainability in practice; "
+            "residual connections, normalisation and careful init pay that cost. Width is "
+            "easy to optimise but expensive in units."
         ),
         seed=seed,
         params={
