@@ -179,6 +179,18 @@ def recheck_depth_vs_width(p: Proof) -> None:
     mean = y_of(p, 2, "mean")
     neurons_random = y_of(p, 2, "neurons (one piece each)")
     assert np.all((mean / neurons_random >= 0.5) & (mean / neurons_random <= 2))
+    # training: every wide restart ends under 0.1 Var(y); the bars count what the curves show
+    final = {}
+    for key in ("one wide layer", "deep, plain", "deep, residual"):
+        curves = [s for s in p.panels[3].series if s.label.lstrip("_").startswith(key)]
+        assert len(curves) == p.params["restarts"]
+        final[key] = np.array([c.y[-1] for c in curves])
+    assert np.all(final["one wide layer"] < 0.1)
+    fits = y_of(p, 4, "fit (loss < 0.1 Var(y))")
+    np.testing.assert_array_equal(fits, [np.sum(v < 0.1) for v in final.values()])
+    dead = y_of(p, 4, "dead at initialisation")
+    assert dead[1] >= 1 and dead[2] == 0
+    assert np.sum(np.isclose(final["deep, plain"], 1.0)) >= dead[1]  # the dead stay at Var(y)
 
 
 def recheck_init_variance(p: Proof) -> None:
@@ -645,8 +657,8 @@ def _net_without(field: str):
 
     real = mlp.Net
 
-    def make(weights, biases, activation="relu", residual=False, batch_norm=False):
-        options = {"residual": residual, "batch_norm": batch_norm, field: False}
+    def make(weights, biases, activation="relu", residual=False, batch_norm=False, **more):
+        options = {"residual": residual, "batch_norm": batch_norm, **more, field: False}
         return real(weights, biases, activation, **options)
 
     return make
@@ -679,11 +691,55 @@ def _neuron_without_bias(real):
     return lambda x, y, bias: real(x, y, False)
 
 
+def _shuffled_labels(real):
+    def moons(rng, n, noise, flip):
+        x, y = real(rng, n, noise, flip)
+        return x, rng.permutation(y)
+
+    return moons
+
+
+def _dropout_everywhere(real):
+    """Dropout masks for the nets meant to train without dropout too."""
+    return lambda rng, shape, keep, layers: real(rng, shape, np.full_like(keep, keep.min()), layers)
+
+
+def _lasso_always_first(real):
+    """A lasso that always hands a group's weight to its first member (a fixed tie-break)."""
+
+    def fit(*args):
+        lasso, enet = real(*args)
+        lasso = lasso.copy()
+        for start in range(0, lasso.size, 3):
+            lasso[start], lasso[start + 1 : start + 3] = lasso[start : start + 3].sum(), 0.0
+        return lasso, enet
+
+    return fit
+
+
+def _kinks_far_away(real):
+    def net(rng, width, depth):
+        layers, readout = real(rng, width, depth)
+        return [(w, b + 100.0) for w, b in layers], readout
+
+    return net
+
+
+def _leaky_relu_gradient(mp):
+    """Backprop as if ReLU leaked 0.1 below zero: a dead layer then gets a gradient."""
+    from quizapp.proofs import mlp
+
+    relu = mlp.ACTIVATIONS["relu"][0]
+    mp.setitem(mlp.ACTIVATIONS, "relu", (relu, lambda z: np.where(z > 0, 1.0, 0.1)))
+
+
 def _mutations():
     """(proof, what is broken, how to break it, params, statements that must then fail)."""
     from quizapp.proofs import (
         bias_term,
+        depth_vs_width,
         dropout_ensemble,
+        elastic_net,
         l1_sparsity,
         learning_rate,
         mlp,
@@ -802,7 +858,106 @@ def _mutations():
                 dropout_ensemble, "dropout_masks", _no_training_dropout(dropout_ensemble)
             ),
             {},
-            ["with dropout the same nets", "weight scaling picks the same class"],
+            ["with dropout the same nets"],
+        ),
+        (
+            "dropout-ensemble",
+            "the nets meant to train without dropout get it too",
+            lambda mp: mp.setattr(
+                dropout_ensemble,
+                "dropout_masks",
+                _dropout_everywhere(dropout_ensemble.dropout_masks),
+            ),
+            {},
+            ["without dropout the net overfits", "with dropout the same nets"],
+        ),
+        (
+            "dropout-ensemble",
+            "no signal: the training labels are shuffled",
+            lambda mp: mp.setattr(
+                dropout_ensemble, "two_moons", _shuffled_labels(dropout_ensemble.two_moons)
+            ),
+            {},
+            ["with dropout, averaging"],
+        ),
+        (
+            "elastic-net",
+            "the elastic net loses its ridge part",
+            lambda mp: mp.setattr(
+                elastic_net,
+                "lasso_path",
+                lambda x, y, lams, ridge=0.0, real=elastic_net.lasso_path: real(x, y, lams),
+            ),
+            {},
+            ["elastic net keeps every member", "elastic net spreads", "elastic-net path"],
+        ),
+        (
+            "elastic-net",
+            "the lasso gets a ridge part",
+            lambda mp: mp.setattr(
+                elastic_net,
+                "lasso_path",
+                lambda x, y, lams, ridge=0.0, real=elastic_net.lasso_path: real(x, y, lams, 1.0),
+            ),
+            {},
+            ["lasso usually keeps exactly one", "elastic net spreads"],
+        ),
+        (
+            "elastic-net",
+            "the lasso always keeps a group's first member",
+            lambda mp: mp.setattr(elastic_net, "_fit_at", _lasso_always_first(elastic_net._fit_at)),
+            {},
+            ["which member the lasso keeps"],
+        ),
+        (
+            "depth-vs-width",
+            "the tent layers are built wrong (a shallow net in their place)",
+            lambda mp: mp.setattr(
+                depth_vs_width, "sawtooth", lambda k: depth_vs_width.shallow_best(2 * k)
+            ),
+            {},
+            ["k layers of 2 units", "with the same budget"],
+        ),
+        (
+            "depth-vs-width",
+            "the best shallow net gets two units more than it is charged for",
+            lambda mp: mp.setattr(
+                depth_vs_width,
+                "shallow_best",
+                lambda n, real=depth_vs_width.shallow_best: real(n + 2),
+            ),
+            {},
+            ["a shallow net of n units"],
+        ),
+        (
+            "depth-vs-width",
+            "random nets get their kinks far outside the inputs",
+            lambda mp: mp.setattr(
+                depth_vs_width, "random_net", _kinks_far_away(depth_vs_width.random_net)
+            ),
+            {},
+            ["randomly initialised deep nets"],
+        ),
+        (
+            "depth-vs-width",
+            "the wide net is not given the deep net's parameter count",
+            lambda mp: mp.setattr(depth_vs_width, "parameter_count", lambda sizes: 10),
+            {},
+            ["training, "],
+        ),
+        (
+            "depth-vs-width",
+            "backprop lets a dead ReLU layer learn (its derivative leaks 0.1)",
+            _leaky_relu_gradient,
+            {},
+            ["10 plain layers of 3 units"],
+        ),
+        (
+            "depth-vs-width",
+            "skip connections switched off",
+            lambda mp: mp.setattr(mlp, "_has_skips", lambda residual: False),
+            {},
+            ["with skip connections the same weights"],
         ),
         (
             "init-variance",
@@ -916,7 +1071,15 @@ def test_a_mutation_that_breaks_the_phenomenon_fails_its_checks(
 
 @pytest.mark.parametrize(
     "name",
-    ["learning-rate", "init-variance", "residual-connections", "batch-norm", "momentum-adam"],
+    [
+        "learning-rate",
+        "init-variance",
+        "residual-connections",
+        "batch-norm",
+        "momentum-adam",
+        "elastic-net",
+        "depth-vs-width",
+    ],
 )
 def test_every_check_is_caught_by_some_mutation(name: str) -> None:
     caught = {start for m in MUTATIONS if m[0] == name for start in m[4]}

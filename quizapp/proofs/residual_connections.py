@@ -20,12 +20,7 @@ PLAIN_PER_LAYER = 0.5  # "falls geometrically": at most this factor per layer on
 RESIDUAL_BAND = (0.1, 10.0)  # with skips, first / last stays within 10x at every depth
 
 
-def signal_by_layer(net: mlp.Net, x: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """RMS over examples of ‖dLoss/dz‖ at each layer (z: the layer's pre-activation)."""
-    cache = mlp.forward(net, x)
-    _, d_out = mlp.mse_grad(cache.output, target)
-    grads = mlp.backward(net, cache, d_out * x.shape[0])  # per-example scale
-    return np.array([float(np.sqrt(np.mean(np.sum(d**2, axis=-1)))) for d in grads.deltas])
+signal_by_layer = mlp.backward_signal  # RMS over examples of ‖dLoss/dz‖ at each layer
 
 
 def run(seed: int = 0, depth: int = 32, width: int = 32, batch: int = 64) -> Proof:

@@ -17,10 +17,12 @@ past the f' <= 1/4 factors) move every layer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from quizapp.proofs import mlp
-from quizapp.proofs.model import Check, Panel, Proof, Series
+from quizapp.proofs.model import Check, Frame, Panel, Progress, Proof, Series
 
 NAME = "vanishing-gradients"
 CONFIGS = (  # (label, activation, init)
@@ -32,39 +34,52 @@ CONFIGS = (  # (label, activation, init)
 SIGMOID_PER_LAYER = 0.4  # sigmoid: the signal shrinks by at least 2.5x per layer on average
 RELU_XAVIER = (0.6, 0.8)  # around sqrt(1/2) = 0.707
 RELU_HE = (0.9, 1.1)  # around 1
+TRAINED = (  # (label, activation, init, residual): the nets trained for a few steps
+    ("sigmoid, Xavier", "sigmoid", "xavier", False),
+    ("ReLU, He", "relu", "he", False),
+    ("sigmoid, Xavier, residual", "sigmoid", "xavier", True),
+)
+TRAIN_COLOURS = ("tab:red", "tab:blue", "tab:green")
 UPDATE_SPREAD = 100.0  # "every layer moves": first layer's relative update within 100x of last's
 
 
-def backward_signal(net: mlp.Net, x: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """RMS over examples of ‖dLoss/dz‖ at each layer, for the squared error."""
-    cache = mlp.forward(net, x)
-    _, d_out = mlp.mse_grad(cache.output, target)
-    grads = mlp.backward(net, cache, d_out * x.shape[0])  # per-example scale
-    return np.array([float(np.sqrt(np.mean(np.sum(d**2, axis=-1)))) for d in grads.deltas])
+backward_signal = mlp.backward_signal  # RMS over examples of ‖dLoss/dz‖ at each layer
 
 
 def train_updates(
-    net: mlp.Net, x: np.ndarray, target: np.ndarray, lr: float, steps: int
+    net: mlp.Net,
+    x: np.ndarray,
+    target: np.ndarray,
+    lr: float,
+    steps: int,
+    on_record: Callable[[int, np.ndarray], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Plain gradient descent; returns ‖W_end − W_start‖ / ‖W_start‖ per layer and the losses."""
+    """Plain gradient descent; returns ‖W_end − W_start‖ / ‖W_start‖ per layer and the losses.
+    `on_record(step, moved so far)` sees the per-layer movement as training goes."""
     start = [w.copy() for w in net.weights]
-    losses = np.empty(steps + 1)
-    for t in range(steps + 1):
-        cache = mlp.forward(net, x)
-        loss, d_out = mlp.mse_grad(cache.output, target)
-        losses[t] = float(loss)
-        if t == steps:
-            break
-        grads = mlp.backward(net, cache, d_out).params
-        for p, g in zip(net.params, grads, strict=True):
-            p -= lr * g
-    moved = np.array(
-        [
-            np.linalg.norm(w - w0) / np.linalg.norm(w0)
-            for w, w0 in zip(net.weights, start, strict=True)
-        ]
+
+    def moved(trained: mlp.Net) -> np.ndarray:
+        return np.array(
+            [
+                np.linalg.norm(w - w0) / np.linalg.norm(w0)
+                for w, w0 in zip(trained.weights, start, strict=True)
+            ]
+        )
+
+    def record(t: int, trained: mlp.Net, _losses: np.ndarray) -> None:
+        if on_record is not None and t > 0:
+            on_record(t, moved(trained))
+
+    losses = mlp.train(
+        net,
+        x,
+        target,
+        steps,
+        mlp.GradientDescent(net.params, lr),
+        every=1 if on_record is not None else 0,
+        on_record=record,
     )
-    return moved, losses
+    return moved(net), losses
 
 
 def per_layer(signal: np.ndarray) -> float:
@@ -80,6 +95,7 @@ def run(
     batch: int = 32,
     lr: float = 0.001,
     steps: int = 20,
+    progress: Progress | None = None,
 ) -> Proof:
     """The 2x2 of activation and init at initialisation, then a short training run."""
     if depth < 4:
@@ -93,14 +109,20 @@ def run(
         signals[label] = backward_signal(mlp.init_net(rng, sizes, activation, init), x, target)
     factors = {label: per_layer(s) for label, s in signals.items()}
 
-    trained = {}
-    for label, activation, init, residual in (
-        ("sigmoid, Xavier", "sigmoid", "xavier", False),
-        ("ReLU, He", "relu", "he", False),
-        ("sigmoid, Xavier, residual", "sigmoid", "xavier", True),
-    ):
+    trained: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    layers = np.arange(1, depth + 1)
+    for order, (label, activation, init, residual) in enumerate(TRAINED):
         net = mlp.init_net(rng, sizes, activation, init, residual=residual)
-        trained[label] = train_updates(net, x, target, lr, steps)
+
+        def watch(t: int, moved: np.ndarray, label: str = label, order: int = order) -> None:
+            if progress is None:
+                return
+            so_far = {**{k: v[0] for k, v in trained.items()}, label: moved}
+            progress(Frame(order * steps + t, len(TRAINED) * steps, _moved_panel(so_far, steps)))
+
+        trained[label] = train_updates(
+            net, x, target, lr, steps, watch if progress is not None else None
+        )
     spreads = {label: float(m[-1] / m[0]) for label, (m, _) in trained.items()}
 
     sx, sh, rx, rh = (factors[c[0]] for c in CONFIGS)
@@ -145,9 +167,7 @@ def run(
             rate=0.99,
         ),
     )
-    layers = np.arange(1, depth + 1)
     colours = ("tab:red", "tab:orange", "tab:cyan", "tab:blue")
-    train_colours = ("tab:red", "tab:blue", "tab:green")
     panels = (
         Panel(
             title=f"Backward signal per layer at init ({depth} layers, width {width})",
@@ -159,16 +179,7 @@ def run(
                 for (label, *_), colour in zip(CONFIGS, colours, strict=True)
             ),
         ),
-        Panel(
-            title=f"After {steps} steps of gradient descent: how far each layer moved",
-            xlabel="layer (1 = input side)",
-            ylabel="‖ΔW‖ / ‖W‖",
-            yscale="log",
-            series=tuple(
-                Series(label, layers, trained[label][0], "linepoints", colour)
-                for label, colour in zip(trained, train_colours, strict=True)
-            ),
-        ),
+        _moved_panel({k: v[0] for k, v in trained.items()}, steps),
         Panel(
             title="Training loss",
             xlabel="step",
@@ -176,7 +187,7 @@ def run(
             yscale="log",
             series=tuple(
                 Series(label, np.arange(steps + 1), trained[label][1], "line", colour)
-                for label, colour in zip(trained, train_colours, strict=True)
+                for (label, *_), colour in zip(TRAINED, TRAIN_COLOURS, strict=True)
             ),
         ),
     )
@@ -211,4 +222,19 @@ def run(
         ),
         seed=seed,
         params={"depth": depth, "width": width, "batch": batch, "lr": lr, "steps": steps},
+    )
+
+
+def _moved_panel(moved: dict[str, np.ndarray], steps: int) -> Panel:
+    """‖ΔW‖ / ‖W‖ per layer for the nets trained so far (the last one part-way)."""
+    return Panel(
+        title=f"After {steps} steps of gradient descent: how far each layer moved",
+        xlabel="layer (1 = input side)",
+        ylabel="‖ΔW‖ / ‖W‖",
+        yscale="log",
+        series=tuple(
+            Series(label, np.arange(1, values.size + 1), values, "linepoints", colour)
+            for (label, *_), colour in zip(TRAINED, TRAIN_COLOURS, strict=False)
+            if (values := moved.get(label)) is not None
+        ),
     )
