@@ -183,8 +183,8 @@ def run(
             "points where the average leans one way (P >= 0.6 or <= 0.4), but it is more "
             "confident: its log-loss is the higher of the two",
             same_class >= 0.95 and float(drop_test.mean()) >= float(mc_loss.mean()),
-            f"same class at {same_class:.1%} of {int(leaning.sum())} points; log-loss {drop_test.mean():.3g} weight-scaled vs "
-            f"{mc_loss.mean():.3g} averaged",
+            f"same class at {same_class:.1%} of {int(leaning.sum())} points; log-loss "
+            f"{drop_test.mean():.3g} weight-scaled vs {mc_loss.mean():.3g} averaged",
         ),
         Check(
             "a last-layer mask's mean logit is the weight-scaled logit (the read-out is linear "
