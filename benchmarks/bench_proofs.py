@@ -113,25 +113,39 @@ def main() -> None:
     print(f"threads: OMP/OPENBLAS/MKL = {os.environ.get('OPENBLAS_NUM_THREADS')}")
     print(f"import quizapp.proofs: {registry_ms:.1f} ms; numpy: {numpy_ms:.1f} ms")
     print(f"first figure (matplotlib import + render): {first_figure_ms:.0f} ms\n")
-    print(f"{'proof':<28} {'median ms':>10} {'min ms':>8} {'figure ms':>10}  holds")
+    print(
+        "run: median and min wall time of the runs, and CPU time (process_time) of the fastest, "
+        "which a busy machine inflates less; figure: one PNG render"
+    )
+    header = (
+        f"{'proof':<27} {'run ms':>7} {'min':>6} {'cpu':>6} {'target':>7}  "
+        f"{'figure ms':>9} {'target':>7}  ok"
+    )
+    print(header)
 
     over = []
     for name in names:
         proofs.run(name)  # warm up: first-call costs (module import, numpy dispatch caches)
-        times = []
+        times, cpu = [], []
         for _ in range(args.repeat):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             proof = proofs.run(name)
             times.append(_ms(time.perf_counter() - start))
+            cpu.append(_ms(time.process_time() - start_cpu))
         start = time.perf_counter()
         figure_bytes(proof)
         figure_ms = _ms(time.perf_counter() - start)
         median = statistics.median(times)
-        if median > PROOF_BUDGET_MS or figure_ms > FIGURE_BUDGET_MS:
+        ok = median <= PROOF_BUDGET_MS and figure_ms <= FIGURE_BUDGET_MS
+        if not ok:
             over.append(name)
-        print(f"{name:<28} {median:>10.1f} {min(times):>8.1f} {figure_ms:>10.0f}  {proof.holds}")
-    print(f"budget: a run <= {PROOF_BUDGET_MS:.0f} ms, a figure <= {FIGURE_BUDGET_MS:.0f} ms")
-    print("over budget: " + (", ".join(over) if over else "none"))
+        fastest_cpu = cpu[times.index(min(times))]
+        print(
+            f"{name:<27} {median:>7.0f} {min(times):>6.0f} {fastest_cpu:>6.0f} "
+            f"{PROOF_BUDGET_MS:>7.0f}  {figure_ms:>9.0f} {FIGURE_BUDGET_MS:>7.0f}  "
+            f"{'yes' if ok else 'NO'}{'' if proof.holds else '  (claim fails on seed 0)'}"
+        )
+    print("over a target: " + (", ".join(over) if over else "none"))
     if args.sweep > 0:
         sweep(names, args.start, args.sweep, args.jobs)
 

@@ -16,32 +16,12 @@ from quizapp import proofs
 
 def _parse_params(name: str, pairs: tuple[str, ...]) -> dict[str, object]:
     """KEY=VALUE pairs -> keyword arguments, each converted to the type of its default."""
-    if not pairs:
-        return {}
-    defaults = proofs.parameters(name)
-    params: dict[str, object] = {}
-    for pair in pairs:
-        key, sep, text = pair.partition("=")
-        if not sep:
-            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--set")
-        if key not in defaults:
-            known = ", ".join(f"{k}={v}" for k, v in defaults.items())
-            raise click.BadParameter(
-                f"{name} has no parameter {key!r}; it has {known}", param_hint="--set"
-            )
-        kind = type(defaults[key])
-        try:
-            if kind is bool:
-                if text.lower() not in ("true", "false"):
-                    raise ValueError(text)
-                params[key] = text.lower() == "true"
-            else:
-                params[key] = kind(text)
-        except ValueError:
-            raise click.BadParameter(
-                f"{key} takes a {kind.__name__}, got {text!r}", param_hint="--set"
-            ) from None
-    return params
+    from quizapp.proofs.settings import SettingError, parse
+
+    try:
+        return parse(name, pairs)
+    except SettingError as error:
+        raise click.BadParameter(str(error), param_hint="--set") from None
 
 
 @click.command("prove")

@@ -97,6 +97,7 @@ def run(
             mlp.GradientDescent(net.params, rate),
             every=every,
             on_record=record,
+            poll=mlp.heartbeat(progress),
         )
     loss_grid, loss_bn = curves["without BN"], curves["with BN"]
     best = int(np.argmin(loss_grid[-1]))

@@ -171,6 +171,7 @@ def train_restarts(
             mlp.Adam.for_net(net, lr),
             every=max(1, steps // 15) if progress is not None else 0,
             on_record=record,
+            poll=mlp.heartbeat(progress),
         )
         keep(label, losses)
         outputs[label] = mlp.forward(net, np.broadcast_to(x, (k, *x.shape))).output[:, :, 0]

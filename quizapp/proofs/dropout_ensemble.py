@@ -116,6 +116,7 @@ def run(
         masks=lambda: dropout_masks(rng, (k, n, width), keeps, 2),
         every=max(1, steps // 20),
         on_record=record,
+        poll=mlp.heartbeat(progress),
     )
     train_hist = np.array([h[1] for h in history])  # (records, k)
     test_hist = np.array([h[2] for h in history])

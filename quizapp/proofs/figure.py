@@ -113,6 +113,24 @@ def build_figure(proof: Proof) -> Figure:
     return fig
 
 
+def panel_png(panel: Panel, width_px: int = 880, height_px: int = 480) -> bytes:
+    """One panel alone as a PNG of about the given size: what the app shows inline in a
+    terminal that can draw images (one panel at a time, like its text charts)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    width, height = width_px / DPI, height_px / DPI
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    FigureCanvasAgg(fig)
+    fig.subplots_adjust(
+        left=0.85 / width, right=1.0 - 0.2 / width, bottom=0.55 / height, top=1.0 - 0.4 / height
+    )
+    _draw_panel(fig.subplots(), panel)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
 def _format_of(path: Path) -> str:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:

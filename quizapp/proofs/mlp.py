@@ -331,6 +331,7 @@ def train(
     grad_scale: list[np.ndarray] | None = None,
     every: int = 0,
     on_record: Callable[[int, Net, np.ndarray], None] | None = None,
+    poll: Callable[[], None] | None = None,
 ) -> np.ndarray:
     """The one training loop of the network proofs: `steps` updates of `optimiser` on `loss`.
 
@@ -340,13 +341,16 @@ def train(
     draws dropout masks for each step; `grad_scale` multiplies each parameter's gradient (a 0
     freezes a parameter, e.g. the biases of a bias-free net). Every `every` steps and at the
     end, `on_record(step, net, losses so far)` sees the net before that step's update: for a
-    proof's own measurements, or a live frame (it may raise `Stopped`).
+    proof's own measurements, or a live frame. `poll()` runs before every step: it may raise
+    `Stopped` to end the run at once.
     """
     lead = net.weights[0].shape[:-2]
     losses = np.full((steps + 1, *lead), np.inf)
     alive = np.ones(lead, dtype=bool)  # stacked nets that have not diverged
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(steps + 1):
+            if poll is not None:
+                poll()
             cache = forward(net, x, None if masks is None else masks())
             value, d_out = loss(cache.output, target)
             alive &= np.isfinite(value)
@@ -364,3 +368,8 @@ def train(
                 grads = [np.where(keep, g, 0.0) for g in grads]
             optimiser.step(grads)
     return losses
+
+
+def heartbeat(progress: Callable[[None], None] | None) -> Callable[[], None] | None:
+    """`train`'s poll for a proof's progress callback: it hears None at every step."""
+    return None if progress is None else lambda: progress(None)

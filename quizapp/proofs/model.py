@@ -188,7 +188,10 @@ class Frame:
     panel: Panel
 
 
-Progress = Callable[[Frame], None]
+# Called with a Frame when there is something new to show, and with None at every step in
+# between (a heartbeat: the place to raise Stopped, so that stopping takes one step, not one
+# frame).
+Progress = Callable[[Frame | None], None]
 
 
 class Stopped(Exception):

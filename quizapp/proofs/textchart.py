@@ -103,7 +103,12 @@ def _fit(*texts: str, width: int) -> str:
 
 
 def draw(proof: Proof, plt: Any, width: int, height: int, panel: int = 0) -> list[tuple[str, str]]:
-    """Draw panel number `panel` of the proof on `plt` (plotext or a textual-plotext Plot).
+    """Draw panel number `panel` of the proof on `plt` (plotext or a textual-plotext Plot)."""
+    return draw_panel(proof.panels[panel], plt, width, height)
+
+
+def draw_panel(shown: Panel, plt: Any, width: int, height: int) -> list[tuple[str, str]]:
+    """Draw one panel (of a finished proof, or a live frame's) on `plt`.
 
     Clears `plt` first. Every series gets a marker character of its own (see `markers`), so the
     chart reads without colour; the legend is returned as (marker, label) pairs for the caller
@@ -112,7 +117,6 @@ def draw(proof: Proof, plt: Any, width: int, height: int, panel: int = 0) -> lis
     """
     plt.clf()
     plt.plotsize(width, height)
-    shown = proof.panels[panel]
     chosen = markers(shown)
     points: list[tuple[float, float]] = []
     bars = [s for s in shown.series if s.kind == "bar"]

@@ -381,5 +381,8 @@ def run(db_path: Path, deck: str | None = None) -> int:
     Returns the exit status: 1 when the app ended on a failure (the error dialog, a crash).
     """
     app = make_app(db_path, deck=deck, start_review=deck is not None)
+    from quizapp.tui import terminal_images
+
+    terminal_images.probe()  # must ask the terminal before Textual starts reading keys
     app.run()
     return app.return_code or 0

@@ -1,0 +1,139 @@
+"""The proof screen, through Pilot: parameters as fields, a rerun with them, training frames as
+they happen, stopping, and the picture view (half-cell pictures, which need no terminal answer)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Static
+
+from quizapp.tui import terminal_images
+from quizapp.tui.prove_screen import ProofChart, ProveScreen
+
+from .conftest import settle
+
+
+@pytest.fixture(autouse=True)
+def _text_charts():
+    """Every test starts with text charts, whatever the terminal running the tests is."""
+    terminal_images.set_mode(None)
+    yield
+    terminal_images.set_mode(None)
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def open_proof(pilot, name: str) -> ProveScreen:
+    await settle(pilot)
+    screen = ProveScreen(name)
+    pilot.app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
+async def until(pilot, condition, tries: int = 400) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the screen never got there")
+
+
+async def test_parameters_are_fields_and_enter_reruns_with_them(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_proof(pilot, "vanishing-gradients")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        depth = screen.query_one("#param-depth", Input)
+        assert depth.value == "24"
+        assert text_of(screen, "#claim").startswith("✓ In a 24-layer MLP")
+        await pilot.press("e")  # to the first field: depth
+        assert screen.focused is depth
+        depth.value = "8"
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.proof is not None and screen.proof.params["depth"] == 8)
+        assert text_of(screen, "#claim").startswith("✓ In a 8-layer MLP")
+        assert screen.query_one("#param-depth", Input).value == "8"
+        assert screen.focused is None  # back to the screen's keys: → pages again
+        await pilot.press("right")
+        assert screen.panel == 1
+
+
+async def test_a_bad_value_is_named_and_nothing_runs(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_proof(pilot, "bias-term")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        runs = screen.run_id
+        await pilot.press("e")
+        screen.query_one("#param-pairs", Input).value = "many"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Not run: pairs takes a whole number, got 'many'" in text_of(screen, "#claim")
+        assert screen.run_id == runs
+        await pilot.press("escape")  # leaves the field, not the screen
+        assert isinstance(app.screen, ProveScreen) and screen.focused is None
+        screen.query_one("#param-pairs", Input).value = "100"
+        screen.query_one("#param-steps", Input).value = "1"
+        screen.query_one("#param-steps", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.proof is not None)
+        assert "does NOT hold on this run" in text_of(screen, "#claim")  # 1 Adam step fits nothing
+
+
+async def test_training_shows_frames_as_it_goes_and_x_stops_it(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_proof(pilot, "dropout-ensemble")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("e")
+        screen.query_one("#param-steps", Input).value = "4000"  # a frame every 200 steps
+        await pilot.press("enter")
+        heading = lambda: text_of(screen, "#panel-heading")  # noqa: E731
+        await until(pilot, lambda: heading().startswith("Training: step"))
+        first = heading()
+        assert "of 4000 (x: stop)" in first
+        assert screen.query_one(ProofChart).display
+        assert "test, no dropout" in text_of(screen, "#legend")
+        await until(pilot, lambda: heading() != first)  # the frames keep coming
+        await pilot.press("right")  # keys still work while it trains: no panels to page yet
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.proof is None and not screen.running
+        assert text_of(screen, "#claim").startswith("Stopped before the end")
+        assert heading().startswith("Stopped: Log-loss in training")
+
+
+async def test_pictures_where_the_terminal_draws_them_and_i_for_the_text_chart(app_factory):
+    from textual_image.widget import HalfcellImage
+
+    terminal_images.set_mode("halfcell")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_proof(pilot, "residual-connections")
+        await until(pilot, lambda: bool(screen.query(HalfcellImage)))
+        assert not screen.query_one(ProofChart).display
+        assert text_of(screen, "#panel-heading").startswith("Panel 1 of 2")
+        await pilot.press("right")
+        await until(pilot, lambda: screen.panel == 1 and bool(screen.query(HalfcellImage)))
+        await pilot.press("i")  # the text chart instead, with its legend
+        await pilot.pause()
+        assert screen.query_one(ProofChart).display
+        assert not screen.query_one("#picture").display
+        assert "• plain" in text_of(screen, "#legend")
+
+
+async def test_no_picture_key_where_the_terminal_cannot_draw_them(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_proof(pilot, "residual-connections")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.check_action("toggle_pictures", ()) is None
+        assert screen.check_action("stop", ()) is None  # nothing is running
+        assert screen.query_one(ProofChart).display
