@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -119,13 +119,18 @@ def panel_heading(proof: Proof, panel: int) -> str:
 
 
 def frame_heading(frame: Frame) -> str:
-    return f"Training: step {frame.step} of {frame.steps} (x: stop): {frame.panel.title}"
+    return f"Step {frame.step} of {frame.steps} (x: stop): {frame.panel.title}"
 
 
 def legend_text(panel: Panel, width: int) -> str:
     from quizapp.proofs.textchart import legend, legend_lines
 
     return "\n".join(legend_lines(legend(panel), max(20, width)))
+
+
+class ProofView(VerticalScroll, can_focus=False):
+    """The scrolling proof. It takes no focus: ←/→ page the panels instead of scrolling it
+    sideways, and the screen scrolls it with ↑/↓ (the fields take focus only with e)."""
 
 
 class ParameterField(Horizontal):
@@ -147,16 +152,24 @@ class ProveScreen(Screen[None]):
     **s** saves the full matplotlib figure, **i** switches pictures and text charts."""
 
     CSS_PATH = "prove_screen.tcss"
+    AUTO_FOCUS = ""  # nothing: the screen's keys work at once, e goes to the fields
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right", "panel(1)", "Next panel"),
+        Binding("right", "panel(1)", "Panel"),
         Binding("left", "panel(-1)", "Previous panel", show=False),
-        Binding("e", "edit", "Edit parameters"),
+        Binding("e", "edit", "Parameters"),
         Binding("r", "rerun", "Next seed"),
         Binding("x", "stop", "Stop"),
-        Binding("i", "toggle_pictures", "Text chart / picture"),
-        Binding("s", "save_figure", "Save figure"),
+        Binding("i", "toggle_pictures", "Picture/text"),
+        Binding("s", "save_figure", "Save"),
         Binding("escape", "back", "Back"),
+        # The proof scrolls with these (its view takes no focus, see ProofView).
+        Binding("down", "scroll('down')", show=False),
+        Binding("up", "scroll('up')", show=False),
+        Binding("pagedown", "scroll('page_down')", show=False),
+        Binding("pageup", "scroll('page_up')", show=False),
+        Binding("home", "scroll('home')", show=False),
+        Binding("end", "scroll('end')", show=False),
     ]
 
     @dataclass
@@ -210,8 +223,14 @@ class ProveScreen(Screen[None]):
         from quizapp import proofs
 
         yield Static(f"Prove it  │  {self.proof_name}", id="status", markup=False)
-        with VerticalScroll(id="proof"):
+        with ProofView(id="proof"):
             yield Static(id="claim")
+            yield LoadingIndicator(id="running")
+            yield Static(id="panel-heading", markup=False)
+            yield Static(id="legend", markup=False)  # above the chart: visible without scrolling
+            yield ProofChart(id="chart")
+            yield Vertical(id="picture")
+            yield Static("Parameters", id="controls-title", markup=False)
             with Grid(id="controls"):
                 for key, value in proofs.parameters(self.proof_name).items():
                     yield ParameterField(key, value)
@@ -220,11 +239,6 @@ class ProveScreen(Screen[None]):
                 id="controls-help",
                 markup=False,
             )
-            yield LoadingIndicator(id="running")
-            yield Static(id="panel-heading", markup=False)
-            yield Static(id="legend", markup=False)  # above the chart: visible without scrolling
-            yield ProofChart(id="chart")
-            yield VerticalScroll(id="picture")
             yield Static(id="details")
             yield Static(id="saved", markup=False)
         yield KeyBar()
@@ -394,7 +408,7 @@ class ProveScreen(Screen[None]):
 
         from PIL import Image as PILImage
 
-        picture = self.query_one("#picture", VerticalScroll)
+        picture = self.query_one("#picture", Vertical)
         picture.remove_children()
         picture.mount(terminal_images.image_widget(image=PILImage.open(io.BytesIO(message.png))))
 
@@ -405,10 +419,10 @@ class ProveScreen(Screen[None]):
             return None if self.proof is None or self.saving else True
         if action == "panel":
             return None if self.proof is None or len(self.proof.panels) < 2 else True
-        if action == "stop":
-            return True if self.running else None
-        if action == "toggle_pictures":
-            return None if terminal_images.mode() is None else True
+        if action == "stop":  # shown only while something runs
+            return self.running
+        if action == "toggle_pictures":  # shown only where the terminal draws pictures
+            return terminal_images.mode() is not None
         return True
 
     def action_panel(self, step: int) -> None:
@@ -416,6 +430,10 @@ class ProveScreen(Screen[None]):
             return
         self.panel = (self.panel + step) % len(self.proof.panels)
         self.show_panel()
+
+    def action_scroll(self, where: str) -> None:
+        view = self.query_one("#proof", VerticalScroll)
+        getattr(view, f"scroll_{where}")()
 
     def action_edit(self) -> None:
         self.query(Input).first().focus()

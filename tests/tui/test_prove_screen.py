@@ -37,7 +37,9 @@ async def until(pilot, condition, tries: int = 400) -> None:
         if condition():
             return
         await pilot.pause(0.02)
-    raise AssertionError("the screen never got there")
+    screen = pilot.app.screen
+    seen = f"{text_of(screen, '#claim')[:120]!r} / {text_of(screen, '#panel-heading')!r}"
+    raise AssertionError(f"the screen never got there; it shows {seen}")
 
 
 async def test_parameters_are_fields_and_enter_reruns_with_them(app_factory):
@@ -94,7 +96,7 @@ async def test_training_shows_frames_as_it_goes_and_x_stops_it(app_factory):
         screen.query_one("#param-steps", Input).value = "4000"  # a frame every 200 steps
         await pilot.press("enter")
         heading = lambda: text_of(screen, "#panel-heading")  # noqa: E731
-        await until(pilot, lambda: heading().startswith("Training: step"))
+        await until(pilot, lambda: heading().startswith("Step "))
         first = heading()
         assert "of 4000 (x: stop)" in first
         assert screen.query_one(ProofChart).display
@@ -134,6 +136,9 @@ async def test_no_picture_key_where_the_terminal_cannot_draw_them(app_factory):
         screen = await open_proof(pilot, "residual-connections")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert screen.check_action("toggle_pictures", ()) is None
-        assert screen.check_action("stop", ()) is None  # nothing is running
+        assert screen.check_action("toggle_pictures", ()) is False
+        assert screen.check_action("stop", ()) is False  # nothing is running
+        keys = str(screen.query_one("KeyBar").render())
+        assert "Picture/text" not in keys and "Stop" not in keys
+        assert "→ Panel" in keys and "Parameters" in keys and "s Save" in keys and "Back" in keys
         assert screen.query_one(ProofChart).display

@@ -112,12 +112,12 @@ async def test_prove_it_runs_in_a_worker_and_shows_claim_verdict_and_chart(app_f
         assert heading.startswith("Panel 1 of 3: Backward signal per layer")
         await pilot.press("right")
         await pilot.pause()
-        assert chart.panel == 1
+        assert screen.panel == 1
         assert "Panel 2 of 3" in str(screen.query_one("#panel-heading", Static).render())
         assert "ReLU, He" in str(screen.query_one("#legend", Static).render())
         await pilot.press("left", "left")
         await pilot.pause()
-        assert chart.panel == 2  # wraps around
+        assert screen.panel == 2  # wraps around
         details = str(screen.query_one("#details", Static).render())
         assert "Key figures" in details
 
