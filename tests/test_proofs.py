@@ -957,7 +957,7 @@ def _mutations():
             "skip connections switched off",
             lambda mp: mp.setattr(mlp, "_has_skips", lambda residual: False),
             {},
-            ["with skip connections the same weights"],
+            ["with skip connections the same weights", "and more of them fit"],
         ),
         (
             "init-variance",

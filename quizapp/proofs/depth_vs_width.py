@@ -292,11 +292,20 @@ def run(
             f"{fits['deep, plain']}",
         ),
         Check(
-            "with skip connections the same weights are never dead (the identity carries the "
-            "first layer's signal past a layer that is off), and more restarts fit than without",
-            not dead["deep, residual"].any() and fits["deep, residual"] > fits["deep, plain"],
-            f"dead at init: {int(dead['deep, residual'].sum())}; fit: "
-            f"{fits['deep, residual']} of {restarts} with skips, {fits['deep, plain']} without",
+            "with skip connections the same weights are never dead: the identity carries the "
+            "first layer's signal past a layer that is off",
+            not dead["deep, residual"].any(),
+            f"dead at init: {int(dead['deep, residual'].sum())} of {restarts} with skips, "
+            f"{int(dead['deep, plain'].sum())} without",
+        ),
+        Check(
+            "and more of them fit than without",
+            fits["deep, residual"] > fits["deep, plain"],
+            f"fit: {fits['deep, residual']} of {restarts} with skips, {fits['deep, plain']} "
+            "without",
+            # Per restart about 70% fit with skips and 15% without, so 16 restarts fall the
+            # other way about once in a thousand seeds: held on 99.9% of seeds 0-999.
+            rate=0.99,
         ),
     )
 
