@@ -213,7 +213,7 @@ def run(
                 Series(
                     f"dropout, {MC_MASKS} sampled masks", sets_axis, mc_loss, "bar", "tab:green"
                 ),
-                Series("log 2 (predict 0.5)", [0.5, datasets + 0.5], [LOG2] * 2, "dashed", "grey"),
+                Series("log 2 (predict 0.5)", [1, datasets], [LOG2] * 2, "dashed", "grey"),
             ),
         ),
         Panel(

@@ -214,6 +214,7 @@ class ProveScreen(Screen[None]):
         self.settings: dict[str, Any] = {}
         self.stop_event = threading.Event()
         self.pictures = terminal_images.mode() is not None
+        self.picture_panel: int | None = None  # the panel whose picture is on screen
 
     @property
     def quiz_app(self) -> QuizApp:
@@ -408,9 +409,14 @@ class ProveScreen(Screen[None]):
 
         from PIL import Image as PILImage
 
-        picture = self.query_one("#picture", Vertical)
-        picture.remove_children()
-        picture.mount(terminal_images.image_widget(image=PILImage.open(io.BytesIO(message.png))))
+        image = PILImage.open(io.BytesIO(message.png))
+        self.picture_panel = message.panel
+        shown = self.query(".picture-image")
+        if shown:  # one picture widget, its image replaced (a fresh mount may lay out at 0 rows)
+            shown.first().image = image
+        else:
+            picture = self.query_one("#picture", Vertical)
+            picture.mount(terminal_images.image_widget(image=image, classes="picture-image"))
 
     # --- keys ---------------------------------------------------------------------------------
 

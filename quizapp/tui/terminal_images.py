@@ -46,6 +46,10 @@ def probe() -> str | None:
     _probed = True
     setting = _setting()
     if setting == "halfcell":
+        try:  # importing the widgets asks the terminal for its cell size: now, not later
+            import textual_image.widget  # noqa: F401
+        except Exception:
+            return None
         _mode = "halfcell"
         return _mode
     if setting in ("0", "off", "no") or not (setting in ("1", "on", "yes") or _looks_graphical()):
@@ -53,7 +57,9 @@ def probe() -> str | None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return None
     try:
-        from textual_image import renderable  # importing it asks the terminal
+        # importing these asks the terminal what it can draw and how big a cell is
+        import textual_image.widget  # noqa: F401
+        from textual_image import renderable
     except Exception:  # not installed, or the terminal answered something unexpected
         return None
     if renderable.Image is renderable.SixelImage:
@@ -64,9 +70,8 @@ def probe() -> str | None:
 
 
 def mode() -> str | None:
-    """How pictures are drawn, as decided by `probe()` (never asks the terminal itself)."""
-    if not _probed and _setting() == "halfcell":
-        return probe()
+    """How pictures are drawn, as decided by `probe()` (never asks the terminal itself: once
+    Textual reads the keys, the terminal's answer would arrive as keystrokes)."""
     return _mode
 
 

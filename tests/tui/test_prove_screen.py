@@ -119,10 +119,14 @@ async def test_pictures_where_the_terminal_draws_them_and_i_for_the_text_chart(a
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_proof(pilot, "residual-connections")
         await until(pilot, lambda: bool(screen.query(HalfcellImage)))
+        await pilot.pause()
+        assert screen.query_one(HalfcellImage).size.height >= 10  # drawn, not a 0-row widget
         assert not screen.query_one(ProofChart).display
         assert text_of(screen, "#panel-heading").startswith("Panel 1 of 2")
         await pilot.press("right")
-        await until(pilot, lambda: screen.panel == 1 and bool(screen.query(HalfcellImage)))
+        await until(pilot, lambda: screen.picture_panel == 1)
+        await pilot.pause()
+        assert screen.query_one(HalfcellImage).size.height >= 10  # the next panel's picture
         await pilot.press("i")  # the text chart instead, with its legend
         await pilot.pause()
         assert screen.query_one(ProofChart).display
