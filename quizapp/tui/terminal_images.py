@@ -47,7 +47,7 @@ def probe() -> str | None:
     setting = _setting()
     if setting == "halfcell":
         try:  # importing the widgets asks the terminal for its cell size: now, not later
-            import textual_image.widget  # noqa: F401
+            import textual_image.widget
         except Exception:
             return None
         _mode = "halfcell"
