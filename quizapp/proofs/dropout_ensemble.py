@@ -64,11 +64,15 @@ def dropout_masks(
     per_layer = dropped.size * int(np.prod(shape[1:]))
     masks: list[np.ndarray | None] = []
     for _ in range(layers):
-        mask = np.ones(shape)
         draws = np.frombuffer(rng.bytes(per_layer), dtype=np.uint8).reshape(
             dropped.size, *shape[1:]
         )
-        mask[dropped] = (draws < levels) * (256.0 / levels)
+        drawn = (draws < levels) * (256.0 / levels)
+        if dropped.size == shape[0]:  # every net drops units: no ones to fill in
+            masks.append(drawn)
+            continue
+        mask = np.ones(shape)
+        mask[dropped] = drawn
         masks.append(mask)
     return [*masks, None]
 

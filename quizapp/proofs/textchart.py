@@ -144,6 +144,9 @@ def draw_panel(shown: Panel, plt: Any, width: int, height: int) -> list[tuple[st
             plt.scatter(xs, ys, marker=marker)
         else:
             plt.plot(xs, ys, marker=marker)
+    bar_x = sorted({x for s in bars for x in s.x})
+    if bar_x and all(x == int(x) for x in bar_x) and len(bar_x) <= 20:
+        plt.xticks(bar_x, [str(int(x)) for x in bar_x])  # categories, not 1.2, 2.2, ...
     if points:
         if shown.xscale == "log":
             plt.xscale("log")

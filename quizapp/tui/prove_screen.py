@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
 
 HOLDS, FAILS = "✓", "✗"
+CONTROLS_HELP = "e: edit a value, enter: run with these values, esc: leave the fields"
 FRAME_INTERVAL = 0.05  # seconds between two live frames drawn (a worker may produce more)
 
 
@@ -235,11 +236,7 @@ class ProveScreen(Screen[None]):
             with Grid(id="controls"):
                 for key, value in proofs.parameters(self.proof_name).items():
                     yield ParameterField(key, value)
-            yield Static(
-                "e: edit a value, enter: run with these values, esc: leave the fields",
-                id="controls-help",
-                markup=False,
-            )
+            yield Static(CONTROLS_HELP, id="controls-help", markup=False)
             yield Static(id="details")
             yield Static(id="saved", markup=False)
         yield KeyBar()
@@ -457,10 +454,12 @@ class ProveScreen(Screen[None]):
                 if value != field.value:
                     settings[field.key] = value
         except SettingError as error:
-            self.query_one("#claim", Static).update(
+            # said next to the fields (the claim above may be scrolled out of sight)
+            self.query_one("#controls-help", Static).update(
                 Content.styled(f"Not run: {error}", "$text-error")
             )
             return
+        self.query_one("#controls-help", Static).update(CONTROLS_HELP)
         self.settings = settings
         self.set_focus(None)
         self.start()

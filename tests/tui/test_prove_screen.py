@@ -51,10 +51,9 @@ async def test_parameters_are_fields_and_enter_reruns_with_them(app_factory):
         depth = screen.query_one("#param-depth", Input)
         assert depth.value == "24"
         assert text_of(screen, "#claim").startswith("✓ In a 24-layer MLP")
-        await pilot.press("e")  # to the first field: depth
+        await pilot.press("e")  # to the first field: depth, its value selected
         assert screen.focused is depth
-        depth.value = "8"
-        await pilot.press("enter")
+        await pilot.press("8", "enter")
         await until(pilot, lambda: screen.proof is not None and screen.proof.params["depth"] == 8)
         assert text_of(screen, "#claim").startswith("✓ In a 8-layer MLP")
         assert screen.query_one("#param-depth", Input).value == "8"
@@ -74,7 +73,8 @@ async def test_a_bad_value_is_named_and_nothing_runs(app_factory):
         screen.query_one("#param-pairs", Input).value = "many"
         await pilot.press("enter")
         await pilot.pause()
-        assert "Not run: pairs takes a whole number, got 'many'" in text_of(screen, "#claim")
+        said = text_of(screen, "#controls-help")  # next to the fields, which are in view
+        assert "Not run: pairs takes a whole number, got 'many'" in said
         assert screen.run_id == runs
         await pilot.press("escape")  # leaves the field, not the screen
         assert isinstance(app.screen, ProveScreen) and screen.focused is None
