@@ -40,7 +40,8 @@ def test_home(snap_compare, app_factory, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_review_open_question(snap_compare, app_factory, size):
     """Review, first card: status line, the question as a heading, an empty answer box with its
-    placeholder and '^s reveal' hint, the Reveal button; footer shows ^s Reveal and esc."""
+    placeholder and '^s reveal' hint, under it the optional 'How sure? 1 unsure · 2 fairly sure
+    · 3 sure' line whole, the Reveal button; footer shows ^s Reveal and esc."""
     assert snap_compare(app_factory(), terminal_size=size, run_before=keys("r"))
 
 
@@ -54,7 +55,8 @@ def test_review_open_revealed(snap_compare, app_factory, fixed_open_grade, size)
 
 
 def test_review_cloze_question(snap_compare, app_factory):
-    """A cloze card with two gaps: the sentence with [...] twice and two gap inputs."""
+    """A cloze card with two gaps: the sentence with [...] twice, two gap inputs and the
+    'How sure?' line under them."""
     presses = ("r", "escape", "s", "a")
     assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=keys(*presses))
 
