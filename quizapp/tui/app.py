@@ -257,6 +257,15 @@ class QuizApp(App[None]):
 
         self.push_screen(QuizScreen(deck))
 
+    def action_plan(self, deck: str | None = None) -> None:
+        if not self.store_ready:
+            self.notify("The store is still opening; try again in a moment.")
+            return
+        from quizapp.tui.plan_screen import PlanScreen
+
+        assert self.store is not None
+        self.push_screen(PlanScreen(self.store, self.clock, deck, db_path=self.db_path))
+
     def action_sync(self) -> None:
         if self.syncing:
             self.notify("A sync is already running.")
@@ -333,6 +342,9 @@ class QuizApp(App[None]):
         yield SystemCommand("Sync decks", "Re-read the markdown decks now", self.action_sync)
         yield SystemCommand("Help", "Every key binding, screen by screen", self.action_help)
         yield SystemCommand("Mock interview", "A scored quiz of N questions", self.action_quiz)
+        yield SystemCommand(
+            "Interview plan", "What to study each day until a date", self.action_plan
+        )
         yield from super().get_system_commands(screen)
 
 

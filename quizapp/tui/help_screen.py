@@ -71,6 +71,7 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from quizapp.tui.app import QuizApp
     from quizapp.tui.browse_screen import BrowseScreen
     from quizapp.tui.home_screen import HomeScreen
+    from quizapp.tui.plan_screen import PlanScreen
     from quizapp.tui.prove_screen import ProveScreen
     from quizapp.tui.quiz_screen import QuizScreen
     from quizapp.tui.review_screen import ReviewScreen
@@ -93,6 +94,7 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Browse", binding_rows(BrowseScreen.BINDINGS)),
         ("Mock interview", binding_rows(QuizScreen.BINDINGS)),
         ("Stats", binding_rows(StatsScreen.BINDINGS)),
+        ("Interview plan (p on Home)", binding_rows(PlanScreen.BINDINGS)),
     ]
 
 

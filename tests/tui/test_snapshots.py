@@ -98,3 +98,11 @@ def test_help(snap_compare, app_factory):
     """Help over the home screen: the notes on the reveal key and quitting, then the bindings
     section by section (Everywhere, Home, Review, ...), in a scrollable box."""
     assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=keys("question_mark"))
+
+
+def test_plan(snap_compare, app_factory):
+    """p on Home: 'Interview plan · all decks', the date field at 2026-03-16 and minutes at 30,
+    the hint line, 'Until Mon 16 Mar 2026 09:00: 5 cards, 30 min a day, 14 study days.', the
+    predicted recall with and without the plan, and the chart: day one learns all 5 new cards,
+    each row's bar with its percentage beside it; no warning. Nothing cut off at 80x24."""
+    assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=keys("p"))
