@@ -109,6 +109,7 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self.quiz_app.store_ready:
             self.refresh_counts()
+            self.quiz_app.refit_if_due()  # a session may have doubled a deck's reviews
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         self.show_sync(message)
