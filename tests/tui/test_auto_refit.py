@@ -100,3 +100,32 @@ async def test_returning_to_home_after_a_session_checks_again(tmp_path):
         await pilot.press("escape")
         await _refitted(pilot)
         assert len(_notices(app)) == 1
+
+
+async def test_a_refit_during_a_review_keeps_every_answer(tmp_path):
+    """The re-fit starts with the first sync while the first card is on screen; the answer typed
+    meanwhile is saved, and the re-fit is recorded too (the worker itself writes nothing)."""
+    count = _history(tmp_path, days=150, cards=300, fitted_on=0.45)
+    with Store.open(tmp_path / "store.db") as store:
+        answers = store.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+    app = make_app(
+        tmp_path / "store.db",
+        now=lambda: NOW,
+        roots=[tmp_path / "deck"],
+        cursor_blink=False,
+        start_review=True,
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause()
+            if app.screen.__class__.__name__ == "ReviewScreen":
+                break
+        assert app.screen.__class__.__name__ == "ReviewScreen"
+        await pilot.press(*"answer 3", "ctrl+s")
+        await _refitted(pilot)
+        await pilot.press("3")  # Good
+        await _refitted(pilot)
+        assert len(_notices(app)) == 1
+    with Store.open(tmp_path / "store.db") as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == answers + 1
+        assert events.load(store)[-1].reviews == count
