@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from quizapp.fitting.refit import Refit
     from quizapp.sync import SyncReport
 
 
@@ -37,3 +38,12 @@ class CardShown(Message):
     """The review screen shows a card's question (tests and the start-up benchmark wait on it)."""
 
     card_id: str
+
+
+@dataclass
+class RefitsFitted(Message):
+    """The re-fit worker fitted every deck whose reviews doubled since its last fit; nothing is
+    recorded yet (the app records them on its own connection). ``error`` says why it failed."""
+
+    refits: list[Refit]
+    error: str = ""
