@@ -24,11 +24,15 @@ def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
-async def open_proof(pilot, name: str) -> ProveScreen:
+async def open_proof(pilot, name: str, wait: bool = True) -> ProveScreen:
+    """Push the proof screen; with `wait`, until its first run has finished."""
     await settle(pilot)
     screen = ProveScreen(name)
     pilot.app.push_screen(screen)
     await pilot.pause()
+    if wait:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
     return screen
 
 
@@ -46,8 +50,6 @@ async def test_parameters_are_fields_and_enter_reruns_with_them(app_factory):
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_proof(pilot, "vanishing-gradients")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         depth = screen.query_one("#param-depth", Input)
         assert depth.value == "24"
         assert text_of(screen, "#claim").startswith("✓ In a 24-layer MLP")
@@ -66,8 +68,6 @@ async def test_a_bad_value_is_named_and_nothing_runs(app_factory):
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_proof(pilot, "bias-term")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         runs = screen.run_id
         await pilot.press("e")
         screen.query_one("#param-pairs", Input).value = "many"
@@ -90,8 +90,6 @@ async def test_training_shows_frames_as_it_goes_and_x_stops_it(app_factory):
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_proof(pilot, "dropout-ensemble")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         await pilot.press("e")
         screen.query_one("#param-steps", Input).value = "4000"  # a frame every 200 steps
         await pilot.press("enter")
@@ -117,7 +115,7 @@ async def test_pictures_where_the_terminal_draws_them_and_i_for_the_text_chart(a
     terminal_images.set_mode("halfcell")
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_proof(pilot, "residual-connections")
+        screen = await open_proof(pilot, "residual-connections", wait=False)
         await until(pilot, lambda: bool(screen.query(HalfcellImage)))
         await pilot.pause()
         assert screen.query_one(HalfcellImage).size.height >= 10  # drawn, not a 0-row widget
@@ -138,8 +136,6 @@ async def test_no_picture_key_where_the_terminal_cannot_draw_them(app_factory):
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_proof(pilot, "residual-connections")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         assert screen.check_action("toggle_pictures", ()) is False
         assert screen.check_action("stop", ()) is False  # nothing is running
         keys = str(screen.query_one("KeyBar").render())
