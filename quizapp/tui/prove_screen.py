@@ -162,7 +162,7 @@ class ProveScreen(Screen[None]):
         Binding("r", "rerun", "Next seed"),
         Binding("x", "stop", "Stop"),
         Binding("i", "toggle_pictures", "Picture/text"),
-        Binding("s", "save_figure", "Save"),
+        Binding("s", "save_figure", "Save figure"),
         Binding("escape", "back", "Back"),
         # The proof scrolls with these (its view takes no focus, see ProofView).
         Binding("down", "scroll('down')", show=False),

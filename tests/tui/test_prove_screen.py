@@ -140,5 +140,6 @@ async def test_no_picture_key_where_the_terminal_cannot_draw_them(app_factory):
         assert screen.check_action("stop", ()) is False  # nothing is running
         keys = str(screen.query_one("KeyBar").render())
         assert "Picture/text" not in keys and "Stop" not in keys
-        assert "→ Panel" in keys and "Parameters" in keys and "s Save" in keys and "Back" in keys
+        # at 80 columns the bar keeps paging, the fields and the way out (? lists every key)
+        assert "→ Panel" in keys and "e Parameters" in keys and "esc Back" in keys
         assert screen.query_one(ProofChart).display
