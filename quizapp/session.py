@@ -18,7 +18,7 @@ from datetime import datetime
 from quizapp import review
 from quizapp.cards import Card
 from quizapp.clock import iso, parse_iso
-from quizapp.grading import Grade, grade
+from quizapp.grading import Grade, choice_order, grade
 from quizapp.schedule import CardState, format_interval, preview_intervals
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
 from quizapp.terminal_text import printable
@@ -91,6 +91,12 @@ class ReviewSession:
         self.state = review.get_state(self.store, card_id)
         self.shown_at = self.timer()
         return self.current
+
+    def choice_order(self) -> list[int]:
+        """The order the current choice card's options are shown in: shuffled per review (by
+        its review count), the same again after an undo or an edit of this review."""
+        card, state = self._require()
+        return choice_order(card, state.reps)
 
     def reload(self) -> Card | None:
         """Re-read the current card after its deck was edited; ``None`` if it left the deck."""

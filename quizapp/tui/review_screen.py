@@ -191,7 +191,8 @@ class ReviewScreen(Screen[None]):
         return f"## {card.prompt}"
 
     def _input_for(self, card: Card) -> Widget:
-        return answer_input(card, cursor_blink=self.quiz_app.cursor_blink)
+        order = self.session.choice_order() if self.session and card.choices else None
+        return answer_input(card, cursor_blink=self.quiz_app.cursor_blink, choice_order=order)
 
     def _focus_input(self) -> None:
         widget = self._answer_widget()

@@ -6,6 +6,7 @@ the clock stopped, and asserts on what a user would see and on what was saved.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from textual.widgets import Input, Markdown
@@ -228,14 +229,23 @@ async def test_choice_card_picked_with_number_keys(app_factory, db_path):
         assert app.focused is None
         await pilot.press("a")
         assert app.focused is picker
-        await pilot.press("1", "2")
-        assert picker.picked == [1, 2]
+        # The options are shuffled for this review: L1 and L2 are found where they are shown.
+        texts = [c.text for c in picker.choices]
+        assert texts != ["L1 (lasso)", "L2 (ridge)", "Elastic net"]
+        l1, l2 = texts.index("L1 (lasso)") + 1, texts.index("L2 (ridge)") + 1
+        await pilot.press(str(l1), str(l2))
+        assert picker.picked == sorted([l1, l2])
         await pilot.press("enter")
         await pilot.pause()
         assert verdict_text(app).startswith("Not quite")
-        options = list(picker.query(ChoiceOption))
-        assert [o.has_class("-wrong") for o in options] == [False, True, True]
-        assert [o.has_class("-correct") for o in options] == [True, False, True]
+        options = {o.choice.text: o for o in picker.query(ChoiceOption)}
+        assert [options[t].has_class("-wrong") for t in ("L1 (lasso)", "L2 (ridge)")] == [
+            False,
+            True,
+        ]
+        assert options["Elastic net"].has_class("-wrong")  # missed
+        assert options["Elastic net"].has_class("-correct")
+        assert not options["L2 (ridge)"].has_class("-correct")
         assert screen.query_one(RatingBar).selected == 1  # Again is suggested
         await pilot.press("enter")
         await pilot.pause()
@@ -243,6 +253,66 @@ async def test_choice_card_picked_with_number_keys(app_factory, db_path):
     assert [(r["card_id"], r["rating"], r["answer"], r["score"]) for r in saved] == [
         ("zero-choice", 1, "1 2", 0.0)
     ]
+
+
+async def test_choice_options_keep_their_order_on_undo_and_change_next_review(app_factory, db_path):
+    """One review shows one shuffle: after undo the options come back in the same places (with
+    the picks); the card's next review (after Again) shows them in another order."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press("escape", "s", "s", "a")
+        picker = screen.query_one(ChoicePicker)
+        first = [c.text for c in picker.choices]
+        lasso = first.index("L1 (lasso)") + 1
+        assert lasso != 1  # shuffled away from its place in the deck, or this proves nothing
+        await pilot.press(str(lasso), "enter")
+        await pilot.pause()
+        await pilot.press("1")  # Again: the card comes back in this session
+        await pilot.pause()
+        assert screen.session.current.id == "relu-basic"  # nothing to type: u is a command
+        await pilot.press("u")
+        await pilot.pause()
+        picker = screen.query_one(ChoicePicker)
+        assert [c.text for c in picker.choices] == first
+        assert picker.picked == [lasso]
+        assert picker.value == "1"  # L1 is the deck's first option, wherever it is shown
+        await pilot.press("a", "enter")  # undo leaves command mode on: a goes back to the options
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        with Store.open(db_path) as store:
+            assert review.get_state(store, "zero-choice").reps == 1
+    # The next review, a day later: the same card in another order.
+    app = app_factory(now=lambda: NOW + timedelta(days=1))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        for _ in range(6):
+            if screen.session.current and screen.session.current.id == "zero-choice":
+                break
+            await pilot.press(*(["escape"] if app.focused is not None else []), "s")
+            await pilot.pause()
+        assert screen.session.current.id == "zero-choice"
+        assert [c.text for c in screen.query_one(ChoicePicker).choices] != first
+    saved = [r for r in reviews(db_path) if r["card_id"] == "zero-choice"]
+    assert [(r["answer"], r["undone"]) for r in saved] == [("1", 1), ("1", 0)]
+
+
+async def test_the_confirmation_repeats_the_interval_the_button_showed(app_factory):
+    """'Hard → 6m' in the status line after pressing the button that said 6m, though the clock
+    moved on (40 s a reading here): recomputed from the saved due time it would read 5m."""
+    ticks = iter(range(100_000))
+    app = app_factory(now=lambda: NOW + timedelta(seconds=40 * next(ticks)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press(*"relu", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        hard = str(screen.query_one("#rating-2").render()).split()[-1]
+        await pilot.press("2")
+        await pilot.pause()
+        status = str(screen.query_one("#status").render())
+        assert f"Hard → {hard}" in status, status
 
 
 async def test_basic_card_space_reveals_and_space_rates_good(app_factory, db_path):

@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from quizapp.cards import Card, CardType, Choice
-from quizapp.grading import display_order
+from quizapp.grading import display_order, picks_in_deck_order
 
 REVEAL_KEY = "ctrl+s"  # arrives unchanged in every terminal and in tmux, unlike ctrl+enter
 SUBTITLE = "^s reveal · esc then u/s/e/p commands"
@@ -154,7 +154,10 @@ class ClozeInputs(Vertical):
 
 
 class ChoiceOption(Static):
-    """One numbered option; its CSS classes say if it is picked, highlighted, right or wrong."""
+    """One numbered option; its CSS classes say if it is picked, highlighted, right or wrong.
+
+    ``number`` is where it is shown (the key that picks it), not its place in the deck.
+    """
 
     def __init__(self, number: int, choice: Choice) -> None:
         super().__init__(markup=False)
@@ -179,7 +182,11 @@ class ChoiceOption(Static):
 
 
 class ChoicePicker(Vertical, can_focus=True):
-    """Numbered options picked with their number keys (several may be right); enter submits."""
+    """Numbered options picked with their number keys (several may be right); enter submits.
+
+    The options are shown in ``order`` (indexes into ``choices``: the review's shuffle), and
+    :attr:`value` names the picks by their number in the deck, whatever order they were shown in.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"toggle({n})", f"Pick {n}", show=False) for n in range(1, 10)),
@@ -201,9 +208,16 @@ class ChoicePicker(Vertical, can_focus=True):
         def control(self) -> ChoicePicker:
             return self.picker
 
-    def __init__(self, choices: tuple[Choice, ...], *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        choices: tuple[Choice, ...],
+        order: list[int] | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
-        self.choices = choices
+        self.order = list(order) if order is not None else list(range(len(choices)))
+        self.choices = tuple(choices[i] for i in self.order)  # as shown
         self.locked = False
         self.border_subtitle = "1-9 pick · enter reveal"
 
@@ -221,7 +235,8 @@ class ChoicePicker(Vertical, can_focus=True):
 
     @property
     def value(self) -> str:
-        return " ".join(str(n) for n in self.picked)
+        """The picked options' numbers in the deck ("1 3"), as the grader and the store take."""
+        return picks_in_deck_order(set(self.picked), self.order)
 
     def toggle(self, number: int) -> None:
         if self.locked or not 1 <= number <= len(self.choices):
@@ -235,8 +250,8 @@ class ChoicePicker(Vertical, can_focus=True):
     def restore(self, value: str) -> None:
         """Pick again the options picked earlier (``value`` as :attr:`value` gives them)."""
         for word in value.split():
-            if word.isdigit():
-                self.toggle(int(word))
+            if word.isdigit() and int(word) - 1 in self.order:
+                self.toggle(self.order.index(int(word) - 1) + 1)
 
     def watch_cursor(self, cursor: int) -> None:
         for index, option in enumerate(self.options):
@@ -303,9 +318,12 @@ class OrderInput(ClozeInputs):
         yield Input(placeholder="The numbers in the right order, e.g. 3 1 2", id="gap-1")
 
 
-def answer_input(card: Card, *, cursor_blink: bool = True) -> Widget:
+def answer_input(
+    card: Card, *, cursor_blink: bool = True, choice_order: list[int] | None = None
+) -> Widget:
     """The input a card asks for, with id ``answer-input``: a text box for open cards, one field
-    per gap for cloze cards, numbered options for choice cards, a hint for basic cards."""
+    per gap for cloze cards, numbered options (shown in ``choice_order``) for choice cards, a
+    hint for basic cards."""
     if card.type is CardType.OPEN:
         box = AnswerBox(id="answer-input")
         box.cursor_blink = cursor_blink
@@ -313,7 +331,7 @@ def answer_input(card: Card, *, cursor_blink: bool = True) -> Widget:
     if card.type is CardType.CLOZE:
         return ClozeInputs(len(card.expected), id="answer-input")
     if card.type is CardType.CHOICE:
-        return ChoicePicker(card.choices, id="answer-input")
+        return ChoicePicker(card.choices, choice_order, id="answer-input")
     if card.type is CardType.NUMERIC:
         return NumberInput(1, id="answer-input")
     if card.type is CardType.ORDERED:
