@@ -315,6 +315,33 @@ async def test_the_confirmation_repeats_the_interval_the_button_showed(app_facto
         assert f"Hard → {hard}" in status, status
 
 
+async def test_escape_leaves_every_input_the_same_way_and_a_second_goes_home(app_factory):
+    """Esc on an open, cloze or choice card leaves the input (commands work, the card stays);
+    only a second esc, with nothing focused, goes home."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        for expected in ("relu-open", "bounds-cloze::c1", "zero-choice"):
+            assert screen.session.current.id == expected
+            assert app.focused is not None
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen and app.focused is None
+            await pilot.press("s")  # a command now, not a letter typed into the input
+            await pilot.pause()
+            await pilot.press("a")
+            await pilot.pause()
+        assert screen.session.current.id == "relu-basic"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewScreen)  # nothing to leave on a basic card
+    async with app_factory().run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, ReviewScreen)
+
+
 async def test_basic_card_space_reveals_and_space_rates_good(app_factory, db_path):
     app = app_factory(deck="other", start_review=True)
     async with app.run_test(size=(100, 30)) as pilot:

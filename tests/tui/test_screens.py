@@ -466,3 +466,23 @@ async def test_screenshot_without_a_downloads_folder_saves_by_the_store_and_says
         assert len(saved) == 1 and "<svg" in saved[0].read_text("utf-8")
         notes = [n.message for n in app._notifications]
         assert any(str(saved[0]) in note for note in notes), notes
+
+
+async def test_home_picks_up_a_folder_added_from_another_terminal(
+    app_factory, deck_dir, isolated_user_files
+):
+    """'quizapp decks add' in another terminal (here: its config write) shows on Home without
+    ctrl+r, even when it is the command that creates the config file."""
+    from quizapp import config
+
+    app = app_factory(roots=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        home.check_outside_changes()  # the first look only takes note (no config file yet)
+        assert not (isolated_user_files / "config.toml").exists()
+        config.save(isolated_user_files / "config.toml", config.Config(deck_folders=[deck_dir]))
+        home.check_outside_changes()
+        await settle(pilot)
+        decks = [row[0] for row in table_rows(home.query_one("#decks", DataTable))]
+        assert any("drills" in deck for deck in decks), decks
