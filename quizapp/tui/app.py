@@ -26,7 +26,7 @@ from textual.screen import Screen
 
 from quizapp.clock import utc_now
 from quizapp.tui.home_screen import HomeScreen
-from quizapp.tui.messages import StoreOpened, SyncFinished
+from quizapp.tui.messages import StartWarnings, StoreOpened, SyncFinished
 
 if TYPE_CHECKING:
     from textual.theme import Theme
@@ -142,12 +142,15 @@ class QuizApp(App[None]):
             if announce_open:
                 self.post_message(StoreOpened())
             finished = self._sync_with(store)
+            self.post_message(finished)  # the decks can be drawn: the rest can wait
             if announce_open and finished.report is not None:
                 # Start-up only: the day's backup and the sync folder, off the main thread.
+                # Reviews it merges in show on Home at its next look (data_version).
                 from quizapp.merge.folder import exchange_configured
 
-                finished.report.warnings += exchange_configured(store, self.clock())
-            self.post_message(finished)
+                warnings = exchange_configured(store, self.clock())
+                if warnings:
+                    self.post_message(StartWarnings(warnings))
         finally:
             store.close()
         _warm_up()
@@ -237,6 +240,17 @@ class QuizApp(App[None]):
         if self._sync_again:
             self._sync_again = False
             self.sync_decks()
+
+    def on_start_warnings(self, message: StartWarnings) -> None:
+        """Warnings of the start-up checks join the last sync's, where Home lists them."""
+        if self.last_sync is None or self.last_sync.report is None:
+            for warning in message.warnings:
+                self.notify(warning, severity="warning", timeout=10)
+            return
+        self.last_sync.report.warnings += message.warnings
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.show_sync(self.last_sync)
 
     def on_unmount(self) -> None:
         if self.store is not None and self._given_store is None:

@@ -37,3 +37,11 @@ class CardShown(Message):
     """The review screen shows a card's question (tests and the start-up benchmark wait on it)."""
 
     card_id: str
+
+
+@dataclass
+class StartWarnings(Message):
+    """What the start-up checks after the first sync (the day's backup, the sync folder) want
+    the user to know; they run after the decks are on screen, so they come as their own message."""
+
+    warnings: list[str]
