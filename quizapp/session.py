@@ -85,12 +85,19 @@ class ReviewSession:
             return None
         return self.show(card_id)
 
-    def peek(self) -> Card | None:
-        """The card that would come after the current one if it does not come straight back
-        (it will not unless it is the last due): the app prepares its input ahead."""
+    def peek(self, count: int = 1) -> list[Card]:
+        """The next ``count`` cards after the current one, if it does not come straight back
+        (it will not unless it is the last due): the app prepares their inputs ahead."""
         exclude = self.skipped | ({self.current.id} if self.current else set())
-        card_id = review.next_card(self.store, self.clock(), deck=self.deck, exclude=exclude)
-        return review.get_card(self.store, card_id) if card_id is not None else None
+        cards: list[Card] = []
+        now = self.clock()
+        while len(cards) < count:
+            card_id = review.next_card(self.store, now, deck=self.deck, exclude=exclude)
+            if card_id is None:
+                break
+            cards.append(review.get_card(self.store, card_id))
+            exclude = exclude | {card_id}
+        return cards
 
     def show(self, card_id: str) -> Card:
         """Make ``card_id`` the current card (re-read from the store, so edits show)."""

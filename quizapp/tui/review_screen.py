@@ -67,6 +67,7 @@ ANSWER_INPUTS = (AnswerBox, ClozeInputs, ChoicePicker, BasicHint)
 BUSY_RETRY_S = 1.0  # a rebuild commits every 0.75 s, so a retry soon gets in
 ONE_FRAME_LIMIT_S = 0.05  # a batched change is drawn after this at the latest
 ONE_FRAME_TURNS = 3  # event-loop turns for the changed widgets to ask for their repaint
+PREPARED_AHEAD = 3  # the inputs of this many cards to come are built while a card is read
 
 
 class ReviewScreen(Screen[None]):
@@ -240,7 +241,7 @@ class ReviewScreen(Screen[None]):
 
     async def _prepare_answer(self, card: Card) -> None:
         """While the question is read: render the model answer into its hidden widget, and
-        build (hidden) the input the next card will need, so neither costs a frame later."""
+        build (hidden) the inputs the next cards will need, so neither costs a frame later."""
         current = self.session.current if self.session else None
         if current is None or current.id != card.id or self.phase != QUESTION:
             return
@@ -249,9 +250,9 @@ class ReviewScreen(Screen[None]):
             await model.update(self._answer_markdown(card))
         if self.session and self.session.current is card:
             self._answer_for = card.id
-        upcoming = self.session.peek() if self.session else None
-        if upcoming is not None and input_shape(upcoming) not in self._inputs:
-            await self._build_input(upcoming)
+        for upcoming in self.session.peek(PREPARED_AHEAD) if self.session else []:
+            if input_shape(upcoming) not in self._inputs:
+                await self._build_input(upcoming)
 
     async def _show_question(self, card: Card) -> None:
         """The question, in the blocks already on screen when it has their shape.

@@ -14,7 +14,8 @@ from textual.widgets import Input, Markdown
 from quizapp import review
 from quizapp.store import Store
 from quizapp.tui.review_screen import ReviewScreen
-from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoiceOption, ChoicePicker
+from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoiceOption, ChoicePicker, input_shape
+from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.tui.widgets.rating_bar import RatingBar
 from quizapp.tui.widgets.verdict import VerdictView
@@ -342,6 +343,45 @@ async def test_escape_leaves_every_input_the_same_way_and_a_second_goes_home(app
         assert not isinstance(pilot.app.screen, ReviewScreen)
 
 
+async def test_a_card_change_reuses_the_inputs_built_ahead(app_factory):
+    """Each card's input is built while the card before it is read, and a card of a shape seen
+    before gets that input back emptied: the change of card mounts nothing."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.pause()
+        built = dict(screen._inputs)
+        assert {shape for shape, _ in built} >= {"open", "cloze", "choice"}  # built ahead
+        await pilot.press(*"relu", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.press("3")  # the cloze card: its gap input was built while relu was read
+        await pilot.pause()
+        assert screen.answer_widget is built[input_shape(screen.session.current)]
+        await pilot.press("escape", "u")  # the open card again: the same box, emptied of the
+        await pilot.pause()  # verdict's lock and holding the answer typed before
+        box = screen.answer_widget
+        assert box is built[("open", 0)] and box.text == "relu" and box.can_focus
+        assert not box.has_class("-locked")
+
+
+async def test_a_question_of_the_same_shape_is_re_texted_in_place(app_factory):
+    """The question's blocks stay and take the new text (no remount); the source follows."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        prompt = screen.query_one("#prompt", DeckMarkdown)
+        await pilot.press("escape", "s", "s")  # past the cloze card, to the choice card
+        await pilot.pause()
+        assert "Which penalties" in prompt_text(app)
+        assert prompt.has_class("-heading")  # a one-line question: a paragraph drawn as heading
+        block = prompt.children[0]
+        await pilot.press("s")  # the basic card's question has the same shape
+        await pilot.pause()
+        assert "What does ReLU stand for?" in prompt_text(app)
+        assert prompt.children[0] is block and "What does ReLU" in str(block.render())
+        assert not prompt.update_in_place("- a list\n- is another shape")
+
+
 async def test_basic_card_space_reveals_and_space_rates_good(app_factory, db_path):
     app = app_factory(deck="other", start_review=True)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -459,17 +499,25 @@ async def test_correcting_a_key_point_updates_the_score_and_is_saved(app_factory
 async def test_the_next_question_never_shows_above_the_previous_score(app_factory, monkeypatch):
     """The old verdict and ratings are hidden before the new question is drawn, not after."""
     seen = []
-    real_update = Markdown.update
+    real_update, real_in_place = DeckMarkdown.update, DeckMarkdown.update_in_place
 
-    def update(self, markdown):
-        if self.id == "prompt":
-            screen = self.screen
+    def note(widget):
+        if widget.id == "prompt":
+            screen = widget.screen
             seen.append(
                 (screen.query_one(VerdictView).display, screen.query_one("#ratings").display)
             )
+
+    def update(self, markdown):
+        note(self)
         return real_update(self, markdown)
 
-    monkeypatch.setattr(Markdown, "update", update)
+    def update_in_place(self, markdown):  # the question re-texted in the blocks on screen
+        note(self)
+        return real_in_place(self, markdown)
+
+    monkeypatch.setattr(DeckMarkdown, "update", update)
+    monkeypatch.setattr(DeckMarkdown, "update_in_place", update_in_place)
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await start_review(pilot)
@@ -481,4 +529,4 @@ async def test_the_next_question_never_shows_above_the_previous_score(app_factor
         await pilot.pause()
         await pilot.press("escape", "u")  # undo: the rated card comes back
         await pilot.pause()
-    assert seen == [(False, False), (False, False)]
+    assert seen and all(shown == (False, False) for shown in seen)

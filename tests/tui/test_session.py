@@ -168,3 +168,16 @@ def test_new_cards_sort_last_by_stability_in_either_direction(synced):
         stabilities = [r.stability for r in shown[:2]]
         assert stabilities == sorted(stabilities, reverse=reverse)
         assert all(not r.reps for r in shown[2:])
+
+
+def test_peek_names_the_cards_to_come_without_moving_the_session(synced):
+    """The app builds the inputs of the cards to come while one is read: peek says which, in
+    the order next() will give them, and leaves the session as it was."""
+    session = session_on(synced)
+    first = session.next()
+    ahead = [card.id for card in session.peek(3)]
+    assert ahead == ["bounds-cloze::c1", "zero-choice", "relu-basic"]
+    assert session.current is first and not session.skipped
+    session.skip()
+    session.next()
+    assert [card.id for card in session.peek(2)] == ["zero-choice", "relu-basic"]
