@@ -40,7 +40,9 @@ def build_store(store: Store, now: datetime = NOW, cards: int = CARDS, seed: int
         card_rows.append((card_id, card_id, deck, "basic", f"Q{n}", f"A{n}", "bench.md", n, "h"))
         card_rows[-1] += (stamp, stamp)
         if rng.random() < 0.35:  # never studied
-            schedule_rows.append((card_id, deck, n, QUEUE_NEW, 1, iso(now), None, 0, 0, None))
+            schedule_rows.append(
+                (card_id, deck, n, QUEUE_NEW, 1, iso(now), None, 0, 0, None, None, None, None)
+            )
             continue
         moment = now - timedelta(days=rng.uniform(1, 330), hours=rng.uniform(0, 10))
         introduced = moment
@@ -49,6 +51,7 @@ def build_store(store: Store, now: datetime = NOW, cards: int = CARDS, seed: int
         queue = QUEUE_LEARNING
         due = moment
         history = [(moment, 3), (moment + timedelta(minutes=10), 3)]
+        last = moment
         while True:
             for when, rating in history:
                 review_id = str(uuid.UUID(int=rng.getrandbits(128)))
@@ -56,7 +59,8 @@ def build_store(store: Store, now: datetime = NOW, cards: int = CARDS, seed: int
                 if rng.random() < 0.01:
                     undo_rows.append((review_id, iso(when)))
                 reps += 1
-            moment = history[-1][0] + timedelta(days=interval * rng.uniform(0.95, 1.3))
+            last = history[-1][0]
+            moment = last + timedelta(days=interval * rng.uniform(0.95, 1.3))
             queue = QUEUE_REVIEW
             due = moment
             if moment > now:
@@ -69,8 +73,11 @@ def build_store(store: Store, now: datetime = NOW, cards: int = CARDS, seed: int
                 lapses += 1
                 history = [(moment, 1), (moment + timedelta(minutes=10), 3)]
                 interval = max(1.0, interval * 0.3)
+        # A memory state like fsrs's: stability about the interval it was scheduled with.
+        stability = max((due - last).total_seconds() / 86400, 0.5)
+        memory = (stability, rng.uniform(3.0, 8.0), iso(last))
         schedule_rows.append(
-            (card_id, deck, n, queue, 2, iso(due), iso(introduced), reps, lapses, None)
+            (card_id, deck, n, queue, 2, iso(due), iso(introduced), reps, lapses, None, *memory)
         )
     for q in range(300):
         finished = now - timedelta(days=300 - q, hours=rng.uniform(0, 6))
@@ -94,8 +101,13 @@ def build_store(store: Store, now: datetime = NOW, cards: int = CARDS, seed: int
         )
         conn.executemany(
             "INSERT INTO schedule (card_id, deck, position, queue, state, due, introduced_at,"
-            " reps, lapses, buried_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " reps, lapses, buried_until, stability, difficulty, last_review)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             schedule_rows,
+        )
+        conn.executemany(
+            "INSERT INTO decks (name, source, retention, new_per_day) VALUES (?, ?, 0.9, 20)",
+            [(deck, f"{deck}.md") for deck in DECKS],
         )
         conn.executemany(
             "INSERT INTO reviews (id, card_id, reviewed_at, rating, mode) VALUES (?, ?, ?, ?, ?)",
@@ -134,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("QUIZAPP_DB", str(db))
     os.environ.setdefault("QUIZAPP_CONFIG", str(folder / "config.toml"))
 
-    from quizapp import charts, stats
+    from quizapp import charts, forecast, stats
 
     store = Store.open(db)
     start = time.perf_counter()
@@ -143,6 +155,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"python {sys.version.split()[0]}")
     timed("reviews_per_day (365 days)", lambda: stats.reviews_per_day(store, NOW))
     timed("due_forecast (30 days)", lambda: stats.due_forecast(store, NOW))
+    timed("workload_forecast (30 days, FSRS)", lambda: forecast.workload_forecast(store, NOW))
     timed("retention_by_interval (all)", lambda: stats.retention_by_interval(store, NOW))
     timed(
         "retention_by_interval (30 days)",

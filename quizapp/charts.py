@@ -1,4 +1,4 @@
-"""The statistics as PNG files: a review calendar, the due forecast, retention and quiz scores.
+"""The statistics as PNG files: a review calendar, the workload forecast, retention and quizzes.
 
 The charts take the plain series from :mod:`quizapp.stats`, not the store, so the TUI can read the
 data on its own thread and draw in a worker. matplotlib (and with it numpy) is imported inside
@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quizapp.forecast import Forecast, summary_line
 from quizapp.stats import Bucket, StatsSnapshot, pooled_rate, snapshot
 from quizapp.store import Store
 
@@ -24,10 +25,11 @@ DPI = 120
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 EMPTY_CELL = "#ebedf0"  # a study day without reviews, as on GitHub
 BAR = "#3b7dd8"
+NEW_BAR = "#9cc3f5"  # new cards, hatched too: told apart without colour
 MOVING_MEAN = 5  # quizzes averaged in the trend line once there are many
 FILES = {
     "heatmap": "reviews-heatmap.png",
-    "forecast": "due-forecast.png",
+    "forecast": "workload-forecast.png",
     "retention": "retention-by-interval.png",
     "quiz_trend": "quiz-trend.png",
 }
@@ -120,29 +122,39 @@ def heatmap_png(data: Sequence[tuple[date, int]], path: Path | str) -> Path:
     return _save(figure, path)
 
 
-def forecast_png(data: Sequence[tuple[date, int]], path: Path | str) -> Path:
-    """Cards due on each coming study day; today's bar includes everything overdue."""
+def workload_png(result: Forecast, path: Path | str) -> Path:
+    """Expected answers on each coming study day: reviews, with new cards stacked on top.
+
+    Today's bar includes everything overdue. The numbers are expected counts (see
+    :mod:`quizapp.forecast`), rounded for the labels.
+    """
     figure = _figure(10, 3.8)
     ax = figure.add_subplot()
-    counts = [count for _, count in data]
-    bars = ax.bar(range(len(data)), counts, color=BAR, width=0.8)
-    ax.bar_label(bars, labels=[str(c) if c else "" for c in counts], fontsize=7, padding=1)
-    ticks = list(range(0, len(data), 7))
-    ax.set_xticks(
-        ticks, ["today" if i == 0 else f"{data[i][0]:%a %d %b}" for i in ticks], fontsize=8
+    days = result.days
+    reviews = [d.reviews for d in days]
+    new = [d.new for d in days]
+    positions = range(len(days))
+    ax.bar(positions, reviews, color=BAR, width=0.8, label="reviews")
+    stacked = ax.bar(
+        positions, new, bottom=reviews, color=NEW_BAR, width=0.8, hatch="//", label="new cards"
     )
-    ax.set_xlim(-0.6, max(len(data), 1) - 0.4)
-    ax.set_ylim(0, max([*counts, 1]) * 1.15)
+    totals = [round(d.total) for d in days]
+    ax.bar_label(stacked, labels=[str(t) if t else "" for t in totals], fontsize=7, padding=1)
+    ticks = list(range(0, len(days), 7))
+    ax.set_xticks(
+        ticks, ["today" if i == 0 else f"{days[i].day:%a %d %b}" for i in ticks], fontsize=8
+    )
+    ax.set_xlim(-0.6, max(len(days), 1) - 0.4)
+    ax.set_ylim(0, max([*(d.total for d in days), 1]) * 1.15)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.grid(True, axis="y", alpha=0.3)
     ax.set_xlabel("study day")
-    ax.set_ylabel("cards due (review + learning)")
-    today = counts[0] if counts else 0
-    ax.set_title(
-        f"Due forecast, next {len(data)} days: {sum(counts):,} cards "
-        f"({today} today, overdue included)"
-    )
-    if not any(counts):
+    ax.set_ylabel("answers expected")
+    if any(new):
+        # Outside the axes, right: inside it would cover the labels of some bars.
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(f"Workload, next {len(days)} days: {summary_line(result)}", fontsize=10)
+    if not any(totals):
         _no_data(ax, "Nothing falls due in this period")
     return _save(figure, path)
 
@@ -236,7 +248,7 @@ def write_all(snap: StatsSnapshot, folder: Path | str) -> list[Path]:
     folder = Path(folder)
     return [
         heatmap_png(snap.reviews_per_day, folder / FILES["heatmap"]),
-        forecast_png(snap.due_forecast, folder / FILES["forecast"]),
+        workload_png(snap.workload, folder / FILES["forecast"]),
         retention_png(snap.retention, folder / FILES["retention"]),
         quiz_trend_png(snap.quiz_trend, folder / FILES["quiz_trend"]),
     ]

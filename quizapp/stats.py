@@ -16,10 +16,14 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from quizapp.clock import day_start, iso, parse_iso, study_date, study_day_start
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
 from quizapp.wording import plural
+
+if TYPE_CHECKING:
+    from quizapp.forecast import Forecast
 
 LIVE_REVIEWS = "mode = 'review' AND id NOT IN (SELECT review_id FROM undos)"
 
@@ -77,7 +81,7 @@ class StatsSnapshot:
 
     now: datetime
     reviews_per_day: tuple[tuple[date, int], ...]
-    due_forecast: tuple[tuple[date, int], ...]
+    workload: Forecast  # expected answers per day, next 30 days (quizapp.forecast)
     retention: tuple[Bucket, ...]
     quiz_trend: tuple[tuple[datetime, float], ...]
     streak_days: int
@@ -267,12 +271,15 @@ def quiz_trend(store: Store, deck: str | None = None) -> list[tuple[datetime, fl
 
 
 def snapshot(store: Store, now: datetime) -> StatsSnapshot:
-    """Read every chart's data at once (fast: a few indexed queries), for a screen or an export."""
+    """Read every chart's data at once, for a screen or an export: a few indexed queries, and
+    the workload forecast, which plays the cards due within 30 days forward with FSRS."""
+    from quizapp.forecast import workload_forecast
+
     per_day = reviews_per_day(store, now)
     return StatsSnapshot(
         now=now,
         reviews_per_day=tuple(per_day),
-        due_forecast=tuple(due_forecast(store, now)),
+        workload=workload_forecast(store, now),
         retention=tuple(retention_by_interval(store, now)),
         quiz_trend=tuple(quiz_trend(store)),
         streak_days=_streak(store, now, per_day),

@@ -19,13 +19,15 @@ ANSWERS = DATA / "answers.jsonl"
 DEV_ANSWERS = DATA / "answers_dev.jsonl"
 DEV2_ANSWERS = DATA / "answers_dev2.jsonl"
 DEV3_ANSWERS = DATA / "answers_dev3.jsonl"
+DEV4_ANSWERS = DATA / "answers_dev4.jsonl"
 FRESH_ANSWERS = DATA / "answers_fresh.jsonl"
 TEST_ANSWERS = DATA / "answers_test.jsonl"
 NEW_CARD_ANSWERS = DATA / "answers_new_cards.jsonl"
+TEST4_ANSWERS = DATA / "answers_test4.jsonl"
 OOD_ANSWERS = DATA / "ood" / "answers.jsonl"
 OOD_DECK = DATA / "ood" / "statistics.md"
 #: Tuning data: the only rows the scorer's weights are fitted on.
-TUNE_FILES = (ANSWERS, DEV_ANSWERS, DEV2_ANSWERS, DEV3_ANSWERS)
+TUNE_FILES = (ANSWERS, DEV_ANSWERS, DEV2_ANSWERS, DEV3_ANSWERS, DEV4_ANSWERS)
 DECKS = tuple(
     ROOT / "content" / name
     for name in (
@@ -38,8 +40,10 @@ DECKS = tuple(
 )
 #: Cards whose question changed after their answers were written, so the labels no longer fit:
 #: ``l1-zeros-from-gradients`` was re-scoped (content v2) from "why L1 gives exact zeros" to the
-#: optimisation pitfall. Its old answers are kept in the files but not read.
+#: optimisation pitfall. Its old answers are kept in the files but not read; answers written for
+#: the new question (by the writers in :data:`WRITTEN_AFTER_RESCOPE`) are read as usual.
 RESCOPED = frozenset({"l1-zeros-from-gradients"})
+WRITTEN_AFTER_RESCOPE = frozenset({"blind-tune4-2026-12", "blind-test4-2026-12"})
 
 
 def load_cards(*, ood: bool = False) -> dict[str, Card]:
@@ -54,10 +58,14 @@ def tune_rows() -> list[dict]:
 
 
 def load_answers(path: Path = ANSWERS) -> list[dict]:
-    """The labelled rows of one file, without those of :data:`RESCOPED` cards."""
+    """The labelled rows of one file, without the old ones of :data:`RESCOPED` cards."""
     with path.open(encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle if line.strip()]
-    return [row for row in rows if row["card_id"] not in RESCOPED]
+    return [
+        row
+        for row in rows
+        if row["card_id"] not in RESCOPED or row.get("writer") in WRITTEN_AFTER_RESCOPE
+    ]
 
 
 def ranks(values: list[float]) -> list[float]:

@@ -155,3 +155,21 @@ def test_plain_review_grades_numeric_and_ordered(store: Store, tmp_path, monkeyp
     assert f"  1. {card.expected[order[0]]}" in text
     ratings = dict(store.conn.execute("SELECT card_id, rating FROM reviews").fetchall())
     assert ratings == {"sig0": 3, "l2": 1, "backprop": 3}
+
+
+def test_plain_review_asks_a_reverse_card_back_to_front(store: Store, tmp_path, monkeypatch):
+    """After the forward card ('ReLU'), the reverse one asks 'max(0, x)' and shows 'ReLU'."""
+    reverse_only = "## ReLU\n<!--\nid: relu\nreverse: true\n-->\nmax(0, x)\n"
+    write_deck(tmp_path, "d.md", reverse_only)
+    assert sync(store, [tmp_path], NOW).ok
+    monkeypatch.setattr(plain_review, "utc_now", lambda: NOW)
+    out = io.StringIO()
+    monkeypatch.setattr("click.echo", lambda msg="", nl=True, **kw: out.write(f"{msg}\n"))
+    monkeypatch.setattr("click.secho", lambda msg="", nl=True, **kw: out.write(f"{msg}\n"))
+    plain_review.run(store, io.StringIO("\n3\n\n4\n:q\n"))
+    cards = [block.splitlines() for block in out.getvalue().split("── ")[1:]]
+    asked = [lines[1] for lines in cards[:2]]
+    shown = [lines[lines.index("Model answer:") + 1] for lines in cards[:2]]
+    assert asked == ["ReLU", "max(0, x)"] and shown == ["max(0, x)", "ReLU"]
+    ratings = dict(store.conn.execute("SELECT card_id, rating FROM reviews").fetchall())
+    assert ratings == {"relu": 3, "relu::rev": 4}

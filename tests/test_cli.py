@@ -14,7 +14,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from quizapp import review
+from quizapp import forecast, review
 from quizapp.cli import main
 from quizapp.clock import utc_now
 from quizapp.grading import choice_order
@@ -240,6 +240,27 @@ def test_stats_counts_what_was_answered(tmp_path):
     result = run("--db", str(db), "stats")
     assert "reviews      1 today, 1 in all" in result.output
     assert "streak       1 day" in result.output
+
+
+def test_stats_prints_the_workload_of_the_next_30_days(tmp_path):
+    """A line with the total and today's share, then a day a line with its number and bar,
+    within 80 columns; today holds the answered card's learning step and today's new cards."""
+    db = tmp_path / "q.db"
+    run("--db", str(db), "sync")
+    now = utc_now()
+    with Store.open(db) as store:
+        review.answer(store, review.next_card(store, now), 3, now)
+        expected = forecast.workload_forecast(store, now)
+    lines = run("--db", str(db), "stats").output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("workload     about "))
+    days = lines[start + 1 : start + 31]
+    peak = expected.peak.total
+    assert days[0].split()[:2] == ["today", forecast.number(expected.days[0].total, peak)]
+    assert "█" in days[0] and "░" in days[0]  # reviews and new cards, told apart by glyph
+    assert all(len(line) <= 80 for line in lines[start:])
+    assert [line.split()[2] for line in days[1:]] == [
+        forecast.number(day.total, peak) for day in expected.days[1:]
+    ]
 
 
 def test_rebuild_reports_and_keeps_schedules(tmp_path):

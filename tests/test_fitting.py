@@ -202,3 +202,26 @@ def test_a_partial_fit_changes_only_the_first_four_parameters(synthetic):
     full = fit_parameters(items, partial=False)
     assert partial[4:] == defaults[4:] and partial[:4] == full[:4]
     assert full[4:] != defaults[4:]
+
+
+def test_a_due_refit_fits_without_writing_then_records_once(tmp_path):
+    """The app fits in a worker (fit_due) and records on its own thread (record)."""
+    from quizapp.fitting import refit
+
+    store = Store.memory()
+    simulate(store, tmp_path, START, days=150, cards=300, seed=1)
+    count = history.count_reviews(store)
+    first = parameter_events.ParameterEvent(
+        at=START, parameters=default_parameters(), reviews=count // 2
+    )
+    parameter_events.record(store, first)
+    (due,) = refit.fit_due(store, NOW)
+    assert parameter_events.load(store) == [first]  # fitting wrote nothing
+    assert (due.deck, due.then, due.count) == (None, count // 2, count)
+    assert due.reason == f"all decks has {count} reviews, twice the {count // 2} of its last fit"
+    assert due.report.better and due.outcome.startswith("Adopted parameters fitted on")
+    assert refit.record(store, due, NOW)
+    assert parameter_events.load(store)[-1] == due.report.event
+    assert not refit.record(store, due, NOW)  # no longer due: nothing written twice
+    assert len(parameter_events.load(store)) == 2
+    assert refit.fit_due(store, NOW) == []

@@ -53,3 +53,19 @@ def test_optimize_rejects_an_unknown_deck_in_one_line(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "q.db"), "optimize", "--deck", "x"])
     assert result.exit_code == 1
     assert "no deck named 'x'" in result.output and "Traceback" not in result.output
+
+
+def test_due_refits_a_doubled_history_once_with_a_notice(tmp_path):
+    db = tmp_path / "q.db"
+    with Store.open(db) as store:
+        simulate(store, tmp_path / "deck", NOW - timedelta(days=40), days=4, cards=6, seed=1)
+        count = store.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+        events.record(
+            store, events.ParameterEvent(at=NOW, parameters=(0.2,) * 21, reviews=count // 2)
+        )
+    result = CliRunner().invoke(main, ["--db", str(db), "due"])
+    assert result.exit_code == 0, result.output
+    assert "twice the" in result.output and "re-fitted the FSRS parameters" in result.output
+    assert "Kept the default parameters for all decks" in result.output
+    again = CliRunner().invoke(main, ["--db", str(db), "due"])
+    assert "twice the" not in again.output

@@ -107,3 +107,24 @@ def test_text_chart_fits_80_columns():
     scheduler = fsrs.Scheduler(enable_fuzzing=False)
     plan = plan_cards(scheduler, {"a": None}, NOW, NOW + timedelta(days=3), 10, COSTS)
     assert all(len(line) <= 80 for line in text_chart(plan))
+
+
+def test_the_apps_fields_are_checked_with_a_fix_for_each_bad_value():
+    import pytest
+
+    from quizapp.planning.request import PlanRequestError, default_date, parse_request
+
+    request = parse_request(f"{default_date(NOW):%Y-%m-%d}", "12.5", NOW)
+    assert request.minutes_per_day == 12.5 and request.target.hour == 9
+    assert timedelta(days=13) < request.target - NOW < timedelta(days=15)
+    bad = [
+        ("2026-1-99", "30", "is not a date; type YYYY-MM-DD"),
+        ("", "30", "an empty date is not a date"),
+        (f"{NOW:%Y-%m-%d}", "30", "is not in the future"),
+        (f"{NOW.year + 2}-01-01", "30", "more than a year ahead"),
+        (f"{default_date(NOW)}", "nan", "is not a number"),
+        (f"{default_date(NOW)}", "0.5", "out of range; give 1 to 1440 minutes"),
+    ]
+    for day, minutes, message in bad:
+        with pytest.raises(PlanRequestError, match=message):
+            parse_request(day, minutes, NOW)

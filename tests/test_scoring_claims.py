@@ -34,6 +34,25 @@ def test_the_sentence_model_loads_and_is_checked() -> None:
     assert semantic.status().loaded
 
 
+def test_texts_batched_by_length_keep_their_own_vectors(monkeypatch) -> None:
+    """The encoder sorts texts by length into batches; each text must still get the vector it
+    gets on its own, in the order asked (a mix-up would pair clauses with others' meanings)."""
+    encoder = semantic.encoder()
+    assert encoder is not None
+    monkeypatch.setattr(semantic, "BATCH_SIZE", 2)
+    texts = [
+        "L1 drives some weights exactly to zero while L2 only shrinks them towards zero",
+        "ReLU",
+        "the sigmoid saturates",
+        "dropout trains an ensemble of thinned sub-networks that share one set of weights",
+        "bias",
+    ]
+    together = encoder._run(texts)
+    for row, text in enumerate(texts):
+        alone = encoder._run([text])[0]
+        assert float(together[row] @ alone) == pytest.approx(1.0, abs=1e-5), text
+
+
 def test_a_reversed_claim_is_marked_and_quoted(cards: dict) -> None:
     """ReLU given sigmoid's bound: the point is contradicted and the clause quoted, while the
     same answer with the claim the right way round contradicts nothing and scores higher."""

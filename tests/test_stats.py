@@ -14,7 +14,7 @@ from pathlib import Path
 import fsrs
 import pytest
 
-from quizapp import charts, stats
+from quizapp import charts, forecast, stats
 from quizapp.clock import iso
 from quizapp.review import Answered, answer, bury, set_suspended, undo
 from quizapp.store import Store
@@ -298,7 +298,7 @@ def test_snapshot_holds_what_the_functions_return(store, cards):
     add_quiz(store, "q", "ml", now - timedelta(days=1), 0.8)
     snap = stats.snapshot(store, now)
     assert list(snap.reviews_per_day) == stats.reviews_per_day(store, now)
-    assert list(snap.due_forecast) == stats.due_forecast(store, now)
+    assert snap.workload == forecast.workload_forecast(store, now)
     assert list(snap.retention) == stats.retention_by_interval(store, now)
     assert list(snap.quiz_trend) == stats.quiz_trend(store)
     assert snap.reviews_today == 1 and snap.streak_days == 1
@@ -331,9 +331,12 @@ def test_export_all_draws_an_empty_store(store, tmp_path):
 def test_charts_png_functions_accept_the_plain_series(tmp_path):
     days = [(date(2026, 1, 1) + timedelta(days=i), i % 5) for i in range(120)]
     heatmap = charts.heatmap_png(days, tmp_path / "h.png")
-    forecast = charts.forecast_png(days[:30], tmp_path / "f.png")
+    workload = forecast.Forecast(
+        tuple(forecast.ForecastDay(day, count * 1.5, count % 2) for day, count in days[:30]), 2
+    )
+    drawn = charts.workload_png(workload, tmp_path / "f.png")
     assert heatmap.read_bytes().startswith(PNG_MAGIC)
-    assert forecast.read_bytes().startswith(PNG_MAGIC)
+    assert drawn.read_bytes().startswith(PNG_MAGIC)
 
 
 def test_importing_stats_and_charts_pulls_in_no_ui_and_no_plotting():

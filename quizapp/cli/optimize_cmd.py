@@ -115,33 +115,8 @@ def _any_deck(store: Store) -> str | None:
 
 def refit_if_due(store: Store) -> None:
     """Re-fit, with a notice, every fit whose deck has twice the reviews it was fitted on."""
-    from quizapp.fitting.fit import optimize as fit
-    from quizapp.fitting.fit import refits_due
+    from quizapp.fitting import refit
 
-    for deck, then, now_count in refits_due(store):
-        scope = f"deck {deck}" if deck else "all decks"
-        click.echo(
-            f"notice: {scope} has {now_count} reviews, twice the {then} of its last fit;"
-            " re-fitting the FSRS parameters.",
-            err=True,
-        )
-        report = fit(store, utc_now(), deck)
-        click.echo(f"notice: {report.message}", err=True)
-        if not report.adopted:
-            _remember_refit(store, deck, now_count)
-
-
-def _remember_refit(store: Store, deck: str | None, count: int) -> None:
-    """A re-fit that was not adopted still counts as a fit, so it is not retried every command."""
-    from quizapp.fitting import events
-    from quizapp.fitting.fit import refits_due
-
-    current = [e for e in events.load(store) if e.parameters is not None and e.deck == deck]
-    if current and refits_due(store):
-        latest = current[-1]
-        events.record(
-            store,
-            events.ParameterEvent(
-                at=utc_now(), deck=deck, parameters=latest.parameters, reviews=count
-            ),
-        )
+    for done in refit.refit_if_due(store, utc_now()):
+        click.echo(f"notice: {done.reason}; re-fitted the FSRS parameters.", err=True)
+        click.echo(f"notice: {done.outcome}", err=True)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from datetime import date, datetime, time
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from quizapp.cli.common import AppContext, pass_app, sync_or_exit
 from quizapp.clock import utc_now
-
-INTERVIEW_TIME = time(9, 0)  # recall is predicted for 09:00 local time on the date
+from quizapp.planning.request import interview_moment
 
 
 @click.command()
@@ -58,7 +57,7 @@ def plan(
     from quizapp.planning.planner import build_plan
 
     now = utc_now()
-    target = _interview_moment(when.date())
+    target = interview_moment(when.date())
     if target <= now:
         raise click.ClickException(f"{when:%Y-%m-%d} is not in the future; give a later --date")
     with app.open_store() as store:
@@ -79,7 +78,8 @@ def plan(
             f" {result.recall_now:.1%} if you stop now."
         )
         if result.warning:
-            click.echo(textwrap.fill(f"warning: {result.warning}", 80), err=True)
+            advice = "Raise --minutes-per-day or narrow the deck."
+            click.echo(textwrap.fill(f"warning: {result.warning} {advice}", 80), err=True)
         from quizapp.charts import default_export_dir
 
         path = plan_png(result, png or default_export_dir() / "plan.png")
@@ -92,7 +92,3 @@ def plan(
             run(store, [*today.new, *today.reviews], sys.stdin, mode="review")
             if today.new:
                 click.echo("New cards have learning steps due soon: 'quizapp review' serves them.")
-
-
-def _interview_moment(day: date) -> datetime:
-    return datetime.combine(day, INTERVIEW_TIME).astimezone()

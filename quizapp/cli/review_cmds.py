@@ -64,13 +64,20 @@ def due(app: AppContext) -> None:
 @click.command()
 @pass_app
 def stats(app: AppContext) -> None:
-    """Print a summary: cards by state, reviews, streak, retention and quiz scores."""
+    """Print a summary: cards by state, reviews, streak, retention, quiz scores, and the
+    workload of the next 30 days (answers expected each day, as a text chart)."""
+    from quizapp import forecast
     from quizapp import stats as stats_core
     from quizapp.clock import utc_now
 
+    now = utc_now()
     with app.open_store() as store:
-        text = stats_core.summary_text(store, utc_now())
+        text = stats_core.summary_text(store, now)
+        workload = forecast.workload_forecast(store, now)
     click.echo(text)
+    click.echo(f"workload     {forecast.summary_line(workload)}")
+    for line in forecast.text_chart(workload, width=78):  # indented: 80 columns in all
+        click.echo(f"  {line}")
 
 
 @click.command()

@@ -48,8 +48,9 @@ class FitReport:
     parameters: Parameters | None = None
     scores: dict[str, Scores] = field(default_factory=dict)
     test_items: int = 0
-    event: parameter_events.ParameterEvent | None = None
+    event: parameter_events.ParameterEvent | None = None  # the fit's event, whenever better
     better: bool = False  # beat every other model on the held-out tail (adopted if asked to)
+    adopted_message: str = ""  # ``message`` as it reads once ``event`` is recorded
 
 
 def default_parameters() -> Parameters:
@@ -171,22 +172,23 @@ def optimize(
     )
     if adopt:
         parameter_events.record(store, event)
-    verb = "Adopted" if adopt else "Would adopt"
+    verdict = (
+        f"parameters fitted on {data.reviews} reviews for {scope}: held-out log loss "
+        f"{results[FITTED].log_loss:.4f} against {best_other:.4f}. They schedule every "
+        f"review from now on; past reviews keep the parameters of their time.{note}"
+    )
     return FitReport(
         deck,
         data.reviews,
         adopted=adopt,
         partial=partial,
-        message=(
-            f"{verb} parameters fitted on {data.reviews} reviews for {scope}: held-out log loss "
-            f"{results[FITTED].log_loss:.4f} against {best_other:.4f}. They schedule every "
-            f"review from now on; past reviews keep the parameters of their time.{note}"
-        ),
+        message=f"{'Adopted' if adopt else 'Would adopt'} {verdict}",
         parameters=final,
         scores=results,
         test_items=len(test),
-        event=event if adopt else None,
+        event=event,
         better=True,
+        adopted_message=f"Adopted {verdict}",
     )
 
 

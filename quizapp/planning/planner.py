@@ -191,6 +191,5 @@ def plan_cards(
         warning = (
             f"{minutes_per_day:g} minutes a day cannot cover the deck: {never} of {n} card(s) "
             f"would never be studied before the date (a new card takes about {per_day:.1f} min)."
-            " Raise --minutes-per-day or narrow the deck."
-        )
+        )  # each front end adds how to raise the budget, in its own terms
     return Plan(target, n, minutes_per_day, tuple(days), recall_now, never, warning)

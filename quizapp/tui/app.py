@@ -26,7 +26,7 @@ from textual.screen import Screen
 
 from quizapp.clock import utc_now
 from quizapp.tui.home_screen import HomeScreen
-from quizapp.tui.messages import StartWarnings, StoreOpened, SyncFinished
+from quizapp.tui.messages import RefitsFitted, StartWarnings, StoreOpened, SyncFinished
 
 if TYPE_CHECKING:
     from textual.theme import Theme
@@ -237,6 +237,7 @@ class QuizApp(App[None]):
             )
         for screen in self.screen_stack:
             screen.post_message(SyncFinished(message.report, message.error))
+        self.refit_if_due()
         if self._sync_again:
             self._sync_again = False
             self.sync_decks()
@@ -251,6 +252,63 @@ class QuizApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.show_sync(self.last_sync)
+
+    # -- re-fitting FSRS -------------------------------------------------------------------------
+
+    def refit_if_due(self) -> None:
+        """Re-fit FSRS, as 'quizapp due' does, for decks with twice the reviews of their last fit.
+
+        Called after each sync (so at start-up) and when Home comes back (after a session). The
+        fit runs in a worker that only reads; :meth:`on_refits_fitted` records the outcome here,
+        between two handlers, so it never holds the write lock while an answer is being saved.
+        """
+        if self.db_path is None or not self.store_ready:
+            return  # an in-memory store cannot be shared with a thread
+        if any(w.group == "refit" and not w.is_finished for w in self.workers):
+            return
+        self._refit_worker(self.db_path, self.clock())
+
+    @work(thread=True, group="refit", exit_on_error=False, name="re-fit FSRS")
+    def _refit_worker(self, path: Path, now: datetime) -> None:
+        from quizapp.fitting.refit import fit_due
+        from quizapp.store import Store
+
+        try:
+            with Store.open(path, migrate=False, check="none") as store:
+                due = fit_due(store, now)
+        except Exception as exc:  # a failed fit must not close the app; the next check retries
+            self.post_message(RefitsFitted([], f"{type(exc).__name__}: {exc}"))
+            return
+        if due:
+            self.post_message(RefitsFitted(due))
+
+    def on_refits_fitted(self, message: RefitsFitted) -> None:
+        from quizapp.fitting.refit import record
+        from quizapp.store import StoreBusy
+
+        if message.error:
+            self.notify(
+                f"The automatic re-fit failed ({message.error}); the parameters in use stay.",
+                title="FSRS parameters",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        assert self.store is not None
+        for refit in message.refits:
+            try:
+                recorded = record(self.store, refit, self.clock())
+            except StoreBusy:  # another terminal is writing: still due, so the next check retries
+                continue
+            if recorded:
+                self.notify(
+                    f"{refit.reason[0].upper()}{refit.reason[1:]}, so FSRS was re-fitted. "
+                    f"{refit.outcome}",
+                    title="FSRS parameters re-fitted",
+                    severity="information" if refit.report.better else "warning",
+                    markup=False,
+                    timeout=15,
+                )
 
     def on_unmount(self) -> None:
         if self.store is not None and self._given_store is None:
@@ -291,6 +349,15 @@ class QuizApp(App[None]):
         from quizapp.tui.quiz_screen import QuizScreen
 
         self.push_screen(QuizScreen(deck))
+
+    def action_plan(self, deck: str | None = None) -> None:
+        if not self.store_ready:
+            self.notify("The store is still opening; try again in a moment.")
+            return
+        from quizapp.tui.plan_screen import PlanScreen
+
+        assert self.store is not None
+        self.push_screen(PlanScreen(self.store, self.clock, deck, db_path=self.db_path))
 
     def action_sync(self) -> None:
         if self.syncing:
@@ -388,6 +455,9 @@ class QuizApp(App[None]):
         yield SystemCommand("Sync decks", "Re-read the markdown decks now", self.action_sync)
         yield SystemCommand("Help", "Every key binding, screen by screen", self.action_help)
         yield SystemCommand("Mock interview", "A scored quiz of N questions", self.action_quiz)
+        yield SystemCommand(
+            "Interview plan", "What to study each day until a date", self.action_plan
+        )
         for command in super().get_system_commands(screen):
             if command.title == "Screenshot":  # Textual's assumes ~/Downloads exists
                 command = SystemCommand(

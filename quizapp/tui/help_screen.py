@@ -25,9 +25,11 @@ KEY_NAMES = {
 }
 
 NOTES = (
-    "Open cards take a typed answer: enter starts a new line, ctrl+s (or tab to the Reveal "
-    "button, then enter) shows the model answer. esc leaves the answer box so the one-key "
-    "commands work. Every answer is saved the moment you rate it, so ctrl+q quits at any time "
+    "Open cards take a typed answer: enter starts a new line, ctrl+s (or tab, then enter) "
+    "shows the model answer. Before it, 1-3 (after tab, or at once on a card with nothing to "
+    "type) says how sure you are and reveals; it is optional and feeds the calibration chart. "
+    "esc leaves the answer box so the one-key commands work. Every answer is saved the moment "
+    "you rate it, so ctrl+q quits at any time "
     "without losing anything. ctrl+p opens the command palette."
 )
 
@@ -69,6 +71,7 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from quizapp.tui.app import QuizApp
     from quizapp.tui.browse_screen import BrowseScreen
     from quizapp.tui.home_screen import HomeScreen
+    from quizapp.tui.plan_screen import PlanScreen
     from quizapp.tui.prove_screen import ProveScreen
     from quizapp.tui.quiz_screen import QuizScreen
     from quizapp.tui.review_screen import ReviewScreen
@@ -92,6 +95,7 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Browse", binding_rows(BrowseScreen.BINDINGS)),
         ("Mock interview", binding_rows(QuizScreen.BINDINGS)),
         ("Stats", binding_rows(StatsScreen.BINDINGS)),
+        ("Interview plan (p on Home)", binding_rows(PlanScreen.BINDINGS)),
     ]
 
 

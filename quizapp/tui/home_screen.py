@@ -38,6 +38,7 @@ class HomeScreen(Screen[None]):
         Binding("b", "app.browse", "Browse"),
         Binding("t", "app.stats", "Stats"),
         Binding("m", "quiz", "Quiz"),
+        Binding("p", "plan", "Plan"),
         Binding("ctrl+r", "app.sync", "Sync", key_display="^r"),
     ]
 
@@ -109,6 +110,7 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self.quiz_app.store_ready:
             self.refresh_counts()
+            self.quiz_app.refit_if_due()  # a session may have doubled a deck's reviews
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         self.show_sync(message)
@@ -211,6 +213,11 @@ class HomeScreen(Screen[None]):
         """A mock interview on the highlighted deck (the "All decks" row: every deck)."""
         key = _row_key(self.query_one("#decks", DataTable))
         self.quiz_app.action_quiz(None if key in (None, ALL_DECKS) else key)
+
+    def action_plan(self) -> None:
+        """An interview-date plan for the highlighted deck (the "All decks" row: every deck)."""
+        key = _row_key(self.query_one("#decks", DataTable))
+        self.quiz_app.action_plan(None if key in (None, ALL_DECKS) else key)
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from quizapp.fitting.refit import Refit
     from quizapp.sync import SyncReport
 
 
@@ -45,3 +46,12 @@ class StartWarnings(Message):
     the user to know; they run after the decks are on screen, so they come as their own message."""
 
     warnings: list[str]
+
+
+@dataclass
+class RefitsFitted(Message):
+    """The re-fit worker fitted every deck whose reviews doubled since its last fit; nothing is
+    recorded yet (the app records them on its own connection). ``error`` says why it failed."""
+
+    refits: list[Refit]
+    error: str = ""

@@ -50,6 +50,7 @@ from quizapp.tui.widgets.answer_inputs import (
     answer_input,
     input_shape,
 )
+from quizapp.tui.widgets.confidence_bar import ConfidenceBar
 from quizapp.tui.widgets.deck_markdown import DeckMarkdown, is_one_paragraph
 from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.tui.widgets.rating_bar import RATING_BINDINGS, RatingBar
@@ -79,6 +80,10 @@ class ReviewScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "reveal", "Reveal", key_display="^s"),
         Binding("space", "show_answer", "Show answer"),
+        # Before the reveal, with no text input focused: how sure (1-3), which also reveals.
+        Binding("1", "confide(1)", "How sure", key_display="1-3"),
+        Binding("2", "confide(2)", "", show=False),  # no description: "1-3" in the help says it
+        Binding("3", "confide(3)", "", show=False),
         *RATING_BINDINGS,
         Binding("u", "undo", "Undo"),
         Binding("s", "skip", "Skip"),
@@ -111,6 +116,7 @@ class ReviewScreen(Screen[None]):
         self.session: ReviewSession | None = None
         self.verdict: Verdict | None = None
         self.correcting = False  # after c: the next digit flips that key point's verdict
+        self.confidence: int | None = None  # how sure, said before this card's reveal (1-3)
         self.intervals: dict[int, str] = {}
         self.typed = ""
         self.last_note = ""
@@ -133,6 +139,7 @@ class ReviewScreen(Screen[None]):
         with VerticalScroll(id="card"):
             yield DeckMarkdown(id="prompt")
             yield Vertical(id="input-slot")
+            yield ConfidenceBar(id="confidence")
             yield Button("Reveal  ^s", id="reveal-button", compact=True)
             yield VerdictView(id="verdict")
             yield DeckMarkdown(id="model-answer")
@@ -162,10 +169,12 @@ class ReviewScreen(Screen[None]):
         when the question has the last one's shape and this card's input was built already.
         """
         self.verdict = None
+        self.confidence = None
         self._token += 1
         self.typed = ""
         self._answer_for = ""
         async with self._one_frame(partial(self._prepare_answer, card)):
+            self.query_one(ConfidenceBar).reset(direct=card.type is CardType.BASIC)
             for selector in ("#model-answer", "#verdict", "#ratings"):
                 self.query_one(selector).display = False
             self.query_one("#reveal-button").display = card.type is CardType.OPEN
@@ -182,6 +191,9 @@ class ReviewScreen(Screen[None]):
                     widget.restyle()
             self.query_one("#card", VerticalScroll).scroll_home(animate=False)
             self._update_status()
+            # The keys that apply depend on the card (space on a basic card, p with a proof,
+            # 1-3 before the reveal); the phase may not have changed, so the bar is told here.
+            self.refresh_bindings()
         self.post_message(CardShown(card.id))
 
     @asynccontextmanager
@@ -332,7 +344,7 @@ class ReviewScreen(Screen[None]):
         for widget in self._inputs.values():
             widget.display = False
         self._answer = None
-        for selector in ("#model-answer", "#verdict", "#reveal-button"):
+        for selector in ("#model-answer", "#verdict", "#reveal-button", "#confidence"):
             self.query_one(selector).display = False
         self.set_focus(None)
         self._update_status()
@@ -368,6 +380,8 @@ class ReviewScreen(Screen[None]):
             return self.phase == ANSWER
         if action in ("accept_rating", "move_rating"):
             return self.phase == ANSWER and not self.correcting
+        if action == "confide":
+            return self.phase == QUESTION and card is not None
         if action == "undo":
             return bool(session and session.can_undo())
         if action in ("skip", "bury", "edit"):
@@ -395,6 +409,21 @@ class ReviewScreen(Screen[None]):
     async def action_show_answer(self) -> None:
         await self.action_reveal()
 
+    async def action_confide(self, level: int) -> None:
+        """1-3 before the reveal: how sure the user is (stored with the answer), then reveal."""
+        if self.phase != QUESTION:
+            return
+        self.confidence = level
+        self.query_one(ConfidenceBar).level = level
+        await self.action_reveal()
+
+    @on(ConfidenceBar.Picked)
+    async def _confided(self, event: ConfidenceBar.Picked) -> None:
+        if event.level:
+            await self.action_confide(event.level)
+        else:
+            await self.action_reveal()
+
     async def action_reveal(self) -> None:
         if self.phase != QUESTION or self.session is None or self.session.current is None:
             return
@@ -416,6 +445,7 @@ class ReviewScreen(Screen[None]):
         async with self._one_frame(self._scroll_to_verdict, self._start_grading):
             if isinstance(widget, ANSWER_INPUTS):
                 widget.lock_answer()
+            self.query_one(ConfidenceBar).after_reveal()
             self._show_verdict(card)
             model = self.query_one("#model-answer", DeckMarkdown)
             if self._answer_for != card.id:
@@ -545,7 +575,9 @@ class ReviewScreen(Screen[None]):
         score = grade.value if grade else None
         card_id = self.session.current.id
         try:
-            answered = self.session.rate(rating, self.typed, score, grading=grade)
+            answered = self.session.rate(
+                rating, self.typed, score, grading=grade, confidence=self.confidence
+            )
         except StoreBusy:
             # Another quizapp holds the lock: keep the answer on screen and try again shortly.
             self.notify(f"{BUSY_MESSAGE} (your answer is kept)", timeout=2)
@@ -623,9 +655,13 @@ class ReviewScreen(Screen[None]):
                 return
             kept = self.session.reviews_of_current()
             self.last_note = f"edited · {kept} earlier review{'' if kept == 1 else 's'} kept"
+            said = self.confidence
             await self.present(card, self.typed)
             if self._reveal_after_reload:
-                await self.action_reveal()
+                if said is not None:
+                    await self.action_confide(said)
+                else:
+                    await self.action_reveal()
         elif self.phase == DONE:
             await self.show_next()  # the sync may have brought new cards
 

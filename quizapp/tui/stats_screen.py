@@ -1,7 +1,8 @@
-"""The statistics screen: a review calendar, the due forecast, true retention and quiz scores.
+"""The statistics screen: a review calendar, the workload forecast, true retention and quizzes.
 
 The numbers come from :func:`quizapp.stats.snapshot`, read on the main thread with the app's
-store (a few indexed queries). Exporting PNGs is slower (matplotlib), so it runs in a thread
+store (a few indexed queries, and the 30-day forecast played forward with FSRS; in a worker
+when the store is a file). Exporting PNGs is slower (matplotlib), so it runs in a thread
 worker that is handed the snapshot, never the store, and posts a message when it is done.
 """
 
@@ -17,7 +18,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
@@ -27,8 +28,10 @@ from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
 from quizapp.calibration import Level, calibration
+from quizapp.forecast import Forecast, summary_line
 from quizapp.stats import Bucket, StatsSnapshot, snapshot
 from quizapp.store import Store
+from quizapp.tui.widgets.workload_chart import WorkloadChart
 from quizapp.wording import plural
 
 # GitHub's dark-theme greens: no reviews, then four levels up to the busiest day shown.
@@ -37,7 +40,6 @@ CELL = "■"
 WEEKDAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 LABEL_WIDTH = 4
 BLOCKS = " ▏▎▍▌▋▊▉█"  # eighths of a cell, for bar lengths finer than one character
-COLUMN_BLOCKS = " ▁▂▃▄▅▆▇█"  # the same, upwards
 QUIZZES_SHOWN = 30  # the terminal shows the latest quizzes; the PNG has them all
 
 
@@ -181,56 +183,6 @@ class CalibrationBars(Widget):
         return Content("\n").join(lines)
 
 
-class ColumnChart(Widget):
-    """Vertical bars in eighths of a cell, one per value, with the scale on the left.
-
-    The first bar can be told apart (``first_style``): in the forecast it is today, overdue
-    cards included.
-    """
-
-    DEFAULT_CSS = """
-    ColumnChart {
-        height: 1fr;
-    }
-    """
-
-    values: reactive[tuple[int, ...]] = reactive(tuple)
-    ticks: reactive[tuple[tuple[int, str], ...]] = reactive(tuple)  # (bar index, label)
-    style = "$primary"
-    first_style = "$warning"
-
-    def render(self) -> RenderResult:
-        if not any(self.values):
-            return Content("Nothing falls due in this period.")
-        peak = max(max(self.values), 1)
-        scale = len(f"{peak:,}") + 1
-        room = max(1, self.size.width - scale)
-        values = self.values[:room]  # too narrow for all: the first ones, never wrapped lines
-        rows = max(1, self.size.height - 1)
-        step = max(1, min(3, room // len(values)))
-        width = 1 if step == 1 else step - 1  # keep a gap between bars when there is room
-        eighths = [round(8 * rows * value / peak) for value in values]
-        lines = []
-        for row in range(rows - 1, -1, -1):
-            label = f"{peak:,}" if row == rows - 1 else ("0" if row == 0 else "")
-            parts: list[str | tuple[str, str]] = [(label.rjust(scale - 1) + "▕", "dim")]
-            for index, height in enumerate(eighths):
-                filled = height - 8 * row
-                block = "█" if filled >= 8 else (COLUMN_BLOCKS[filled] if filled > 0 else " ")
-                style = self.first_style if index == 0 else self.style
-                parts.append((block * width + " " * (step - width), style))
-            lines.append(Content.assemble(*parts))
-        axis = [" "] * (scale + step * len(values))
-        free_from = 0
-        for index, text in self.ticks:
-            column = scale + step * index
-            if column >= free_from and column + len(text) <= len(axis):
-                axis[column : column + len(text)] = text
-                free_from = column + len(text) + 1
-        lines.append(Content.styled("".join(axis), "dim"))
-        return Content("\n").join(lines)
-
-
 class StatsScreen(Screen[None]):
     """The four charts of :mod:`quizapp.stats`, and ``x`` to export them as PNG files."""
 
@@ -282,12 +234,13 @@ class StatsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="status", markup=False)
-        with Vertical(id="stats"):
+        # Scrolls: at 80x24 the panels below the forecast are a page down.
+        with VerticalScroll(id="stats"):
             with Vertical(id="heatmap-panel", classes="panel"):
                 yield CalendarHeatmap(id="heatmap")
+            with Vertical(id="forecast-panel", classes="panel"):
+                yield WorkloadChart(id="forecast")
             with Horizontal(id="lower"):
-                with Vertical(id="forecast-panel", classes="panel"):
-                    yield ColumnChart(id="forecast")
                 with Vertical(id="retention-panel", classes="panel"):
                     yield RetentionBars(id="retention")
                 with Vertical(id="quiz-panel", classes="panel"):
@@ -300,7 +253,7 @@ class StatsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#heatmap-panel").border_title = "Reviews per day"
-        self.query_one("#forecast-panel").border_title = "Due, next 30 days"
+        self.query_one("#forecast-panel").border_title = "Workload, next 30 days"
         self.query_one("#retention-panel").border_title = "True retention"
         self.query_one("#quiz-panel").border_title = "Quiz scores"
         self.query_one("#calibration-panel").border_title = "Calibration: how sure you were"
@@ -359,7 +312,7 @@ class StatsScreen(Screen[None]):
         ).border_subtitle = (
             f"{snap.reviews_today} today · {year_total:,} on {plural(active, 'day')}"
         )
-        self._draw_forecast(snap.due_forecast)
+        self._draw_forecast(snap.workload)
         reviewed = sum(b.total for b in snap.retention)
         self.query_one(RetentionBars).buckets = snap.retention
         self.query_one(
@@ -381,19 +334,12 @@ class StatsScreen(Screen[None]):
             return f" · target {targets[0]:.0%}"
         return f" · targets {targets[0]:.0%}-{targets[-1]:.0%}"
 
-    def _draw_forecast(self, forecast: Sequence[tuple[date, int]]) -> None:
-        chart = self.query_one("#forecast", ColumnChart)
-        chart.values = tuple(count for _, count in forecast)
-        chart.ticks = tuple(
-            (i, "today" if i == 0 else f"{day:%d %b}")
-            for i, (day, _) in enumerate(forecast)
-            if i % 7 == 0
-        )
-        self.query_one(
-            "#forecast-panel"
-        ).border_subtitle = (
-            f"{chart.values[0] if chart.values else 0} today · {sum(chart.values):,} in all"
-        )
+    def _draw_forecast(self, result: Forecast) -> None:
+        self.query_one(WorkloadChart).result = result
+        panel = self.query_one("#forecast-panel")
+        new = any(day.new for day in result.days)
+        panel.border_title = "Workload, next 30 days" + (" · █ reviews ░ new cards" if new else "")
+        panel.border_subtitle = summary_line(result, short=True)
 
     def _draw_quiz_trend(self, trend: Sequence[tuple[datetime, float]]) -> None:
         plot = self.query_one("#quiz-trend", PlotextPlot)

@@ -61,10 +61,18 @@ def test_calibration_png(confident, tmp_path):
 
 
 def test_snapshot_with_calibration(confident, tmp_path, snap_compare):
-    """The stats screen of test_stats_screen's snapshot plus a Calibration panel at the bottom:
-    'unsure' recalled 100% over 2, 'fairly sure' no answers, 'sure' recalled 67% over 6, each
-    with a bar and the mean score (no score: these cards are self-graded)."""
-    assert snap_compare(StatsApp(confident, tmp_path), terminal_size=(100, 34))
+    """The stats screen of test_stats_screen's snapshot scrolled to the end (pressing end):
+    the retention and quiz panels, then a Calibration panel at the bottom: 'unsure' recalled
+    100% over 2, 'fairly sure' no answers, 'sure' recalled 67% over 6, each with a bar and the
+    mean score (no score: these cards are self-graded)."""
+
+    async def to_the_end(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("end")
+        await pilot.pause()
+
+    app = StatsApp(confident, tmp_path)
+    assert snap_compare(app, terminal_size=(100, 34), run_before=to_the_end)
 
 
 async def test_retention_is_shown_against_the_desired_retention(request, tmp_path):

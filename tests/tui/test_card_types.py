@@ -67,3 +67,42 @@ async def test_numeric_then_ordered_card(app_factory, db_path, tmp_path):
         ("sig0", 3, 1.0),
         ("backprop", 3, 1.0),
     ]
+
+
+REVERSED = """---
+new_per_day: 20
+---
+## ReLU
+<!--
+id: relu
+reverse: true
+-->
+max(0, x)
+"""
+
+
+async def test_a_reverse_card_asks_back_to_front_with_its_own_schedule(
+    app_factory, db_path, tmp_path
+):
+    """The forward card asks 'ReLU', then its reverse asks 'max(0, x)' and reveals 'ReLU'; each
+    answer is saved under its own card id."""
+    folder = tmp_path / "reversed"
+    folder.mkdir()
+    (folder / "relu.md").write_text(REVERSED, encoding="utf-8")
+    app = app_factory(roots=[folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = await start_review(pilot)
+        assert "ReLU" in screen.query_one("#prompt").source
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert "max(0, x)" in screen.query_one("#prompt").source
+        await pilot.press("space")
+        await pilot.pause()
+        assert "ReLU" in screen.query_one("#model-answer").source
+        await pilot.press("4")
+        await pilot.pause()
+    assert [(r["card_id"], r["rating"]) for r in reviews(db_path)] == [
+        ("relu", 3),
+        ("relu::rev", 4),
+    ]

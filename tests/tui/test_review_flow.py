@@ -102,16 +102,18 @@ async def test_enter_accepts_the_suggested_rating(app_factory, db_path):
 
 
 async def test_tab_to_the_reveal_button_also_reveals(app_factory):
-    """The reveal works without ctrl+s too: tab out of the box onto the button, press enter."""
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = await start_review(pilot)
-        await pilot.press(*"relu")
-        await pilot.press("tab")
-        assert app.focused is not None and app.focused.id == "reveal-button"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert screen.phase == "answer"
+    """The reveal works without ctrl+s too: tab out of the box, press enter. The first stop is
+    the how-sure line, whose enter reveals without saying anything; the next is the button."""
+    for presses, stop in ((("tab",), "confidence"), (("tab", "tab"), "reveal-button")):
+        app = app_factory()
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = await start_review(pilot)
+            await pilot.press(*"relu")
+            await pilot.press(*presses)
+            assert app.focused is not None and app.focused.id == stop
+            await pilot.press("enter")
+            await pilot.pause()
+            assert screen.phase == "answer" and screen.confidence is None
 
 
 async def test_undo_brings_the_card_back_and_restores_its_schedule(app_factory, db_path):

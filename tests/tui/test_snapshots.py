@@ -40,7 +40,8 @@ def test_home(snap_compare, app_factory, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_review_open_question(snap_compare, app_factory, size):
     """Review, first card: status line, the question as a heading, an empty answer box with its
-    placeholder and '^s reveal' hint, the Reveal button; footer shows ^s Reveal and esc."""
+    placeholder and '^s reveal' hint, under it the optional 'How sure? 1 unsure · 2 fairly sure
+    · 3 sure' line whole, the Reveal button; footer shows ^s Reveal and esc."""
     assert snap_compare(app_factory(), terminal_size=size, run_before=keys("r"))
 
 
@@ -54,7 +55,8 @@ def test_review_open_revealed(snap_compare, app_factory, fixed_open_grade, size)
 
 
 def test_review_cloze_question(snap_compare, app_factory):
-    """A cloze card with two gaps: the sentence with [...] twice and two gap inputs."""
+    """A cloze card with two gaps: the sentence with [...] twice, two gap inputs and the
+    'How sure?' line under them."""
     presses = ("r", "escape", "s", "a")
     assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=keys(*presses))
 
@@ -96,3 +98,11 @@ def test_help(snap_compare, app_factory):
     """Help over the home screen: the notes on the reveal key and quitting, then the bindings
     section by section (Everywhere, Home, Review, ...), in a scrollable box."""
     assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=keys("question_mark"))
+
+
+def test_plan(snap_compare, app_factory):
+    """p on Home: 'Interview plan · all decks', the date field at 2026-03-16 and minutes at 30,
+    the hint line, 'Until Mon 16 Mar 2026 09:00: 5 cards, 30 min a day, 14 study days.', the
+    predicted recall with and without the plan, and the chart: day one learns all 5 new cards,
+    each row's bar with its percentage beside it; no warning. Nothing cut off at 80x24."""
+    assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=keys("p"))

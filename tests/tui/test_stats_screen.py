@@ -14,7 +14,7 @@ import pytest
 from textual.app import App
 from textual.content import Content
 
-from quizapp import stats
+from quizapp import forecast, stats
 from quizapp.charts import FILES
 from quizapp.clock import iso
 from quizapp.review import answer, undo
@@ -23,10 +23,10 @@ from quizapp.sync import sync
 from quizapp.tui.stats_screen import (
     LEVEL_COLOURS,
     CalendarHeatmap,
-    ColumnChart,
     RetentionBars,
     StatsScreen,
 )
+from quizapp.tui.widgets.workload_chart import WorkloadChart
 
 from .conftest import settle
 
@@ -123,11 +123,10 @@ async def test_the_screen_shows_the_numbers_in_the_store(stats_store, tmp_path):
             if bucket.total:
                 assert f"{bucket.rate:4.0%} {bucket.recalled}/{bucket.total}" in retention
 
-        forecast = stats.due_forecast(stats_store, NOW)
-        chart = screen.query_one(ColumnChart)
-        assert chart.values == tuple(count for _, count in forecast)
-        assert screen.query_one("#forecast-panel").border_subtitle == (
-            f"{forecast[0][1]} today · {sum(count for _, count in forecast)} in all"
+        workload = forecast.workload_forecast(stats_store, NOW)
+        assert screen.query_one(WorkloadChart).result == workload
+        assert screen.query_one("#forecast-panel").border_subtitle == forecast.summary_line(
+            workload, short=True
         )
         assert screen.query_one("#quiz-panel").border_subtitle == "latest 80% · 5 quizzes"
 
@@ -196,9 +195,11 @@ async def test_the_app_opens_the_screen_on_its_store(app_factory):
 
 def test_snapshot(stats_store, tmp_path, snap_compare):
     """A month of reviews: eight green squares at the right end of the calendar, today's
-    (Monday, top row, last column) included, the brightest being 10 reviews in mid-May; an
-    orange bar for today in the forecast and two blue ones; retention rows for 4-7d, 8-14d and
-    15-30d only, read against "target 90%"; the quiz line climbing from 40% to 80%."""
+    (Monday, top row, last column) included, the brightest being 10 reviews in mid-May; the
+    workload forecast in five columns of six days, each with its expected answers in tenths
+    (the busiest day is under 10) and a bar, 'today' first, under 1-2 a day; retention rows
+    for 4-7d, 8-14d and 15-30d only, read against "target 90%"; the quiz line climbing from
+    40% to 80%."""
     assert snap_compare(StatsApp(stats_store, tmp_path), terminal_size=(100, 30))
 
 
@@ -212,3 +213,30 @@ async def test_the_status_line_fits_80_columns(app_factory):
         line = str(app.screen.query_one("#status").render())
         assert "streak 0 days" in line and "retention" in line
         assert len(line) < 80
+
+
+async def test_the_workload_chart_shows_every_day_with_its_number_at_80_columns(
+    stats_store, tmp_path
+):
+    """30 days in four columns of eight rows: each day's label and rounded count on screen,
+    today first, no line wider than the panel, and the bars on one scale (the busiest day's
+    is the longest)."""
+    app = StatsApp(stats_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        chart = app.screen.query_one(WorkloadChart)
+        result = chart.result
+        lines = render(chart).plain.split("\n")
+        assert len(lines) == 8 == chart.size.height
+        assert all(len(line) <= chart.size.width for line in lines)
+        cells = [line[i : i + 17] for i in range(0, 4 * 19, 19) for line in lines]
+        cells = [cell for cell in cells if cell.strip()]
+        assert len(cells) == 30 and cells[0].startswith("today")
+        by_label = {cell[:6].strip(): cell[6:].split()[0] for cell in cells}
+        for index, day in enumerate(result.days):
+            assert by_label[forecast.label(day, index)] == forecast.number(
+                day.total, result.peak.total
+            )
+        bars = {cell[:6].strip(): len(cell[10:].rstrip()) for cell in cells}
+        busiest = result.days.index(result.peak)
+        assert bars[forecast.label(result.peak, busiest)] == max(bars.values())
