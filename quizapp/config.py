@@ -1,5 +1,5 @@
 """The user's settings file: their deck folders, the sync folder, how many backups to keep,
-and the deck size limits.
+the deck size limits and the app's colour theme.
 
 Read with the standard library's ``tomllib``; written with ``tomli_w`` (the maintained writer that
 mirrors it) so a hand-edited file stays valid TOML. Every way the file can be unusable (not
@@ -7,6 +7,7 @@ TOML, a folder, unreadable, in an unwritable folder) is a :class:`ConfigError` s
 
 ```toml
 decks = ["/home/me/decks"]
+theme = "nord"      # set by the app when a theme is picked in its command palette
 
 [limits]            # optional; decks come from strangers, so a file or card past these is refused
 max_file_kb = 8192  # one deck file
@@ -52,6 +53,8 @@ class Config:
     daily_backups: int = DAILY_BACKUPS
     operation_backups: int = OPERATION_BACKUPS
     limits: Limits = field(default_factory=Limits)
+    #: The app's colour theme (a Textual theme name), kept across restarts; None: the default.
+    theme: str | None = None
 
 
 def load(path: Path) -> Config:
@@ -78,6 +81,9 @@ def load(path: Path) -> Config:
     sync_dir = data.get("sync_dir")
     if sync_dir is not None and not isinstance(sync_dir, str):
         raise ConfigError(f"{path}: 'sync_dir' must be a folder path (fix or delete the file)")
+    theme = data.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        raise ConfigError(f"{path}: 'theme' must be a theme name, e.g. \"nord\" (fix or delete it)")
     backups = data.get("backups", {})
     counts = {}
     for key, default in (("daily", DAILY_BACKUPS), ("before_operations", OPERATION_BACKUPS)):
@@ -95,6 +101,7 @@ def load(path: Path) -> Config:
         operation_backups=counts["before_operations"],
         replaced_bundled=replaced,
         limits=_limits(path, data),
+        theme=theme,
     )
 
 
@@ -104,6 +111,8 @@ def to_toml(config: Config) -> dict[str, object]:
         data["sync_dir"] = str(config.sync_dir)
     if config.replaced_bundled:
         data["replaced_bundled"] = config.replaced_bundled
+    if config.theme is not None:
+        data["theme"] = config.theme
     if (config.daily_backups, config.operation_backups) != (DAILY_BACKUPS, OPERATION_BACKUPS):
         data["backups"] = {
             "daily": config.daily_backups,
@@ -146,6 +155,14 @@ def save(path: Path, config: Config) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write the config file: {_cause(exc)}") from exc
+
+
+def save_theme(path: Path, theme: str) -> None:
+    """Keep the app's colour theme for the next start (the rest of the file is unchanged)."""
+    settings = load(path)
+    if settings.theme != theme:
+        settings.theme = theme
+        save(path, settings)
 
 
 def _cause(exc: OSError) -> str:

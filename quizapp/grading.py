@@ -325,6 +325,36 @@ def parse_choice(typed: str, options: int) -> set[int] | None:
     return chosen
 
 
+def choice_order(card: Card, showing: int | str) -> list[int]:
+    """The order (0-based indexes into ``card.choices``) a choice card's options are shown in.
+
+    Shuffled for each review, so the right answer is not remembered as "the second one", and
+    the same for the whole of one review (``showing`` is the card's review count, so undo and
+    an edit bring the options back where they were; a mock interview passes its start time).
+    Answers are kept in the deck's numbering (see :func:`picks_in_deck_order`), so a stored
+    answer names the options, not the positions they were shown at.
+    """
+    return _seeded_shuffle(f"{card.id}\x00{showing}", len(card.choices))
+
+
+def picks_in_deck_order(shown: set[int], order: Sequence[int]) -> str:
+    """Option numbers as shown (1-based, in ``order``) -> the same options numbered as in the deck.
+
+    ``{1, 3}`` shown in the order ``[2, 0, 1]`` are the deck's options 3 and 2: ``"2 3"``.
+    """
+    return " ".join(str(n) for n in sorted(order[s - 1] + 1 for s in shown if 1 <= s <= len(order)))
+
+
+def _seeded_shuffle(key: str, n: int) -> list[int]:
+    import hashlib
+    import random
+
+    seed = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big")
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return order
+
+
 def _grade_choice(card: Card, typed: str) -> Grade:
     chosen = parse_choice(typed, len(card.choices)) or set()
     points = tuple(
@@ -368,13 +398,8 @@ def display_order(card: Card) -> list[int]:
     Fixed by the card's id, so the plain review, the app and a re-shown card agree, and never
     the right order itself (which would give the answer away).
     """
-    import hashlib
-    import random
-
     n = len(card.expected)
-    seed = int.from_bytes(hashlib.sha256(card.id.encode("utf-8")).digest()[:8], "big")
-    order = list(range(n))
-    random.Random(seed).shuffle(order)
+    order = _seeded_shuffle(card.id, n)
     if n > 1 and order == sorted(order):
         order = order[1:] + order[:1]
     return order

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir
+from platformdirs import user_config_dir, user_data_dir, user_downloads_dir
 
 APP_NAME = "quizapp"
 
@@ -24,6 +24,17 @@ def config_path() -> Path:
     if override:
         return Path(override).expanduser()
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def screenshot_folder(fallback: Path) -> Path:
+    """Where the app saves a screenshot: the Downloads folder if there is one, else ``fallback``
+    (the store's folder, created if need be): Textual's default fails when Downloads is missing.
+    """
+    downloads = Path(user_downloads_dir())
+    if downloads.is_dir():
+        return downloads
+    fallback.mkdir(parents=True, exist_ok=True)
+    return fallback
 
 
 def bundled_content() -> Path:

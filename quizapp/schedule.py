@@ -256,15 +256,27 @@ def preview_intervals(
 
 
 def format_interval(delta: timedelta) -> str:
-    """Compact human interval as on Anki's buttons: 1m, 10m, 3h, 4d, 2.1mo, 1.3y."""
+    """Compact human interval as on Anki's buttons: 1m, 10m, 3h, 4d, 2.1mo, 1.3y.
+
+    The one formatter of intervals: the rating buttons, the confirmation after a rating and the
+    next-due lines all use it. The unit is chosen after rounding, so 59.6 minutes reads "1h"
+    and 23.7 hours "1d", never "60m" or "24h".
+    """
     seconds = max(delta.total_seconds(), 0)
-    if seconds < 3600:
-        return f"{max(round(seconds / 60), 1)}m"
-    if seconds < 86400:
-        return f"{round(seconds / 3600)}h"
+    minutes = max(_half_up(seconds / 60), 1)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours = _half_up(seconds / 3600)
+    if hours < 24:
+        return f"{hours}h"
     days = seconds / 86400
-    if days < 30:
-        return f"{round(days)}d"
-    if days < 365:
+    if _half_up(days) < 30:
+        return f"{_half_up(days)}d"
+    if round(days / 30, 1) < 12:
         return f"{days / 30:.1f}mo"
     return f"{days / 365:.1f}y"
+
+
+def _half_up(value: float) -> int:
+    """Round .5 up (Python's round() goes to even: 2.5 minutes would read 2m, 3.5 minutes 4m)."""
+    return int(value + 0.5)

@@ -18,7 +18,7 @@ from datetime import datetime
 from quizapp import review
 from quizapp.cards import Card
 from quizapp.clock import iso, parse_iso
-from quizapp.grading import Grade, grade
+from quizapp.grading import Grade, choice_order, grade
 from quizapp.schedule import CardState, format_interval, preview_intervals
 from quizapp.store import QUEUE_LEARNING, QUEUE_NEW, QUEUE_OFF, QUEUE_REVIEW, Store
 from quizapp.terminal_text import printable
@@ -85,12 +85,32 @@ class ReviewSession:
             return None
         return self.show(card_id)
 
+    def peek(self, count: int = 1) -> list[Card]:
+        """The next ``count`` cards after the current one, if it does not come straight back
+        (it will not unless it is the last due): the app prepares their inputs ahead."""
+        exclude = self.skipped | ({self.current.id} if self.current else set())
+        cards: list[Card] = []
+        now = self.clock()
+        while len(cards) < count:
+            card_id = review.next_card(self.store, now, deck=self.deck, exclude=exclude)
+            if card_id is None:
+                break
+            cards.append(review.get_card(self.store, card_id))
+            exclude = exclude | {card_id}
+        return cards
+
     def show(self, card_id: str) -> Card:
         """Make ``card_id`` the current card (re-read from the store, so edits show)."""
         self.current = review.get_card(self.store, card_id)
         self.state = review.get_state(self.store, card_id)
         self.shown_at = self.timer()
         return self.current
+
+    def choice_order(self) -> list[int]:
+        """The order the current choice card's options are shown in: shuffled per review (by
+        its review count), the same again after an undo or an edit of this review."""
+        card, state = self._require()
+        return choice_order(card, state.reps)
 
     def reload(self) -> Card | None:
         """Re-read the current card after its deck was edited; ``None`` if it left the deck."""

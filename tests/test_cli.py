@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
+from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import click
 import pytest
@@ -14,6 +17,7 @@ from click.testing import CliRunner
 from quizapp import forecast, review
 from quizapp.cli import main
 from quizapp.clock import utc_now
+from quizapp.grading import choice_order
 from quizapp.paths import bundled_content
 from quizapp.store import Store
 
@@ -369,9 +373,15 @@ CHOICE_ONLY = """## Which penalties can set weights to exactly zero?
 """
 
 
+def shown_as(deck_numbers: list[int], card_id: str = "zero-penalties", showing: int = 0) -> str:
+    """What to type to pick the deck's options ``deck_numbers`` as the shuffle shows them."""
+    order = choice_order(SimpleNamespace(id=card_id, choices=[None] * 4), showing)
+    return " ".join(str(order.index(n - 1) + 1) for n in deck_numbers)
+
+
 def test_plain_choice_asks_again_for_words_with_digits_in_them(tmp_path):
-    """'L1 and L2' is not a pick of options 1 and 2: it is asked again, then 1 3 is read."""
-    result, db = plain(tmp_path, ["L1 and L2 both", "1 3", "", "q"], CHOICE_ONLY)
+    """'L1 and L2' is not a pick of options 1 and 2: it is asked again, then the picks are read."""
+    result, db = plain(tmp_path, ["L1 and L2 both", shown_as([1, 3]), "", "q"], CHOICE_ONLY)
     assert result.exit_code == 0, result.output
     assert "Please type option numbers from 1 to 4" in result.output
     with Store.open(db) as store:
@@ -379,13 +389,47 @@ def test_plain_choice_asks_again_for_words_with_digits_in_them(tmp_path):
     assert row["answer"] == "1 3" and row["score"] == 1.0
 
 
-def test_plain_choice_result_marks_only_wrong_decisions_and_says_why(tmp_path):
-    result, _ = plain(tmp_path, ["1 2", "q"], CHOICE_ONLY)
+def test_plain_choice_options_are_shuffled_and_the_answer_names_the_options(tmp_path):
+    """The options come shuffled; what is stored is the deck's numbering of the picked options
+    (L1 and elastic net are 1 and 3 in the deck), not where they were on screen."""
+    typed = shown_as([1, 3])
+    assert typed != "1 3"  # this card's first shuffle moves them, or the test proves nothing
+    result, db = plain(tmp_path, [typed, "", "q"], CHOICE_ONLY)
     lines = result.output.splitlines()
-    assert "  ✓ 1. L1 (lasso)  (picked, correct)" in lines
-    assert "  ✗ 2. L2 (ridge)  (picked, wrong)" in lines
-    assert "  ✗ 3. Elastic net  (missed: this one is correct)" in lines
-    assert "    4. Dropout" in lines  # not picked, rightly: no ✓, no ✗
+    shown = [line for line in lines if line.startswith("  ") and line[2:3].isdigit()][:4]
+    order = choice_order(SimpleNamespace(id="zero-penalties", choices=[None] * 4), 0)
+    texts = ["L1 (lasso)", "L2 (ridge)", "Elastic net", "Dropout"]
+    assert shown == [f"  {n}. {texts[i]}" for n, i in enumerate(order, start=1)]
+    with Store.open(db) as store:
+        row = store.conn.execute("SELECT answer, score FROM reviews").fetchone()
+    assert row["answer"] == "1 3" and row["score"] == 1.0
+
+
+def test_plain_choice_result_marks_only_wrong_decisions_and_says_why(tmp_path):
+    result, _ = plain(tmp_path, [shown_as([1, 2]), "q"], CHOICE_ONLY)
+    lines = result.output.splitlines()
+    number = dict(zip([1, 2, 3, 4], shown_as([1, 2, 3, 4]).split(), strict=True))
+    assert f"  ✓ {number[1]}. L1 (lasso)  (picked, correct)" in lines
+    assert f"  ✗ {number[2]}. L2 (ridge)  (picked, wrong)" in lines
+    assert f"  ✗ {number[3]}. Elastic net  (missed: this one is correct)" in lines
+    assert f"    {number[4]}. Dropout" in lines  # not picked, rightly: no ✓, no ✗
+
+
+def test_plain_confirmation_repeats_the_interval_the_option_showed(tmp_path, monkeypatch):
+    """'saved: Hard, next in 6m' as the option said '(6m)', though time passed since (here 40 s
+    a clock reading): an interval recomputed from the saved due time would read 5m."""
+    import quizapp.cli.plain_review as plain_review
+
+    start = utc_now()
+    ticks = iter(range(10_000))
+    monkeypatch.setattr(
+        plain_review, "utc_now", lambda: start + timedelta(seconds=40 * next(ticks))
+    )
+    deck = "## What does SGD stand for?\n<!--\nid: sgd\ntype: basic\n-->\nStochastic.\n"
+    result, _ = plain(tmp_path, ["", "2", "q"], deck)
+    assert result.exit_code == 0, result.output
+    shown = re.search(r"2 Hard \((\w+)\)", result.output).group(1)
+    assert f"saved: Hard, next in {shown}\n" in result.output
 
 
 def test_plain_prompts_show_their_commands_and_take_them_bare(tmp_path):

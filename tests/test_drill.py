@@ -95,7 +95,7 @@ def test_drill_command_crams_the_weakest_cards(tmp_path, monkeypatch):
     )
     assert result.exit_code == 0, result.output
     assert "2 weakest card(s):" in result.output
-    assert "2 drill answer(s) saved." in result.output
+    assert "2 drill answers saved." in result.output
     with Store.open(db) as store:
         modes = [r[0] for r in store.conn.execute("SELECT mode FROM reviews ORDER BY rowid")]
         assert modes[-2:] == ["cram", "cram"]

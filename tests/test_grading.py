@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quizapp.cards import CardType
-from quizapp.grading import gap_matches, grade, parse_choice
+from quizapp.grading import choice_order, gap_matches, grade, parse_choice, picks_in_deck_order
 from quizapp.parser import parse_text
 
 SYNONYMS = {"λ": ["lambda"], "η": ["eta", "lr"]}
@@ -124,3 +124,21 @@ def test_choice_picks_are_numbers_only_not_digits_inside_words():
     assert parse_choice("1 3", 4) == {1, 3} and parse_choice(" 2, 4 ", 4) == {2, 4}
     assert parse_choice("L1 and L2", 4) is None
     assert parse_choice("1 3 x", 4) is None and parse_choice("5", 4) is None
+
+
+def test_choice_options_are_shuffled_per_review_and_stable_within_one():
+    """The same review number gives the same order (undo, edit); later reviews give others,
+    and every order is a permutation of the options."""
+    (choice,) = card("## Pick\n<!-- id: pick -->\n- [x] a\n- [ ] b\n- [ ] c\n- [ ] d\n- [ ] e\n")
+    orders = [choice_order(choice, reps) for reps in range(8)]
+    assert all(sorted(order) == [0, 1, 2, 3, 4] for order in orders)
+    assert orders == [choice_order(choice, reps) for reps in range(8)]
+    assert len({tuple(order) for order in orders}) > 4
+    assert {order.index(0) for order in orders} != {0}  # the right one does not stay first
+
+
+def test_picks_are_kept_in_the_decks_numbering_not_the_shown_one():
+    """Shown 1 and 3 in the order [c, a, b] are the deck's options c and b: "2 3"."""
+    assert picks_in_deck_order({1, 3}, [2, 0, 1]) == "2 3"
+    assert picks_in_deck_order({2}, [2, 0, 1]) == "1"
+    assert picks_in_deck_order(set(), [2, 0, 1]) == ""

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizapp import review
-from quizapp.schedule import CardState, fuzz_for, replay
+from quizapp.schedule import CardState, format_interval, fuzz_for, replay
 from quizapp.store import QUEUE_LEARNING, QUEUE_OFF, QUEUE_REVIEW, Store
 from quizapp.sync import sync
 
@@ -232,3 +232,22 @@ def test_a_suspended_card_stays_off_the_queues_through_answer_undo_and_rebuild(l
     assert queue_of(loaded, "q0") == QUEUE_OFF
     review.set_suspended(loaded, "q0", False)
     assert queue_of(loaded, "q0") == QUEUE_LEARNING
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (0, "1m"),
+        (5.5 * 60, "6m"),  # half up, not to even: 5.5 minutes and 6.5 minutes read 6m and 7m
+        (6.5 * 60, "7m"),
+        (59.6 * 60, "1h"),  # never "60m"
+        (23.6 * 3600, "1d"),  # never "24h"
+        (24 * 3600, "1d"),
+        (29.6 * 86400, "1.0mo"),  # never "30d"
+        (45 * 86400, "1.5mo"),
+        (360 * 86400, "1.0y"),  # never "12.0mo"
+        (400 * 86400, "1.1y"),
+    ],
+)
+def test_intervals_read_in_the_unit_they_round_to(seconds, shown):
+    assert format_interval(timedelta(seconds=seconds)) == shown

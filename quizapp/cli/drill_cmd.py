@@ -61,20 +61,24 @@ def run(store: Store, card_ids: list[str], stream: TextIO, *, mode: str = "cram"
     ordinary review that reschedules the card.
     """
     from quizapp.cli.plain_review import _Quit, _read_answer, show_card, show_verdict
-    from quizapp.grading import grade
+    from quizapp.grading import choice_order, grade
+    from quizapp.wording import plural
 
     saved = 0
     try:
         for left, card_id in zip(range(len(card_ids), 0, -1), card_ids, strict=True):
             card = review.get_card(store, card_id)
-            show_card(card, "drill" if mode == "cram" else "plan", left)
-            typed = _read_answer(card, stream)
+            # Shuffled anew for each answer the card has had (cram answers leave reps alone).
+            answers = len(review.history(store, card_id)) if card.choices else 0
+            order = choice_order(card, answers) if card.choices else None
+            show_card(card, "drill" if mode == "cram" else "plan", left, order)
+            typed = _read_answer(card, stream, order)
             if typed.lower() in (":q", ":quit"):
                 break
             if typed.lower() in (":s", ":skip"):
                 continue
             verdict = grade(card, typed)
-            show_verdict(card, verdict)
+            show_verdict(card, verdict, typed, order)
             rating = _ask(verdict.suggested_rating, stream)
             if rating is None:
                 break
@@ -86,7 +90,7 @@ def run(store: Store, card_ids: list[str], stream: TextIO, *, mode: str = "cram"
             click.echo(f"saved: {RATINGS[rating]}{note}")
     except _Quit:
         pass
-    click.echo(f"{saved} {'drill ' if mode == 'cram' else ''}answer(s) saved.")
+    click.echo(f"{plural(saved, 'drill answer' if mode == 'cram' else 'answer')} saved.")
     return saved
 
 

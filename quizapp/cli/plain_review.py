@@ -15,7 +15,7 @@ import click
 from quizapp import review
 from quizapp.cards import Card, CardType
 from quizapp.clock import utc_now
-from quizapp.grading import Grade, display_order, parse_choice, summary
+from quizapp.grading import Grade, display_order, parse_choice, picks_in_deck_order, summary
 from quizapp.schedule import RATINGS, format_interval
 from quizapp.session import QUEUE_NAMES, ReviewSession
 from quizapp.store import Store
@@ -49,8 +49,12 @@ def _command(typed: str, *, bare: bool = True) -> str:
     return NAMES.get(word, "") if bare else ""
 
 
-def _read_answer(card: Card, stream: TextIO) -> str:
-    """Read what the card type needs; a command comes back as typed (see :func:`_command`)."""
+def _read_answer(card: Card, stream: TextIO, order: list[int] | None = None) -> str:
+    """Read what the card type needs; a command comes back as typed (see :func:`_command`).
+
+    A choice card's picks are typed as the options were shown (in ``order``) and come back
+    numbered as in the deck, which is what the grader and the store take.
+    """
     if card.type is CardType.OPEN:
         click.echo(
             f"Your answer (end with an empty line; an empty line alone shows the answer; "
@@ -71,8 +75,11 @@ def _read_answer(card: Card, stream: TextIO) -> str:
         click.echo(f"Your pick (e.g. 2, or 1 3 if several are right; {COMMANDS}):")
         while True:
             typed = _read_line(stream).strip()
-            if _command(typed) or parse_choice(typed, len(card.choices)) is not None:
+            if _command(typed):
                 return typed
+            picked = parse_choice(typed, len(card.choices))
+            if picked is not None:
+                return picks_in_deck_order(picked, order or range(len(card.choices)))
             click.echo(f"Please type option numbers from 1 to {len(card.choices)}, e.g. 2 or 1 3.")
     elif card.type is CardType.NUMERIC:
         click.echo(f"Your number (units allowed, e.g. 0.25, 1e-3, 0.1%, 2.5 ms; {COMMANDS}):")
@@ -83,26 +90,33 @@ def _read_answer(card: Card, stream: TextIO) -> str:
     return _read_line(stream).strip()
 
 
-def show_card(card: Card, label: str, left: int) -> None:
+def show_card(card: Card, label: str, left: int, order: list[int] | None = None) -> None:
+    """The card's header and question; a choice card's options in ``order`` (its shuffle)."""
     click.echo("")
     click.secho(f"── {card.deck} · {label} · {left} left ──", dim=True)
     click.secho(card.prompt, bold=True)
-    for n, choice in enumerate(card.choices, start=1):
-        click.echo(f"  {n}. {choice.text}")
+    for n, index in enumerate(_shown(card, order), start=1):
+        click.echo(f"  {n}. {card.choices[index].text}")
     if card.type is CardType.ORDERED:
         for n, index in enumerate(display_order(card), start=1):
             click.echo(f"  {n}. {card.expected[index]}")
 
 
-def choice_lines(card: Card, typed: str) -> list[str]:
+def _shown(card: Card, order: list[int] | None) -> list[int]:
+    return list(order) if order is not None else list(range(len(card.choices)))
+
+
+def choice_lines(card: Card, typed: str, order: list[int] | None = None) -> list[str]:
     """Each option with what happened to it, in words as well as marks (no colour needed).
 
     Only a wrong decision gets a ✗; an unpicked wrong option gets no mark at all, not a ✓.
+    ``typed`` numbers the options as in the deck; they are listed as shown (``order``).
     """
     picked = parse_choice(typed, len(card.choices)) or set()
     lines = []
-    for n, choice in enumerate(card.choices, start=1):
-        if n in picked:
+    for n, index in enumerate(_shown(card, order), start=1):
+        choice = card.choices[index]
+        if index + 1 in picked:
             mark, note = ("✓", "picked, correct") if choice.correct else ("✗", "picked, wrong")
         else:
             mark, note = ("✗", "missed: this one is correct") if choice.correct else (" ", "")
@@ -110,14 +124,16 @@ def choice_lines(card: Card, typed: str) -> list[str]:
     return lines
 
 
-def show_verdict(card: Card, verdict: Grade, typed: str = "") -> None:
+def show_verdict(
+    card: Card, verdict: Grade, typed: str = "", order: list[int] | None = None
+) -> None:
     click.echo("")
     click.secho("Model answer:", underline=True)
     click.echo(card.answer or "(no answer text)")
     if card.type is CardType.CHOICE and verdict.value is not None:
         click.echo("")
         click.secho("Correct" if verdict.value == 1 else "Not quite", bold=True)
-        for line in choice_lines(card, typed):
+        for line in choice_lines(card, typed, order):
             click.echo(line)
         return
     if verdict.value is not None:
@@ -194,8 +210,9 @@ def run(
                 )
                 break
             assert session.state is not None
-            show_card(card, QUEUE_NAMES[session.state.queue], session.remaining().total)
-            typed = _read_answer(card, stream)
+            order = session.choice_order() if card.choices else None
+            show_card(card, QUEUE_NAMES[session.state.queue], session.remaining().total, order)
+            typed = _read_answer(card, stream, order)
             command = _command(typed, bare=card.type is not CardType.CLOZE)
             if command == "q":
                 break
@@ -207,7 +224,7 @@ def run(
                 continue
             sure = _ask_confidence(stream) if confidence else None
             verdict = session.judge(typed)
-            show_verdict(card, verdict.grade, typed)
+            show_verdict(card, verdict.grade, typed, order)
             suggested = verdict.suggested if verdict.grade.suggested_rating else None
             choice = _ask_rating(verdict.intervals, suggested, stream)
             if choice == "q":
@@ -219,7 +236,9 @@ def run(
                 undone_card = _undo(session)
                 continue
             answered = session.rate(int(choice), typed, verdict.grade.value, confidence=sure)
-            click.echo(f"saved: {RATINGS[int(choice)]}, next in {_next_in(answered)}")
+            # The interval the option showed, not one recomputed now: "6m" must not read "5m".
+            shown = verdict.intervals.get(int(choice)) or _next_in(answered)
+            click.echo(f"saved: {RATINGS[int(choice)]}, next in {shown}")
     except _Quit:
         pass
     click.echo(f"{plural(len(session.answers), 'answer')} saved.")

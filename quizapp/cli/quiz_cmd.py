@@ -44,7 +44,7 @@ def quiz(
     from quizapp import quiz as quiz_core
     from quizapp.cli.plain_review import _Quit, _read_answer, show_card
     from quizapp.clock import utc_now
-    from quizapp.grading import grade
+    from quizapp.grading import choice_order, grade
     from quizapp.review import get_card
 
     with app.open_store() as store:
@@ -52,7 +52,8 @@ def quiz(
         card_ids = quiz_core.draw_questions(store, count, deck=deck, seed=seed)
         if not card_ids:
             raise click.ClickException("no scorable cards to quiz on (open, cloze or choice)")
-        quiz_id = quiz_core.start(store, card_ids, utc_now(), deck=deck)
+        begun = utc_now()
+        quiz_id = quiz_core.start(store, card_ids, begun, deck=deck)
         deadline = time.monotonic() + minutes * 60 if minutes else None
         stream = sys.stdin
         try:
@@ -63,9 +64,10 @@ def quiz(
                 card = get_card(store, card_id)
                 left = "" if deadline is None else f" · {_clock(deadline - time.monotonic())} left"
                 click.secho(f"\nQuestion {number} of {len(card_ids)}{left}", bold=True)
-                show_card(card, card.type.value, len(card_ids) - number + 1)
+                order = choice_order(card, begun.isoformat()) if card.choices else None
+                show_card(card, card.type.value, len(card_ids) - number + 1, order)
                 started = time.monotonic()
-                typed = _read_answer(card, stream)
+                typed = _read_answer(card, stream, order)
                 if typed.strip().lower() in (":q", ":quit"):
                     break
                 seconds = time.monotonic() - started

@@ -26,9 +26,11 @@ from textual.screen import Screen
 
 from quizapp.clock import utc_now
 from quizapp.tui.home_screen import HomeScreen
-from quizapp.tui.messages import RefitsFitted, StoreOpened, SyncFinished
+from quizapp.tui.messages import RefitsFitted, StartWarnings, StoreOpened, SyncFinished
 
 if TYPE_CHECKING:
+    from textual.theme import Theme
+
     from quizapp.store import Store
 
 
@@ -74,6 +76,25 @@ class QuizApp(App[None]):
         self.last_sync: SyncFinished | None = None
         self._sync_again = False
         self._failing = False
+        self._saved_theme = _saved_theme()
+        if self._saved_theme in self.available_themes:
+            self.theme = self._saved_theme
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """A theme picked in the palette is kept in config.toml for the next start."""
+        if theme.name == self._saved_theme:
+            return
+        from quizapp import config, paths
+
+        try:
+            config.save_theme(paths.config_path(), theme.name)
+        except config.ConfigError as exc:
+            self.notify(str(exc), title="Theme not saved", severity="warning", timeout=8)
+            return
+        self._saved_theme = theme.name
 
     def get_default_screen(self) -> Screen:
         return HomeScreen()
@@ -121,12 +142,15 @@ class QuizApp(App[None]):
             if announce_open:
                 self.post_message(StoreOpened())
             finished = self._sync_with(store)
+            self.post_message(finished)  # the decks can be drawn: the rest can wait
             if announce_open and finished.report is not None:
                 # Start-up only: the day's backup and the sync folder, off the main thread.
+                # Reviews it merges in show on Home at its next look (data_version).
                 from quizapp.merge.folder import exchange_configured
 
-                finished.report.warnings += exchange_configured(store, self.clock())
-            self.post_message(finished)
+                warnings = exchange_configured(store, self.clock())
+                if warnings:
+                    self.post_message(StartWarnings(warnings))
         finally:
             store.close()
         _warm_up()
@@ -217,6 +241,17 @@ class QuizApp(App[None]):
         if self._sync_again:
             self._sync_again = False
             self.sync_decks()
+
+    def on_start_warnings(self, message: StartWarnings) -> None:
+        """Warnings of the start-up checks join the last sync's, where Home lists them."""
+        if self.last_sync is None or self.last_sync.report is None:
+            for warning in message.warnings:
+                self.notify(warning, severity="warning", timeout=10)
+            return
+        self.last_sync.report.warnings += message.warnings
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.show_sync(self.last_sync)
 
     # -- re-fitting FSRS -------------------------------------------------------------------------
 
@@ -393,6 +428,26 @@ class QuizApp(App[None]):
         )
         self.push_screen(ConfirmScreen(question, "Copy and edit  y"), answered)
 
+    def save_screen_svg(self) -> Path | None:
+        """The palette's Screenshot: saved where a folder exists (Downloads, else the store's
+        folder), and the notification says where, or why it could not be saved."""
+        from quizapp import paths
+
+        store_folder = self.db_path.parent if self.db_path else Path.cwd()
+        try:
+            folder = paths.screenshot_folder(store_folder / "screenshots")
+            saved = Path(self.save_screenshot(path=str(folder)))
+        except OSError as exc:
+            self.notify(
+                f"Could not save the screenshot: {exc.strerror or exc}",
+                title="Screenshot",
+                severity="error",
+                timeout=10,
+            )
+            return None
+        self.notify(f"Saved to {saved}", title="Screenshot", markup=False, timeout=8)
+        return saved
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Review", "Review today's cards in every deck", self.action_review)
         yield SystemCommand("Browse cards", "Search, sort and suspend cards", self.action_browse)
@@ -403,7 +458,26 @@ class QuizApp(App[None]):
         yield SystemCommand(
             "Interview plan", "What to study each day until a date", self.action_plan
         )
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":  # Textual's assumes ~/Downloads exists
+                command = SystemCommand(
+                    "Screenshot",
+                    "Save an SVG picture of this screen (to Downloads, or the store's folder)",
+                    # After the palette has closed, so the picture is of the screen itself.
+                    lambda: self.set_timer(0.1, self.save_screen_svg),
+                )
+            yield command
+
+
+def _saved_theme() -> str | None:
+    """The theme kept in config.toml, or None (no file, none set, or a file the sync will
+    report as broken: the theme is not worth failing the start for)."""
+    from quizapp import config, paths
+
+    try:
+        return config.load(paths.config_path()).theme
+    except config.ConfigError:
+        return None
 
 
 def _warm_up() -> None:

@@ -74,6 +74,14 @@ def sort_key(column: str):
     return key
 
 
+def sorted_rows(rows: list[CardRow], column: str, reverse: bool) -> list[CardRow]:
+    """``rows`` sorted by ``column``; missing values (a new card's stability) last either way:
+    the rows that have one are sorted (or reversed), the others follow in the deck's order."""
+    key = sort_key(column)
+    present = sorted((r for r in rows if not key(r)[0]), key=key, reverse=reverse)
+    return present + [r for r in rows if key(r)[0]]
+
+
 class BrowseScreen(Screen[None]):
     """Every live card in a table; the highlighted one previewed below with its history."""
 
@@ -166,11 +174,7 @@ class BrowseScreen(Screen[None]):
         query = self.query_one("#search", Input).value
         current = self.current_row()
         matching = [row for row in self.rows if matches(row, query)]
-        # Missing values sort last either way: sorted with them, reversed without them.
-        key = sort_key(self.sort_column)
-        present = [r for r in matching if not key(r)[0]]
-        present.sort(key=key, reverse=self.reverse)
-        self.shown = present + [r for r in matching if key(r)[0]]
+        self.shown = sorted_rows(matching, self.sort_column, self.reverse)
         self.matching = len(self.shown)
         self._fill(self.quiz_app.clock(), current, search_problems(query))
 

@@ -77,7 +77,7 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from quizapp.tui.review_screen import ReviewScreen
     from quizapp.tui.stats_screen import StatsScreen
     from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoicePicker
-    from quizapp.tui.widgets.rating_bar import RatingBar
+    from quizapp.tui.widgets.rating_bar import RATING_BINDINGS
 
     return [
         ("Everywhere", [*binding_rows(QuizApp.BINDINGS), ("^p", "Command palette")]),
@@ -85,11 +85,12 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
             "Home",
             [*binding_rows(HomeScreen.BINDINGS), ("enter", "Review the selected deck")],
         ),
-        ("Review", binding_rows(ReviewScreen.BINDINGS)),
+        # enter and the arrows have the rating's own section (the screen answers them).
+        ("Review", binding_rows(b for b in ReviewScreen.BINDINGS if b not in RATING_BINDINGS[4:])),
         ("Answer box (open cards)", binding_rows(AnswerBox.BINDINGS)),
         ("Options (choice cards)", binding_rows(ChoicePicker.BINDINGS)),
         ("Gaps (cloze cards)", [("enter", "Next gap; on the last gap, reveal")]),
-        ("Rating (after the reveal)", binding_rows(RatingBar.BINDINGS)),
+        ("Rating (after the reveal)", binding_rows(RATING_BINDINGS)),
         ("Prove it", binding_rows(ProveScreen.BINDINGS)),
         ("Browse", binding_rows(BrowseScreen.BINDINGS)),
         ("Mock interview", binding_rows(QuizScreen.BINDINGS)),

@@ -74,6 +74,7 @@ class HomeScreen(Screen[None]):
         self.watch(self.app, "syncing", self._syncing, init=True)
         self._data_version: int | None = None
         self._config_stamp: float | None = None
+        self._config_seen = False  # a config file that did not exist yet is a stamp too
         self.set_interval(WATCH_SECONDS, self.check_outside_changes)
 
     def check_outside_changes(self) -> None:
@@ -89,9 +90,9 @@ class HomeScreen(Screen[None]):
 
         config = paths.config_path()
         stamp = config.stat().st_mtime if config.exists() else None
-        if self._config_stamp is not None and stamp != self._config_stamp and app.roots is None:
+        if self._config_seen and stamp != self._config_stamp and app.roots is None:
             app.sync_decks()
-        self._config_stamp = stamp
+        self._config_stamp, self._config_seen = stamp, True
         version = app.store.conn.execute("PRAGMA data_version").fetchone()[0]
         if self._data_version is not None and version != self._data_version:
             self.refresh_counts()

@@ -41,6 +41,14 @@ class CardShown(Message):
 
 
 @dataclass
+class StartWarnings(Message):
+    """What the start-up checks after the first sync (the day's backup, the sync folder) want
+    the user to know; they run after the decks are on screen, so they come as their own message."""
+
+    warnings: list[str]
+
+
+@dataclass
 class RefitsFitted(Message):
     """The re-fit worker fitted every deck whose reviews doubled since its last fit; nothing is
     recorded yet (the app records them on its own connection). ``error`` says why it failed."""

@@ -70,6 +70,7 @@ class QuizScreen(Screen[None]):
         self.deck = deck
         self.card_ids: list[str] = []
         self.quiz_id: str | None = None
+        self._shuffle_key = ""
         self.index = 0
         self.current: Card | None = None
         self.deadline: datetime | None = None
@@ -165,6 +166,7 @@ class QuizScreen(Screen[None]):
         self.card_ids = quiz_core.draw_questions(self.store, count, deck=self.deck)
         now = self.quiz_app.clock()
         self.quiz_id = quiz_core.start(self.store, self.card_ids, now, deck=self.deck)
+        self._shuffle_key = now.isoformat()  # each quiz shows choice options in a new order
         if minutes is not None:
             self.deadline = now + timedelta(minutes=minutes)
             self._timer = self.set_interval(1, self.check_time)
@@ -195,7 +197,8 @@ class QuizScreen(Screen[None]):
 
     def _input_for(self, card: Card) -> Widget:
         """The review's answer inputs, with hints that say submit instead of reveal."""
-        widget = answer_input(card, cursor_blink=self.quiz_app.cursor_blink)
+        order = grading.choice_order(card, self._shuffle_key) if card.choices else None
+        widget = answer_input(card, cursor_blink=self.quiz_app.cursor_blink, choice_order=order)
         if isinstance(widget, AnswerBox):
             widget.placeholder = "Type your answer. ctrl+s submits it and asks the next question."
             widget.border_subtitle = "^s submit · esc twice ends the quiz"

@@ -4,15 +4,22 @@ The screen only presents and routes keys. What comes next, how an answer scores 
 rating schedules are the core's (:class:`quizapp.session.ReviewSession`); every answer is in the
 store before the next card appears, so quitting at any moment loses nothing already rated.
 
-A key press repaints in one frame: each change of card is one batched update, the model answer
-is rendered into its (hidden) widget while the question is on screen, and an open card's score
-is computed in a thread worker (:func:`quizapp.session.safe_grade`, pure, no store), so the
-reveal shows the model answer at once and the score when it is ready. Rating before then waits
-for the score, so every answer is stored with it.
+A key press repaints in one frame: each change of card is one batched update that mounts
+nothing if it can help it. The question's blocks are re-texted in place; each shape of input
+(a text box, n gaps, n options...) is built once and emptied for the next card of that shape;
+while a card is on screen the model answer is rendered into its hidden widget and the input the
+next card will need is built, hidden. The focus never moves to the rating bar (the screen answers
+its keys), as each move of the focus restyles what it leaves and what it enters. An open card's
+score is computed in a thread worker (:func:`quizapp.session.safe_grade`, pure, no store), so
+the reveal shows the model answer at once and the score when it is ready. Rating before then
+waits for the score, so every answer is stored with it.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -26,7 +33,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Markdown, Static
+from textual.widgets import Button, Static
 
 from quizapp.cards import Card, CardType
 from quizapp.errors import HANDLED, explain
@@ -41,11 +48,12 @@ from quizapp.tui.widgets.answer_inputs import (
     ChoicePicker,
     ClozeInputs,
     answer_input,
+    input_shape,
 )
 from quizapp.tui.widgets.confidence_bar import ConfidenceBar
-from quizapp.tui.widgets.deck_markdown import DeckMarkdown
+from quizapp.tui.widgets.deck_markdown import DeckMarkdown, is_one_paragraph
 from quizapp.tui.widgets.key_bar import KeyBar
-from quizapp.tui.widgets.rating_bar import RatingBar
+from quizapp.tui.widgets.rating_bar import RATING_BINDINGS, RatingBar
 from quizapp.tui.widgets.verdict import VerdictView
 from quizapp.wording import plural
 
@@ -58,6 +66,9 @@ LOADING, QUESTION, ANSWER, DONE = "loading", "question", "answer", "done"
 GOOD = 3  # the rating preselected while the score is still being computed
 ANSWER_INPUTS = (AnswerBox, ClozeInputs, ChoicePicker, BasicHint)
 BUSY_RETRY_S = 1.0  # a rebuild commits every 0.75 s, so a retry soon gets in
+ONE_FRAME_LIMIT_S = 0.05  # a batched change is drawn after this at the latest
+ONE_FRAME_TURNS = 3  # event-loop turns for the changed widgets to ask for their repaint
+PREPARED_AHEAD = 3  # the inputs of this many cards to come are built while a card is read
 
 
 class ReviewScreen(Screen[None]):
@@ -73,7 +84,7 @@ class ReviewScreen(Screen[None]):
         Binding("1", "confide(1)", "How sure", key_display="1-3"),
         Binding("2", "confide(2)", "", show=False),  # no description: "1-3" in the help says it
         Binding("3", "confide(3)", "", show=False),
-        *(Binding(str(n), f"rate({n})", RATINGS[n], show=False) for n in RATINGS),
+        *RATING_BINDINGS,
         Binding("u", "undo", "Undo"),
         Binding("s", "skip", "Skip"),
         Binding("b", "bury", "Bury"),
@@ -113,8 +124,11 @@ class ReviewScreen(Screen[None]):
         self._reveal_after_reload = False
         self._token = 0  # one per reveal: a late score for an earlier reveal is dropped
         self._grading: Worker[tuple[Grade, str]] | None = None
+        self._to_grade: tuple[Card, str, int] | None = None  # what the next worker scores
         self._answer_for = ""  # id of the card whose model answer is already rendered
         self._typed_by_card: dict[str, str] = {}  # what was typed, given back on undo
+        self._inputs: dict[tuple[str, int], Widget] = {}  # one input per shape, reused
+        self._answer: Widget | None = None  # the input on screen
 
     @property
     def quiz_app(self) -> QuizApp:
@@ -150,60 +164,129 @@ class ReviewScreen(Screen[None]):
     async def present(self, card: Card, typed: str = "", *, focus: bool = True) -> None:
         """Show ``card``'s question and the input its type needs (holding ``typed``), focused.
 
-        The old card's verdict, answer and ratings go in the same frame as the new question
-        arrives, so a score never shows under the wrong card. An open card's text box is
-        reused rather than built again: a new one costs a frame of its own.
+        One batch, so the old card's verdict, answer and ratings go in the same frame as the
+        new question arrives and a score never shows under the wrong card. Nothing is mounted
+        when the question has the last one's shape and this card's input was built already.
         """
         self.verdict = None
         self.confidence = None
         self._token += 1
         self.typed = ""
         self._answer_for = ""
-        self.query_one(ConfidenceBar).reset(direct=card.type is CardType.BASIC)
-        for selector in ("#model-answer", "#verdict", "#ratings"):
-            self.query_one(selector).display = False
-        self.query_one("#reveal-button").display = card.type is CardType.OPEN
-        self.phase = QUESTION
-        await self.query_one("#prompt", Markdown).update(self._question_markdown(card))
-        slot = self.query_one("#input-slot", Vertical)
-        widget = self._answer_widget()
-        if isinstance(widget, AnswerBox) and card.type is CardType.OPEN:
-            widget.reset()
-        else:
-            await slot.remove_children()
-            widget = self._input_for(card)
-            await slot.mount(widget)
-        if typed and hasattr(widget, "restore"):
-            widget.restore(typed)
-        if focus:
-            self._focus_input()
-        else:
-            self.set_focus(None)
-        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
-        self._update_status()
-        # The keys that apply depend on the card (space on a basic card, p with a proof, 1-3
-        # before the reveal); the phase may not have changed, so the bar is told here.
-        self.refresh_bindings()
-        self.call_after_refresh(self._prepare_answer, card)
+        async with self._one_frame(partial(self._prepare_answer, card)):
+            self.query_one(ConfidenceBar).reset(direct=card.type is CardType.BASIC)
+            for selector in ("#model-answer", "#verdict", "#ratings"):
+                self.query_one(selector).display = False
+            self.query_one("#reveal-button").display = card.type is CardType.OPEN
+            self.phase = QUESTION
+            await self._show_question(card)
+            widget = await self._show_input(card)
+            if typed and hasattr(widget, "restore"):
+                widget.restore(typed)
+            if focus:
+                self._focus_input()
+            else:
+                self.set_focus(None)
+                if isinstance(widget, AnswerBox):
+                    widget.restyle()
+            self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+            self._update_status()
+            # The keys that apply depend on the card (space on a basic card, p with a proof,
+            # 1-3 before the reveal); the phase may not have changed, so the bar is told here.
+            self.refresh_bindings()
         self.post_message(CardShown(card.id))
 
+    @asynccontextmanager
+    async def _one_frame(self, *then: Callable[[], object]) -> AsyncIterator[None]:
+        """Hold the screen's repaints until every widget changed in the block has asked for
+        its own, so the change is drawn in one frame; ``then`` is called once it is drawn.
+
+        A widget asks (for a repaint, a new layout) on its own next turn of the event loop,
+        after the block, and after its focus event if the focus moved: a batch that ended
+        with the block let a frame out with none of that, and the real one a frame later.
+        So the batch ends a few turns after the block (``ONE_FRAME_TURNS``), by when those
+        requests are queued; a timer ends it whatever happens, so the screen never freezes.
+        """
+        batch = self.app.batch_update()
+        batch.__enter__()
+        ended = False
+
+        def end() -> None:
+            nonlocal ended
+            if not ended:
+                ended = True
+                batch.__exit__(None, None, None)
+                for callback in then:  # after the frame is out: work that can wait
+                    self.call_after_refresh(callback)
+
+        timer = self.app.set_timer(ONE_FRAME_LIMIT_S, end)
+        try:
+            yield
+            for _ in range(ONE_FRAME_TURNS):
+                await asyncio.sleep(0)
+        finally:
+            timer.stop()
+            end()
+
+    async def _show_input(self, card: Card) -> Widget:
+        """The input for ``card``, emptied, on screen (the others hidden); built if need be."""
+        shape = input_shape(card)
+        order = self.session.choice_order() if self.session and card.choices else None
+        widget = self._inputs.get(shape)
+        if widget is None:
+            widget = await self._build_input(card, order)
+        else:
+            widget.prepare(card, order)  # type: ignore[attr-defined]
+        for other in self._inputs.values():
+            other.display = other is widget
+        self._answer = widget
+        return widget
+
+    async def _build_input(self, card: Card, order: list[int] | None = None) -> Widget:
+        widget = answer_input(
+            card, cursor_blink=self.quiz_app.cursor_blink, choice_order=order, id=None
+        )
+        widget.display = False
+        self._inputs[input_shape(card)] = widget
+        await self.query_one("#input-slot", Vertical).mount(widget)
+        return widget
+
     async def _prepare_answer(self, card: Card) -> None:
-        """Render the model answer into its hidden widget now, so the reveal only shows it."""
+        """While the question is read: render the model answer into its hidden widget, and
+        build (hidden) the inputs the next cards will need, so neither costs a frame later."""
         current = self.session.current if self.session else None
         if current is None or current.id != card.id or self.phase != QUESTION:
             return
-        await self.query_one("#model-answer", Markdown).update(self._answer_markdown(card))
+        model = self.query_one("#model-answer", DeckMarkdown)
+        if not model.update_in_place(self._answer_markdown(card)):
+            await model.update(self._answer_markdown(card))
         if self.session and self.session.current is card:
             self._answer_for = card.id
+        for upcoming in self.session.peek(PREPARED_AHEAD) if self.session else []:
+            if input_shape(upcoming) not in self._inputs:
+                await self._build_input(upcoming)
+
+    async def _show_question(self, card: Card) -> None:
+        """The question, in the blocks already on screen when it has their shape.
+
+        A one-paragraph question is kept a paragraph styled as the heading it reads as (class
+        ``-heading``), so open and cloze questions have the same shape and the next one is
+        re-texted in place instead of mounted.
+        """
+        prompt = self.query_one("#prompt", DeckMarkdown)
+        text = self._question_markdown(card)
+        heading = card.type is not CardType.CLOZE and is_one_paragraph(card.prompt)
+        if heading:
+            text = card.prompt
+        prompt.set_class(heading, "-heading")
+        if not prompt.update_in_place(text):
+            await prompt.update(text)
 
     def _question_markdown(self, card: Card) -> str:
         """The question as a heading; a cloze card's text (with its gaps) stays a paragraph."""
         if card.type is CardType.CLOZE:
             return card.prompt
         return f"## {card.prompt}"
-
-    def _input_for(self, card: Card) -> Widget:
-        return answer_input(card, cursor_blink=self.quiz_app.cursor_blink)
 
     def _focus_input(self) -> None:
         widget = self._answer_widget()
@@ -217,8 +300,12 @@ class ReviewScreen(Screen[None]):
             self.set_focus(None)
 
     def _answer_widget(self) -> Widget | None:
-        found = self.query("#answer-input")
-        return found.first() if found else None
+        return self._answer
+
+    @property
+    def answer_widget(self) -> Widget | None:
+        """The input on screen for the current card (None when there is no card)."""
+        return self._answer
 
     async def show_done(self) -> None:
         self.phase = DONE
@@ -251,8 +338,12 @@ class ReviewScreen(Screen[None]):
             "Press escape to go home"
             + (", u to undo the last answer." if self.session.can_undo() else "."),
         ]
-        await self.query_one("#prompt", Markdown).update("\n".join(lines))
-        await self.query_one("#input-slot", Vertical).remove_children()
+        prompt = self.query_one("#prompt", DeckMarkdown)
+        prompt.remove_class("-heading")
+        await prompt.update("\n".join(lines))
+        for widget in self._inputs.values():
+            widget.display = False
+        self._answer = None
         for selector in ("#model-answer", "#verdict", "#reveal-button", "#confidence"):
             self.query_one(selector).display = False
         self.set_focus(None)
@@ -287,6 +378,8 @@ class ReviewScreen(Screen[None]):
             return self.phase == QUESTION and card is not None and card.type is CardType.BASIC
         if action == "rate":
             return self.phase == ANSWER
+        if action in ("accept_rating", "move_rating"):
+            return self.phase == ANSWER and not self.correcting
         if action == "confide":
             return self.phase == QUESTION and card is not None
         if action == "undo":
@@ -341,26 +434,36 @@ class ReviewScreen(Screen[None]):
         self._token += 1
         if card.type is CardType.OPEN:
             # The scorer may take longer than a frame: the model answer shows now, the score
-            # when the worker posts it.
+            # when the worker posts it. The worker starts once that frame is out: its thread
+            # competes for the interpreter with the drawing.
             self.verdict = None
-            self._grading = self._grade_worker(card, self.typed, self._token)
+            self._grading = None
+            self._to_grade = (card, self.typed, self._token)
         else:
             grade, error = safe_grade(card, self.typed)  # a set or a string compared: instant
             self.verdict = self.session.verdict(grade, error, self.intervals)
-        with self.app.batch_update():
+        async with self._one_frame(self._scroll_to_verdict, self._start_grading):
             if isinstance(widget, ANSWER_INPUTS):
                 widget.lock_answer()
             self.query_one(ConfidenceBar).after_reveal()
             self._show_verdict(card)
-            model = self.query_one("#model-answer", Markdown)
+            model = self.query_one("#model-answer", DeckMarkdown)
             if self._answer_for != card.id:
-                await model.update(self._answer_markdown(card))
+                if not model.update_in_place(self._answer_markdown(card)):
+                    await model.update(self._answer_markdown(card))
                 self._answer_for = card.id
             model.display = True
             self.query_one("#reveal-button").display = False
             self.phase = ANSWER
-            self.set_focus(self.query_one(RatingBar))
-        self.call_after_refresh(self._scroll_to_verdict)
+            self.set_focus(None)  # the screen answers the rating keys
+
+    def _start_grading(self) -> None:
+        """Start scoring the revealed open card in a worker, unless it is started or stale."""
+        if self._to_grade is None or self._grading is not None:
+            return
+        card, typed, token = self._to_grade
+        if token == self._token and self.verdict is None:
+            self._grading = self._grade_worker(card, typed, token)
 
     def _show_verdict(self, card: Card) -> None:
         """The verdict panel and the rating bar, for the score so far (maybe still pending)."""
@@ -392,6 +495,8 @@ class ReviewScreen(Screen[None]):
 
     async def _wait_for_score(self) -> None:
         """Rating before the score arrived: wait for it, so the answer is stored with it."""
+        if self.verdict is None:
+            self._start_grading()  # a key pressed before the reveal's frame was out
         if self.verdict is not None or self._grading is None or self.session is None:
             return
         try:
@@ -416,6 +521,14 @@ class ReviewScreen(Screen[None]):
     async def _rated(self, event: RatingBar.Rated) -> None:
         await self.rate(event.rating)
 
+    async def action_accept_rating(self) -> None:
+        """enter or space after the reveal: the rating selected on the bar (the suggested one,
+        unless left/right moved it)."""
+        await self.rate(self.query_one(RatingBar).selected)
+
+    def action_move_rating(self, step: int) -> None:
+        self.query_one(RatingBar).move(step)
+
     async def action_rate(self, rating: int) -> None:
         if self.correcting:
             self.correcting = False
@@ -430,7 +543,7 @@ class ReviewScreen(Screen[None]):
         if self.phase != ANSWER or grade is None or grade.method == "" or not grade.points:
             return
         self.correcting = True
-        self.set_focus(None)  # the digits now go to the screen, not to the rating bar
+        self.refresh_bindings()  # enter does not accept a rating until the digit comes
         self.notify(
             f"Flip which key point? Press its number, 1-{min(len(grade.points), 9)} (esc cancels).",
             timeout=4,
@@ -438,7 +551,7 @@ class ReviewScreen(Screen[None]):
 
     def flip_point(self, index: int) -> None:
         """Flip one key point's verdict; the score and the suggested rating follow at once."""
-        self.set_focus(self.query_one(RatingBar))
+        self.refresh_bindings()
         if self.verdict is None or not 0 <= index < len(self.verdict.grade.points):
             return
         grade = self.verdict.grade
@@ -569,6 +682,5 @@ class ReviewScreen(Screen[None]):
     def action_home(self) -> None:
         if self.correcting:
             self.correcting = False
-            self.set_focus(self.query_one(RatingBar))
             return
         self.dismiss()

@@ -43,14 +43,14 @@ async def test_numeric_then_ordered_card(app_factory, db_path, tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await start_review(pilot)
-        assert isinstance(app.screen.query_one("#answer-input"), NumberInput)
+        assert isinstance(app.screen.answer_widget, NumberInput)
         assert isinstance(app.focused, Input)
         await pilot.press(*"25%", "enter")  # 25% is 0.25
         await pilot.pause()
         assert verdict_text(app).startswith("Correct")
         await pilot.press("enter")
         await pilot.pause()
-        widget = app.screen.query_one("#answer-input")
+        widget = app.screen.answer_widget
         assert isinstance(widget, OrderInput)
         with Store.open(db_path) as store:
             card = review.get_card(store, "backprop")

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from rich.console import Console
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Markdown, Static
 
+from quizapp import grading, review
 from quizapp import quiz as quiz_core
-from quizapp import review
 from quizapp.cards import CardType
 from quizapp.store import Store
 from quizapp.tui.quiz_screen import QuizScreen, report_table
@@ -106,8 +107,11 @@ async def answer_current(pilot, screen: QuizScreen) -> None:
         assert isinstance(pilot.app.focused, Input)
         await pilot.press(*"0.25", "enter", "1", "enter")
     else:
-        assert isinstance(pilot.app.focused, ChoicePicker)
-        await pilot.press("1", "3", "enter")
+        picker = pilot.app.focused
+        assert isinstance(picker, ChoicePicker)
+        # The right ones wherever this quiz's shuffle shows them.
+        right = [str(n) for n, c in enumerate(picker.choices, start=1) if c.correct]
+        await pilot.press(*right, "enter")
     await pilot.pause()
 
 
@@ -258,8 +262,11 @@ def test_report_snapshot(snap_compare, app_factory, fixed_open_grade):
     """The report at 100x30 after answering all three: the open card at 50% with its one missed
     key point, the cloze and choice cards at 100% with '—' for missed, 0s each (stopped clock),
     'Total 83%  ·  3 of 3 answered  ·  first quiz of all decks', and esc Home in the footer."""
-    # With SEED the order is open, cloze, choice (test_whole_quiz checks the draw itself).
-    presses = ("m", "enter", *"relu", "ctrl+s", *"0.25", "enter", "1", "enter", "1", "3", "enter")
+    # With SEED the order is open, cloze, choice (test_whole_quiz checks the draw itself). The
+    # choice options are in this quiz's shuffle: the right ones (L1, elastic net) where shown.
+    order = grading.choice_order(SimpleNamespace(id="zero-choice", choices="abc"), NOW.isoformat())
+    right = [str(order.index(i) + 1) for i in (0, 2)]
+    presses = ("m", "enter", *"relu", "ctrl+s", *"0.25", "enter", "1", "enter", *right, "enter")
     assert snap_compare(app_factory(), terminal_size=(100, 30), run_before=keys(*presses))
 
 

@@ -6,6 +6,7 @@ the clock stopped, and asserts on what a user would see and on what was saved.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from textual.widgets import Input, Markdown
@@ -13,7 +14,8 @@ from textual.widgets import Input, Markdown
 from quizapp import review
 from quizapp.store import Store
 from quizapp.tui.review_screen import ReviewScreen
-from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoiceOption, ChoicePicker
+from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoiceOption, ChoicePicker, input_shape
+from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.tui.widgets.rating_bar import RatingBar
 from quizapp.tui.widgets.verdict import VerdictView
@@ -65,7 +67,7 @@ async def test_open_card_type_reveal_rate_next(app_factory, db_path):
         assert "✓ The sigmoid derivative is at most 0.25" in text
         assert "✗ ReLU has derivative 1 for positive inputs" in text
         bar = screen.query_one(RatingBar)
-        assert bar.display and app.focused is bar
+        assert bar.display and app.focused is None  # the screen answers the rating keys
         assert bar.selected == screen.verdict.suggested
         intervals = [str(c.render()) for c in bar.query("RatingChoice")]
         assert [i.split()[1] for i in intervals] == ["Again", "Hard", "Good", "Easy"]
@@ -230,14 +232,23 @@ async def test_choice_card_picked_with_number_keys(app_factory, db_path):
         assert app.focused is None
         await pilot.press("a")
         assert app.focused is picker
-        await pilot.press("1", "2")
-        assert picker.picked == [1, 2]
+        # The options are shuffled for this review: L1 and L2 are found where they are shown.
+        texts = [c.text for c in picker.choices]
+        assert texts != ["L1 (lasso)", "L2 (ridge)", "Elastic net"]
+        l1, l2 = texts.index("L1 (lasso)") + 1, texts.index("L2 (ridge)") + 1
+        await pilot.press(str(l1), str(l2))
+        assert picker.picked == sorted([l1, l2])
         await pilot.press("enter")
         await pilot.pause()
         assert verdict_text(app).startswith("Not quite")
-        options = list(picker.query(ChoiceOption))
-        assert [o.has_class("-wrong") for o in options] == [False, True, True]
-        assert [o.has_class("-correct") for o in options] == [True, False, True]
+        options = {o.choice.text: o for o in picker.query(ChoiceOption)}
+        assert [options[t].has_class("-wrong") for t in ("L1 (lasso)", "L2 (ridge)")] == [
+            False,
+            True,
+        ]
+        assert options["Elastic net"].has_class("-wrong")  # missed
+        assert options["Elastic net"].has_class("-correct")
+        assert not options["L2 (ridge)"].has_class("-correct")
         assert screen.query_one(RatingBar).selected == 1  # Again is suggested
         await pilot.press("enter")
         await pilot.pause()
@@ -245,6 +256,132 @@ async def test_choice_card_picked_with_number_keys(app_factory, db_path):
     assert [(r["card_id"], r["rating"], r["answer"], r["score"]) for r in saved] == [
         ("zero-choice", 1, "1 2", 0.0)
     ]
+
+
+async def test_choice_options_keep_their_order_on_undo_and_change_next_review(app_factory, db_path):
+    """One review shows one shuffle: after undo the options come back in the same places (with
+    the picks); the card's next review (after Again) shows them in another order."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press("escape", "s", "s", "a")
+        picker = screen.query_one(ChoicePicker)
+        first = [c.text for c in picker.choices]
+        lasso = first.index("L1 (lasso)") + 1
+        assert lasso != 1  # shuffled away from its place in the deck, or this proves nothing
+        await pilot.press(str(lasso), "enter")
+        await pilot.pause()
+        await pilot.press("1")  # Again: the card comes back in this session
+        await pilot.pause()
+        assert screen.session.current.id == "relu-basic"  # nothing to type: u is a command
+        await pilot.press("u")
+        await pilot.pause()
+        picker = screen.query_one(ChoicePicker)
+        assert [c.text for c in picker.choices] == first
+        assert picker.picked == [lasso]
+        assert picker.value == "1"  # L1 is the deck's first option, wherever it is shown
+        await pilot.press("a", "enter")  # undo leaves command mode on: a goes back to the options
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        with Store.open(db_path) as store:
+            assert review.get_state(store, "zero-choice").reps == 1
+    # The next review, a day later: the same card in another order.
+    app = app_factory(now=lambda: NOW + timedelta(days=1))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        for _ in range(6):
+            if screen.session.current and screen.session.current.id == "zero-choice":
+                break
+            await pilot.press(*(["escape"] if app.focused is not None else []), "s")
+            await pilot.pause()
+        assert screen.session.current.id == "zero-choice"
+        assert [c.text for c in screen.query_one(ChoicePicker).choices] != first
+    saved = [r for r in reviews(db_path) if r["card_id"] == "zero-choice"]
+    assert [(r["answer"], r["undone"]) for r in saved] == [("1", 1), ("1", 0)]
+
+
+async def test_the_confirmation_repeats_the_interval_the_button_showed(app_factory):
+    """'Hard → 6m' in the status line after pressing the button that said 6m, though the clock
+    moved on (40 s a reading here): recomputed from the saved due time it would read 5m."""
+    ticks = iter(range(100_000))
+    app = app_factory(now=lambda: NOW + timedelta(seconds=40 * next(ticks)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press(*"relu", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        hard = str(screen.query_one("#rating-2").render()).split()[-1]
+        await pilot.press("2")
+        await pilot.pause()
+        status = str(screen.query_one("#status").render())
+        assert f"Hard → {hard}" in status, status
+
+
+async def test_escape_leaves_every_input_the_same_way_and_a_second_goes_home(app_factory):
+    """Esc on an open, cloze or choice card leaves the input (commands work, the card stays);
+    only a second esc, with nothing focused, goes home."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        for expected in ("relu-open", "bounds-cloze::c1", "zero-choice"):
+            assert screen.session.current.id == expected
+            assert app.focused is not None
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen and app.focused is None
+            await pilot.press("s")  # a command now, not a letter typed into the input
+            await pilot.pause()
+            await pilot.press("a")
+            await pilot.pause()
+        assert screen.session.current.id == "relu-basic"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewScreen)  # nothing to leave on a basic card
+    async with app_factory().run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, ReviewScreen)
+
+
+async def test_a_card_change_reuses_the_inputs_built_ahead(app_factory):
+    """Each card's input is built while the card before it is read, and a card of a shape seen
+    before gets that input back emptied: the change of card mounts nothing."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.pause()
+        built = dict(screen._inputs)
+        assert {shape for shape, _ in built} >= {"open", "cloze", "choice"}  # built ahead
+        await pilot.press(*"relu", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.press("3")  # the cloze card: its gap input was built while relu was read
+        await pilot.pause()
+        assert screen.answer_widget is built[input_shape(screen.session.current)]
+        await pilot.press("escape", "u")  # the open card again: the same box, emptied of the
+        await pilot.pause()  # verdict's lock and holding the answer typed before
+        box = screen.answer_widget
+        assert box is built[("open", 0)] and box.text == "relu" and box.can_focus
+        assert not box.has_class("-locked")
+
+
+async def test_a_question_of_the_same_shape_is_re_texted_in_place(app_factory):
+    """The question's blocks stay and take the new text (no remount); the source follows."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        prompt = screen.query_one("#prompt", DeckMarkdown)
+        await pilot.press("escape", "s", "s")  # past the cloze card, to the choice card
+        await pilot.pause()
+        assert "Which penalties" in prompt_text(app)
+        assert prompt.has_class("-heading")  # a one-line question: a paragraph drawn as heading
+        block = prompt.children[0]
+        await pilot.press("s")  # the basic card's question has the same shape
+        await pilot.pause()
+        assert "What does ReLU stand for?" in prompt_text(app)
+        assert prompt.children[0] is block and "What does ReLU" in str(block.render())
+        assert not prompt.update_in_place("- a list\n- is another shape")
 
 
 async def test_basic_card_space_reveals_and_space_rates_good(app_factory, db_path):
@@ -364,17 +501,25 @@ async def test_correcting_a_key_point_updates_the_score_and_is_saved(app_factory
 async def test_the_next_question_never_shows_above_the_previous_score(app_factory, monkeypatch):
     """The old verdict and ratings are hidden before the new question is drawn, not after."""
     seen = []
-    real_update = Markdown.update
+    real_update, real_in_place = DeckMarkdown.update, DeckMarkdown.update_in_place
 
-    def update(self, markdown):
-        if self.id == "prompt":
-            screen = self.screen
+    def note(widget):
+        if widget.id == "prompt":
+            screen = widget.screen
             seen.append(
                 (screen.query_one(VerdictView).display, screen.query_one("#ratings").display)
             )
+
+    def update(self, markdown):
+        note(self)
         return real_update(self, markdown)
 
-    monkeypatch.setattr(Markdown, "update", update)
+    def update_in_place(self, markdown):  # the question re-texted in the blocks on screen
+        note(self)
+        return real_in_place(self, markdown)
+
+    monkeypatch.setattr(DeckMarkdown, "update", update)
+    monkeypatch.setattr(DeckMarkdown, "update_in_place", update_in_place)
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await start_review(pilot)
@@ -386,4 +531,4 @@ async def test_the_next_question_never_shows_above_the_previous_score(app_factor
         await pilot.pause()
         await pilot.press("escape", "u")  # undo: the rated card comes back
         await pilot.pause()
-    assert seen == [(False, False), (False, False)]
+    assert seen and all(shown == (False, False) for shown in seen)

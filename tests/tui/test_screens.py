@@ -419,3 +419,70 @@ async def test_home_catches_up_with_answers_given_in_another_terminal(app_factor
         home.check_outside_changes()
         await pilot.pause()
         assert "1 done today" in str(home.query_one("#today", Static).render())
+
+
+async def test_the_theme_picked_is_kept_for_the_next_start(app_factory, isolated_user_files):
+    """Picking a theme in the palette writes it to config.toml; the next start opens in it."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme != "nord"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"theme")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press(*"nord")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "nord"
+    assert 'theme = "nord"' in (isolated_user_files / "config.toml").read_text("utf-8")
+    again = app_factory()
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert again.theme == "nord"
+
+
+async def test_screenshot_without_a_downloads_folder_saves_by_the_store_and_says_where(
+    app_factory, db_path, tmp_path, monkeypatch
+):
+    """Textual saves to ~/Downloads and fails with no reason when it is missing: quizapp saves
+    next to the store instead and the notification names the file."""
+    from quizapp import paths
+
+    monkeypatch.setattr(paths, "user_downloads_dir", lambda: str(tmp_path / "no-such-folder"))
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"screenshot")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        saved = list((db_path.parent / "screenshots").glob("*.svg"))
+        assert len(saved) == 1 and "<svg" in saved[0].read_text("utf-8")
+        notes = [n.message for n in app._notifications]
+        assert any(str(saved[0]) in note for note in notes), notes
+
+
+async def test_home_picks_up_a_folder_added_from_another_terminal(
+    app_factory, deck_dir, isolated_user_files
+):
+    """'quizapp decks add' in another terminal (here: its config write) shows on Home without
+    ctrl+r, even when it is the command that creates the config file."""
+    from quizapp import config
+
+    app = app_factory(roots=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        home.check_outside_changes()  # the first look only takes note (no config file yet)
+        assert not (isolated_user_files / "config.toml").exists()
+        config.save(isolated_user_files / "config.toml", config.Config(deck_folders=[deck_dir]))
+        home.check_outside_changes()
+        await settle(pilot)
+        decks = [row[0] for row in table_rows(home.query_one("#decks", DataTable))]
+        assert any("drills" in deck for deck in decks), decks

@@ -149,3 +149,35 @@ def test_unknown_search_filters_are_reported_not_silently_empty():
     assert search_problems("type:essay")[0].startswith("unknown 'type:essay'")
     assert search_problems("colour:red")[0].startswith("unknown filter 'colour:'")
     assert search_problems("O(n):") == []  # not a filter
+
+
+def test_new_cards_sort_last_by_stability_in_either_direction(synced):
+    """A new card has no stability yet: it is neither the most nor the least stable."""
+    from quizapp.tui.browse_screen import sorted_rows
+
+    session = session_on(synced)
+    session.next()
+    session.rate(4, "x")
+    session.next()
+    session.rate(1, "y")
+    rows = card_rows(synced)
+    reviewed = {"relu-open", "bounds-cloze::c1"}
+    for reverse in (False, True):
+        shown = sorted_rows(rows, "stability", reverse)
+        assert {r.id for r in shown[:2]} == reviewed
+        stabilities = [r.stability for r in shown[:2]]
+        assert stabilities == sorted(stabilities, reverse=reverse)
+        assert all(not r.reps for r in shown[2:])
+
+
+def test_peek_names_the_cards_to_come_without_moving_the_session(synced):
+    """The app builds the inputs of the cards to come while one is read: peek says which, in
+    the order next() will give them, and leaves the session as it was."""
+    session = session_on(synced)
+    first = session.next()
+    ahead = [card.id for card in session.peek(3)]
+    assert ahead == ["bounds-cloze::c1", "zero-choice", "relu-basic"]
+    assert session.current is first and not session.skipped
+    session.skip()
+    session.next()
+    assert [card.id for card in session.peek(2)] == ["zero-choice", "relu-basic"]

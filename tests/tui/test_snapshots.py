@@ -63,9 +63,9 @@ def test_review_cloze_question(snap_compare, app_factory):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_review_choice_revealed(snap_compare, app_factory, size):
-    """A choice card after picking 1 and 2: option 1 ✓, option 2 '✗ ... (wrong pick)' and 3
-    '✗ ... (missed: correct)' in words and in the error colour, 'Not quite', the explanation,
-    Again preselected and marked '· suggested'."""
+    """A choice card after picking 1 and 2, shown shuffled as L2, L1, elastic net: '✗ 1. L2
+    ... (wrong pick)', '✓ 2. L1 (lasso)' and '✗ 3. Elastic net (missed: correct)' in words and
+    in the error colour, 'Not quite', the explanation, Again preselected and '· suggested'."""
     presses = ("r", "escape", "s", "s", "a", "1", "2", "enter")
     assert snap_compare(app_factory(), terminal_size=size, run_before=keys(*presses))
 

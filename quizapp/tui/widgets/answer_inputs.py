@@ -1,8 +1,10 @@
 """The three ways to answer a card before the reveal: a text box, gap inputs, or numbered options.
 
 Each input posts its own ``Submitted`` message when the user asks to see the answer, and offers
-``value`` (the answer as :func:`quizapp.grading.grade` expects it) and ``lock_answer`` (stop editing
-after the reveal, so what was typed stays visible next to the verdict).
+``value`` (the answer as :func:`quizapp.grading.grade` expects it), ``lock_answer`` (stop editing
+after the reveal, so what was typed stays visible next to the verdict) and ``prepare`` (empty
+again, for another card of the same :func:`input_shape`: the review reuses its inputs, as
+building one costs a frame).
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from quizapp.cards import Card, CardType, Choice
-from quizapp.grading import display_order
+from quizapp.grading import display_order, picks_in_deck_order
 
 REVEAL_KEY = "ctrl+s"  # arrives unchanged in every terminal and in tmux, unlike ctrl+enter
 SUBTITLE = "^s reveal · esc then u/s/e/p commands"
+CHOICE_SUBTITLE = "1-9 pick · enter reveal"
 
 
 class AnswerBox(TextArea):
@@ -66,11 +69,29 @@ class AnswerBox(TextArea):
         return self.text
 
     def reset(self) -> None:
-        """Empty and editable again, for the next open card (cheaper than a new box)."""
-        self.read_only = False
-        self.remove_class("-locked")
+        """Empty and editable again, for the next open card (cheaper than a new box).
+
+        Restyling a text area costs more than a frame on a slow machine, and taking the focus
+        restyles it anyway: the class change waits for that (or :meth:`restyle`).
+        """
+        self.can_focus = True
+        if self.has_class("-locked"):
+            self.remove_class("-locked", update=False)
+            self._restyle_pending = True
         self.border_subtitle = SUBTITLE
         self.load_text("")
+
+    def restyle(self) -> None:
+        """Apply a class change :meth:`reset` left for the focus, when the focus will not come."""
+        if getattr(self, "_restyle_pending", False):
+            self._restyle_pending = False
+            self.update_node_styles()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._restyle_pending = False  # the focus restyles the box (Widget's handler runs too)
+
+    def prepare(self, card: Card, order: list[int] | None = None) -> None:
+        self.reset()
 
     def restore(self, value: str) -> None:
         """Put back an answer typed earlier (after undo or an edit), cursor at its end."""
@@ -84,15 +105,21 @@ class AnswerBox(TextArea):
         self.screen.set_focus(None)
 
     def lock_answer(self) -> None:
-        self.read_only = True
+        """No more typing (the focus leaves and cannot come back), the box closes up. When it
+        has the focus, the class is applied by the restyle its blur makes anyway."""
+        focused = self.screen.focused is self
+        self.can_focus = False
         self.border_subtitle = ""
-        self.add_class("-locked")
+        self.add_class("-locked", update=not focused)
 
 
 class BasicHint(Static):
     """Basic cards are self-graded: nothing to type, recall and reveal."""
 
     value = ""
+
+    def prepare(self, card: Card, order: list[int] | None = None) -> None:
+        """Nothing to empty: the hint is shown again (the reveal hid it)."""
 
     def lock_answer(self) -> None:
         self.display = False
@@ -148,13 +175,24 @@ class ClozeInputs(Vertical):
     def focus_first(self) -> None:
         self.screen.set_focus(self.query(Input).first())
 
-    def lock_answer(self) -> None:
+    def prepare(self, card: Card, order: list[int] | None = None) -> None:
+        """Empty gaps, editable again, for another card with as many gaps."""
         for field in self.query(Input):
-            field.disabled = True
+            field.value = ""
+            field.can_focus = True
+
+    def lock_answer(self) -> None:
+        """No more typing: the gaps can no longer take the focus (disabling them would restyle
+        each, which costs a frame on a slow machine)."""
+        for field in self.query(Input):
+            field.can_focus = False
 
 
 class ChoiceOption(Static):
-    """One numbered option; its CSS classes say if it is picked, highlighted, right or wrong."""
+    """One numbered option; its CSS classes say if it is picked, highlighted, right or wrong.
+
+    ``number`` is where it is shown (the key that picks it), not its place in the deck.
+    """
 
     def __init__(self, number: int, choice: Choice) -> None:
         super().__init__(markup=False)
@@ -179,7 +217,11 @@ class ChoiceOption(Static):
 
 
 class ChoicePicker(Vertical, can_focus=True):
-    """Numbered options picked with their number keys (several may be right); enter submits."""
+    """Numbered options picked with their number keys (several may be right); enter submits.
+
+    The options are shown in ``order`` (indexes into ``choices``: the review's shuffle), and
+    :attr:`value` names the picks by their number in the deck, whatever order they were shown in.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"toggle({n})", f"Pick {n}", show=False) for n in range(1, 10)),
@@ -201,11 +243,18 @@ class ChoicePicker(Vertical, can_focus=True):
         def control(self) -> ChoicePicker:
             return self.picker
 
-    def __init__(self, choices: tuple[Choice, ...], *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        choices: tuple[Choice, ...],
+        order: list[int] | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
-        self.choices = choices
+        self.order = list(order) if order is not None else list(range(len(choices)))
+        self.choices = tuple(choices[i] for i in self.order)  # as shown
         self.locked = False
-        self.border_subtitle = "1-9 pick · enter reveal"
+        self.border_subtitle = CHOICE_SUBTITLE
 
     def compose(self) -> ComposeResult:
         for n, choice in enumerate(self.choices, start=1):
@@ -221,7 +270,8 @@ class ChoicePicker(Vertical, can_focus=True):
 
     @property
     def value(self) -> str:
-        return " ".join(str(n) for n in self.picked)
+        """The picked options' numbers in the deck ("1 3"), as the grader and the store take."""
+        return picks_in_deck_order(set(self.picked), self.order)
 
     def toggle(self, number: int) -> None:
         if self.locked or not 1 <= number <= len(self.choices):
@@ -232,11 +282,25 @@ class ChoicePicker(Vertical, can_focus=True):
         option.update_text()
         self.cursor = number - 1
 
+    def prepare(self, card: Card, order: list[int] | None = None) -> None:
+        """Another card's options (as many as these), unpicked and open to picks again."""
+        self.order = list(order) if order is not None else list(range(len(card.choices)))
+        self.choices = tuple(card.choices[i] for i in self.order)
+        self.locked = False
+        self.can_focus = True
+        self.border_subtitle = CHOICE_SUBTITLE
+        for option, choice in zip(self.options, self.choices, strict=True):
+            option.choice = choice
+            option.picked = False
+            option.set_classes("")
+            option.update_text()
+        self.cursor = 0
+
     def restore(self, value: str) -> None:
         """Pick again the options picked earlier (``value`` as :attr:`value` gives them)."""
         for word in value.split():
-            if word.isdigit():
-                self.toggle(int(word))
+            if word.isdigit() and int(word) - 1 in self.order:
+                self.toggle(self.order.index(int(word) - 1) + 1)
 
     def watch_cursor(self, cursor: int) -> None:
         for index, option in enumerate(self.options):
@@ -298,25 +362,47 @@ class OrderInput(ClozeInputs):
         self.steps = steps
 
     def compose(self) -> ComposeResult:
-        listing = "\n".join(f"{n}. {step}" for n, step in enumerate(self.steps, start=1))
-        yield Static(listing, classes="order-steps")
+        yield Static(self._listing(), classes="order-steps")
         yield Input(placeholder="The numbers in the right order, e.g. 3 1 2", id="gap-1")
 
+    def _listing(self) -> str:
+        return "\n".join(f"{n}. {step}" for n, step in enumerate(self.steps, start=1))
 
-def answer_input(card: Card, *, cursor_blink: bool = True) -> Widget:
-    """The input a card asks for, with id ``answer-input``: a text box for open cards, one field
-    per gap for cloze cards, numbered options for choice cards, a hint for basic cards."""
+    def prepare(self, card: Card, order: list[int] | None = None) -> None:
+        self.steps = [card.expected[i] for i in display_order(card)]
+        self.query_one(".order-steps", Static).update(self._listing())
+        super().prepare(card, order)
+
+
+def input_shape(card: Card) -> tuple[str, int]:
+    """Cards whose inputs have the same shape can share one (emptied with ``prepare``)."""
+    if card.type is CardType.CLOZE:
+        return (card.type.value, len(card.expected))
+    if card.type is CardType.CHOICE:
+        return (card.type.value, len(card.choices))
+    return (card.type.value, 0)
+
+
+def answer_input(
+    card: Card,
+    *,
+    cursor_blink: bool = True,
+    choice_order: list[int] | None = None,
+    id: str | None = "answer-input",
+) -> Widget:
+    """The input a card asks for: a text box for open cards, one field per gap for cloze cards,
+    numbered options (shown in ``choice_order``) for choice cards, a hint for basic cards."""
     if card.type is CardType.OPEN:
-        box = AnswerBox(id="answer-input")
+        box = AnswerBox(id=id)
         box.cursor_blink = cursor_blink
         return box
     if card.type is CardType.CLOZE:
-        return ClozeInputs(len(card.expected), id="answer-input")
+        return ClozeInputs(len(card.expected), id=id)
     if card.type is CardType.CHOICE:
-        return ChoicePicker(card.choices, id="answer-input")
+        return ChoicePicker(card.choices, choice_order, id=id)
     if card.type is CardType.NUMERIC:
-        return NumberInput(1, id="answer-input")
+        return NumberInput(1, id=id)
     if card.type is CardType.ORDERED:
         steps = [card.expected[i] for i in display_order(card)]
-        return OrderInput(steps, id="answer-input")
-    return BasicHint("Recall the answer, then press space to see it.", id="answer-input")
+        return OrderInput(steps, id=id)
+    return BasicHint("Recall the answer, then press space to see it.", id=id)

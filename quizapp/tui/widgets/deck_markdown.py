@@ -2,6 +2,11 @@
 
 Decks may come from strangers. Textual's Markdown opens a clicked link straight away; here a click
 only asks, naming the address, and only web addresses can be opened at all.
+
+A new card's question usually has the shape of the last one (a heading, or a paragraph):
+:meth:`DeckMarkdown.update_in_place` then changes the text of the blocks already on screen,
+at once, instead of Textual's update, which parses in a thread and mounts new blocks over
+several event-loop turns (each a chance for a half-drawn frame).
 """
 
 from __future__ import annotations
@@ -9,14 +14,23 @@ from __future__ import annotations
 from typing import ClassVar
 from urllib.parse import urlparse
 
+from markdown_it import MarkdownIt
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
+from textual.widgets._markdown import MarkdownBlock, MarkdownHeader, MarkdownParagraph
 
 OPENABLE_SCHEMES = ("http", "https")
+SIMPLE_BLOCKS = (MarkdownHeader, MarkdownParagraph)  # text only: no child blocks to rebuild
+
+
+def is_one_paragraph(text: str) -> bool:
+    """Whether ``text`` reads as one plain paragraph (not a list, quote, heading, code...)."""
+    tokens = MarkdownIt("gfm-like").parse(text)
+    return [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
 
 
 class DeckMarkdown(Markdown):
@@ -24,6 +38,26 @@ class DeckMarkdown(Markdown):
 
     def __init__(self, markdown: str | None = None, **kwargs: object) -> None:
         super().__init__(markdown, open_links=False, **kwargs)  # type: ignore[arg-type]
+
+    def update_in_place(self, markdown: str) -> bool:
+        """Show ``markdown`` by re-texting the blocks on screen; False (nothing changed) when
+        its blocks are not the same sequence of headings and paragraphs: then use ``update``."""
+        if markdown == self.source and self.source:
+            return True
+        current = [child for child in self.children if isinstance(child, MarkdownBlock)]
+        parser = MarkdownIt("gfm-like") if self._parser_factory is None else self._parser_factory()
+        blocks = list(self._parse_markdown(parser.parse(markdown)))
+        if not blocks or len(blocks) != len(current):
+            return False
+        for old, new in zip(current, blocks, strict=True):
+            if type(old) is not type(new) or not isinstance(new, SIMPLE_BLOCKS) or new._blocks:
+                return False
+        for old, new in zip(current, blocks, strict=True):
+            old.set_content(new._content)
+            old._copy_context(new)
+        self._markdown = markdown
+        self._table_of_contents = None
+        return True
 
     @on(Markdown.LinkClicked)
     def ask_before_opening(self, event: Markdown.LinkClicked) -> None:

@@ -38,6 +38,9 @@ class KeyBar(Widget):
     def __init__(self) -> None:
         super().__init__()
         self._spans: list[tuple[int, int, str]] = []  # (start, end, key) for clicks
+        # The last line drawn, by what it was drawn from: the bindings "change" several times
+        # per card (focus, phase) while the keys shown mostly stay the same.
+        self._drawn: tuple[tuple, int, Content, list[tuple[int, int, str]]] | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -46,7 +49,10 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen) -> None:
-        self.refresh()
+        # Redrawn only when the keys shown change: a redraw of the line costs about a
+        # millisecond, and the bindings are recomputed several times per card.
+        if self._drawn is None or self._drawn[0] != tuple(self.items()):
+            self.refresh()
 
     def items(self) -> list[tuple[str, str, str, bool]]:
         """(key, key as shown, description, enabled) for each action, in binding order."""
@@ -64,9 +70,18 @@ class KeyBar(Widget):
         return items
 
     def render(self) -> Content:
+        items = self.items()
+        key = (tuple(items), self.size.width)
+        if self._drawn is not None and self._drawn[:2] == key:
+            self._spans = self._drawn[3]
+            return self._drawn[2]
+        line = self._render_line(items)
+        self._drawn = (*key, line, self._spans)
+        return line
+
+    def _render_line(self, items: list[tuple[str, str, str, bool]]) -> Content:
         right = Content.assemble(Content.styled("^p", KEY_STYLE), " palette ")
         room = self.size.width - right.cell_length - 1  # a space before "^p palette"
-        items = self.items()
         # Too long for the terminal (80 columns): closer together first, then the screen's
         # least important keys go, never Help (it lists every key) or Quit.
         for separator in (SEPARATOR, " "):

@@ -1,13 +1,14 @@
 """The four rating keys, as in Anki, each with the interval it would schedule next.
 
 The suggested rating is preselected: enter (or space) accepts it, 1-4 pick one directly, left and
-right move the selection.
+right move the selection. The bar never takes the focus: the review screen answers those keys
+(:data:`RATING_BINDINGS`), because moving the focus onto the bar and back restyles both ends of
+the move, a cost paid on every reveal and every next card.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -44,15 +45,18 @@ class RatingChoice(Static):
         self.post_message(RatingBar.Rated(self.rating))
 
 
-class RatingBar(Horizontal, can_focus=True):
-    """Again / Hard / Good / Easy with their intervals; posts :class:`Rated`."""
+#: The rating keys, answered by the screen that shows the bar (its actions ``rate(n)``,
+#: ``accept_rating`` and ``move_rating(step)``); the help lists them under the bar's name.
+RATING_BINDINGS: list[BindingType] = [
+    *(Binding(str(n), f"rate({n})", RATINGS[n], show=False) for n in RATINGS),
+    Binding("enter,space", "accept_rating", "Accept rating", key_display="enter"),
+    Binding("left", "move_rating(-1)", "Previous", show=False),
+    Binding("right", "move_rating(1)", "Next", show=False),
+]
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(n), f"rate({n})", RATINGS[n], show=False) for n in RATINGS),
-        Binding("enter,space", "accept", "Accept rating", key_display="enter"),
-        Binding("left", "move(-1)", "Previous", show=False),
-        Binding("right", "move(1)", "Next", show=False),
-    ]
+
+class RatingBar(Horizontal):
+    """Again / Hard / Good / Easy with their intervals; posts :class:`Rated`."""
 
     selected: reactive[int] = reactive(3)
 
@@ -76,11 +80,6 @@ class RatingBar(Horizontal, can_focus=True):
         for choice in self.query(RatingChoice):
             choice.set_class(choice.rating == selected, "-selected")
 
-    def action_rate(self, rating: int) -> None:
-        self.post_message(self.Rated(rating))
-
-    def action_accept(self) -> None:
-        self.post_message(self.Rated(self.selected))
-
-    def action_move(self, step: int) -> None:
+    def move(self, step: int) -> None:
+        """Select the rating ``step`` places left (-1) or right (+1), within Again..Easy."""
         self.selected = min(max(self.selected + step, 1), len(RATINGS))
