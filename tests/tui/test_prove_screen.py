@@ -91,12 +91,14 @@ async def test_training_shows_frames_as_it_goes_and_x_stops_it(app_factory):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_proof(pilot, "dropout-ensemble")
         await pilot.press("e")
-        screen.query_one("#param-steps", Input).value = "4000"  # a frame every 200 steps
+        # Long enough that it is still training when x comes, however fast the machine: about
+        # 3 s of work on a quiet machine, a frame every 2000 steps.
+        screen.query_one("#param-steps", Input).value = "40000"
         await pilot.press("enter")
         heading = lambda: text_of(screen, "#panel-heading")  # noqa: E731
         await until(pilot, lambda: heading().startswith("Step "))
         first = heading()
-        assert "of 4000 (x: stop)" in first
+        assert "of 40000 (x: stop)" in first
         assert screen.query_one(ProofChart).display
         assert "test, no dropout" in text_of(screen, "#legend")
         await until(pilot, lambda: heading() != first)  # the frames keep coming
