@@ -16,6 +16,10 @@ from quizapp.cards import Card, CardType
 DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-"})
 
 
+#: The mark of each verdict on a point: symbols, so the verdict never rests on colour alone.
+POINT_MARKS = {"opposite": "✗!", "covered": "✓", "partial": "½", "missed": "✗"}
+
+
 @dataclass(frozen=True)
 class PointResult:
     """One thing the answer was checked for, as shown after reveal.
@@ -34,6 +38,21 @@ class PointResult:
     def partial(self) -> bool:
         """Half-covered: some credit, not enough to count the point (shown as such)."""
         return not self.covered and (self.credit or 0.0) >= 0.25
+
+    @property
+    def verdict(self) -> str:
+        """ "opposite", "covered", "partial" or "missed": what every display marks the point as
+        (a contradiction outranks any credit)."""
+        if self.contradicted:
+            return "opposite"
+        if self.covered:
+            return "covered"
+        return "partial" if self.partial else "missed"
+
+    @property
+    def mark(self) -> str:
+        """The point's mark, the same in the app, the plain review and ``quizapp grade``."""
+        return POINT_MARKS[self.verdict]
 
 
 @dataclass(frozen=True)

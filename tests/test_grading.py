@@ -142,3 +142,12 @@ def test_picks_are_kept_in_the_decks_numbering_not_the_shown_one():
     assert picks_in_deck_order({1, 3}, [2, 0, 1]) == "2 3"
     assert picks_in_deck_order({2}, [2, 0, 1]) == "1"
     assert picks_in_deck_order(set(), [2, 0, 1]) == ""
+
+
+def test_a_point_has_one_mark_everywhere_and_a_contradiction_outranks_credit() -> None:
+    from quizapp.grading import PointResult
+
+    assert PointResult("p", True, credit=1.0).mark == "✓"
+    assert PointResult("p", False, credit=0.3).mark == "½"
+    assert PointResult("p", False, credit=0.1).mark == "✗"
+    assert PointResult("p", True, credit=1.0, contradicted=True).mark == "✗!"

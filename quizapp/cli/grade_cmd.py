@@ -121,10 +121,7 @@ def _print_verdict(card, verdict) -> None:
         f"{verdict.covered_count} of {len(verdict.points)} key points{basic}"
     )
     for point in verdict.points:
-        mark = "✓" if point.covered else ("½" if point.partial else "✗")
-        if point.contradicted:
-            mark = "✗!"
-        click.echo(f"  {mark} {printable(point.text)}")
+        click.echo(f"  {point.mark} {printable(point.text)}")
         if point.matched and (point.covered or point.partial or point.contradicted):
             said = "you said the opposite" if point.contradicted else "from"
             click.echo(f'      {said}: "{printable(point.matched)}"')

@@ -124,6 +124,15 @@ def choice_lines(card: Card, typed: str, order: list[int] | None = None) -> list
     return lines
 
 
+#: Colour (and boldness) of each point verdict's mark; the mark itself needs no colour.
+_MARK_COLOURS = {
+    "opposite": ("red", True),
+    "covered": ("green", None),
+    "partial": ("yellow", None),
+    "missed": ("red", None),
+}
+
+
 def show_verdict(
     card: Card, verdict: Grade, typed: str = "", order: list[int] | None = None
 ) -> None:
@@ -143,14 +152,9 @@ def show_verdict(
         else:
             click.secho(f"Score: {verdict.value:.0%}", bold=True)
         for number, point in enumerate(verdict.points, start=1):
-            if point.contradicted:
-                mark, said = click.style("✗!", fg="red", bold=True), "you said the opposite: "
-            elif point.covered:
-                mark, said = click.style("✓", fg="green"), ""
-            elif point.partial:
-                mark, said = click.style("½", fg="yellow"), ""
-            else:
-                mark, said = click.style("✗", fg="red"), ""
+            colour, bold = _MARK_COLOURS[point.verdict]
+            mark = click.style(point.mark, fg=colour, bold=bold)
+            said = "you said the opposite: " if point.contradicted else ""
             shown = point.matched if (point.covered or point.partial or said) else ""
             matched = f'  ← {said}"{shown}"' if shown else ""
             click.echo(f"  {number} {mark} {point.text}{matched}")

@@ -6,9 +6,16 @@ from textual.content import Content
 from textual.widgets import Static
 
 from quizapp.cards import CardType
-from quizapp.grading import Grade, summary
+from quizapp.grading import POINT_MARKS, Grade, summary
 
-COVERED, MISSED, PARTIAL, OPPOSITE = "✓", "✗", "½", "✗!"
+MISSED = POINT_MARKS["missed"]
+#: The colour that goes with each point verdict's mark (the mark itself says it without colour).
+MARK_STYLES = {
+    "opposite": "bold $error",
+    "covered": "$success",
+    "partial": "$warning",
+    "missed": "$error",
+}
 MATCH_WIDTH = 60  # a matched phrase longer than this is clipped: the point is what matters
 
 
@@ -48,9 +55,8 @@ def verdict_content(card_type: CardType, grade: Grade, note: str = "") -> Conten
             )
         lines.append(line)
     for point in grade.points:
-        mark = Content.styled(
-            COVERED if point.covered else MISSED, "$success" if point.covered else "$error"
-        )
+        verdict = "covered" if point.covered else "missed"  # gaps and options: no half credit
+        mark = Content.styled(POINT_MARKS[verdict], MARK_STYLES[verdict])
         line = Content.assemble(mark, " ", point.text)
         if point.covered and point.matched and _differs(point.matched, point.text):
             quoted = f'  ← "{_clip(point.matched, MATCH_WIDTH)}"'
@@ -62,14 +68,7 @@ def verdict_content(card_type: CardType, grade: Grade, note: str = "") -> Conten
 def _open_verdict(grade: Grade) -> Content:
     lines = [Content.styled(summary(grade), "bold")]
     for number, point in enumerate(grade.points, start=1):
-        if point.contradicted:
-            mark = Content.styled(OPPOSITE, "bold $error")
-        elif point.covered:
-            mark = Content.styled(COVERED, "$success")
-        elif point.partial:
-            mark = Content.styled(PARTIAL, "$warning")
-        else:
-            mark = Content.styled(MISSED, "$error")
+        mark = Content.styled(point.mark, MARK_STYLES[point.verdict])
         line = Content.assemble(Content.styled(f"{number} ", "dim"), mark, " ", point.text)
         if point.contradicted and point.matched:
             quoted = f'  ← you said the opposite: "{_clip(point.matched, MATCH_WIDTH)}"'
