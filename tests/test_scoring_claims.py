@@ -174,3 +174,19 @@ def test_scoring_imports_no_model_code_until_asked() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_clause_stating_half_a_point_is_not_its_reversal(cards: dict) -> None:
+    """"ReLU has derivative 1 for positive inputs" says half of a point whose reversed forms
+    change the other half ("... gives dense activations"): it shares all their words and sits
+    closer to them than to the whole point, yet it reverses nothing. Likewise "sigmoid is not
+    zero-centred" is not the reversal that drops the point's "not"."""
+    card = cards["activation-functions"]
+    answer = (
+        "Sigmoid and tanh saturate so gradients vanish; sigmoid is not zero-centred. ReLU has "
+        "derivative 1 for positive inputs but can die. Leaky ReLU keeps a small slope. "
+        "GELU is smooth."
+    )
+    verdict = grade(card, answer)
+    assert not [p.text for p in verdict.points if p.contradicted]
+    assert verdict.value >= 0.6
