@@ -177,7 +177,7 @@ def test_scoring_imports_no_model_code_until_asked() -> None:
 
 
 def test_a_clause_stating_half_a_point_is_not_its_reversal(cards: dict) -> None:
-    """"ReLU has derivative 1 for positive inputs" says half of a point whose reversed forms
+    """ "ReLU has derivative 1 for positive inputs" says half of a point whose reversed forms
     change the other half ("... gives dense activations"): it shares all their words and sits
     closer to them than to the whole point, yet it reverses nothing. Likewise "sigmoid is not
     zero-centred" is not the reversal that drops the point's "not"."""
