@@ -24,6 +24,7 @@ FRESH_ANSWERS = DATA / "answers_fresh.jsonl"
 TEST_ANSWERS = DATA / "answers_test.jsonl"
 NEW_CARD_ANSWERS = DATA / "answers_new_cards.jsonl"
 TEST4_ANSWERS = DATA / "answers_test4.jsonl"
+TEST5_ANSWERS = DATA / "answers_test5.jsonl"
 OOD_ANSWERS = DATA / "ood" / "answers.jsonl"
 OOD_DECK = DATA / "ood" / "statistics.md"
 #: Tuning data: the only rows the scorer's weights are fitted on.
@@ -43,7 +44,9 @@ DECKS = tuple(
 #: optimisation pitfall. Its old answers are kept in the files but not read; answers written for
 #: the new question (by the writers in :data:`WRITTEN_AFTER_RESCOPE`) are read as usual.
 RESCOPED = frozenset({"l1-zeros-from-gradients"})
-WRITTEN_AFTER_RESCOPE = frozenset({"blind-tune4-2026-12", "blind-test4-2026-12"})
+WRITTEN_AFTER_RESCOPE = frozenset(
+    {"blind-tune4-2026-12", "blind-test4-2026-12", "blind-test5-2026-12"}
+)
 
 
 def load_cards(*, ood: bool = False) -> dict[str, Card]:

@@ -18,6 +18,7 @@ from .labelled_answers import (
     NEW_CARD_ANSWERS,
     OOD_ANSWERS,
     TEST4_ANSWERS,
+    TEST5_ANSWERS,
     TEST_ANSWERS,
     TUNE_FILES,
     load_answers,
@@ -27,6 +28,7 @@ from .labelled_answers import (
 
 FRESH_FLOOR = 0.60  # pooled Spearman on answers_test + answers_new_cards
 NEWEST_FLOOR = 0.70  # Spearman on answers_test4 (measured 0.767 when it was added)
+TEST5_FLOOR = 0.60  # Spearman on answers_test5 (measured 0.652 when it was added)
 OOD_FLOOR = 0.45  # Spearman on the out-of-domain statistics answers
 OPEN_CARDS_AT_LEAST = 18
 GAMING_KINDS = {"keyword-stuffed", "keyword-list", "repeated-question"}
@@ -94,7 +96,7 @@ def test_spearman_matches_a_hand_computed_example() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", [*TUNE_FILES, TEST_ANSWERS, NEW_CARD_ANSWERS, TEST4_ANSWERS, OOD_ANSWERS]
+    "path", [*TUNE_FILES, TEST_ANSWERS, NEW_CARD_ANSWERS, TEST4_ANSWERS, TEST5_ANSWERS, OOD_ANSWERS]
 )
 def test_every_labelled_file_is_well_formed(path, cards: dict) -> None:
     rows = load_answers(path)
@@ -109,7 +111,7 @@ def test_every_labelled_file_is_well_formed(path, cards: dict) -> None:
 
 
 def test_test_sets_are_never_tuning_data() -> None:
-    for path in (TEST_ANSWERS, NEW_CARD_ANSWERS, TEST4_ANSWERS, OOD_ANSWERS):
+    for path in (TEST_ANSWERS, NEW_CARD_ANSWERS, TEST4_ANSWERS, TEST5_ANSWERS, OOD_ANSWERS):
         assert {row["split"] for row in load_answers(path)} <= {"test", "ood-test"}
 
 
@@ -123,6 +125,12 @@ def test_the_newest_blind_answers_rank_like_an_interviewer(cards: dict) -> None:
     rows = load_answers(TEST4_ANSWERS)
     rho = spearman(values(rows, cards), [row["label"] for row in rows])
     assert rho >= NEWEST_FLOOR
+
+
+def test_the_fifth_blind_set_ranks_like_an_interviewer(cards: dict) -> None:
+    rows = load_answers(TEST5_ANSWERS)
+    rho = spearman(values(rows, cards), [row["label"] for row in rows])
+    assert rho >= TEST5_FLOOR
 
 
 def test_out_of_domain_answers_rank_like_an_interviewer(cards: dict) -> None:

@@ -597,3 +597,19 @@ async def test_the_next_question_never_shows_above_the_previous_score(app_factor
         await pilot.press("escape", "u")  # undo: the rated card comes back
         await pilot.pause()
     assert seen and all(shown == (False, False) for shown in seen)
+
+
+async def test_the_answer_box_draws_before_its_parts_are_styled(app_factory):
+    """Textual can draw a text area before its component classes are styled, and TextArea then
+    raised KeyError 'text-area--gutter' and crashed the app (seen in the quiz's countdown); the
+    box styles them itself first."""
+    from textual.geometry import Region
+
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        box = screen.query_one(AnswerBox)
+        box._component_styles.clear()  # the state Textual sometimes draws it in
+        box._rich_style_cache.clear()
+        lines = box.render_lines(Region(0, 0, box.size.width, box.size.height))
+        assert len(lines) == box.size.height

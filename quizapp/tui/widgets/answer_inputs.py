@@ -17,8 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
@@ -67,6 +69,14 @@ class AnswerBox(TextArea):
     @property
     def value(self) -> str:
         return self.text
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Textual (8.2) can draw a text area before its component classes are styled (a
+        timer's refresh right after a screen change), and TextArea then raises KeyError for
+        "text-area--gutter" and the app crashes (Textualize/textual#6528). Style them first."""
+        if "text-area--gutter" not in self._component_styles:
+            self.app.stylesheet.apply(self, animate=False)
+        return super().render_lines(crop)
 
     def reset(self) -> None:
         """Empty and editable again, for the next open card (cheaper than a new box).
