@@ -228,6 +228,9 @@ def run(
             f"with dropout, averaging {MC_MASKS} sampled sub-networks beats the log 2 baseline",
             float(mc_loss.mean()) < LOG2,
             f"{mc_loss.mean():.3g} < {LOG2:.3f} (weight scaling: {scaled_loss.mean():.3g})",
+            # Held on 1999 of the 2000 seeds 0-999 and 70000-70999: on seed 70154 the dropout
+            # nets still overfit (weight-scaled test log-loss 1.3) and the average scores 0.696.
+            rate=0.99,
         ),
         Check(
             f"weight scaling approximates the sampled sub-networks: its logit is within "
