@@ -111,17 +111,25 @@ else:
 
             self.call_after_refresh(painted)
 
+    from quizapp.tui.home_screen import HomeScreen
+
+    class MarkingHome(HomeScreen):
+        # No super() call: Textual calls each class's handler in the MRO, so HomeScreen's fills
+        # the table right after this one, before the refresh that paints it. The app-level hook
+        # this replaces called super() and so ran QuizApp's handler twice (two table rebuilds).
+        def on_sync_finished(self, message):
+            def painted():
+                mark("deck_table")
+                events["deck_rows"] = self.query_one("#decks").row_count
+                self.app.exit()
+
+            self.call_after_refresh(painted)
+
     class Home(QuizApp):
         CSS_PATH = Bench.CSS_PATH
 
-        def on_sync_finished(self, message):
-            super().on_sync_finished(message)
-
-            def painted():
-                mark("deck_table")
-                self.exit()
-
-            self.call_after_refresh(painted)
+        def get_default_screen(self):
+            return MarkingHome()
 
     if kind == "home":
         app = Home(Path(os.environ["QUIZAPP_DB"]))

@@ -455,3 +455,24 @@ def test_plain_open_card_empty_line_just_shows_the_answer(tmp_path):
     with Store.open(db) as store:
         row = store.conn.execute("SELECT answer, rating FROM reviews").fetchone()
     assert row["answer"] == "" and row["rating"] == 1
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    """``quizapp grade ... | head -1``: when stdout's reader has gone, the command stops with the
+    status of a SIGPIPE kill and no message; it used to say "Broken pipe: check the path" of
+    the store, blaming a path that was fine."""
+    import subprocess
+
+    env = {**os.environ, "QUIZAPP_DB": str(tmp_path / "q.db"), "QUIZAPP_BASIC_SCORING": "1"}
+    env["QUIZAPP_CONFIG"] = str(tmp_path / "c.toml")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "quizapp", "grade", "activation-functions"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    child.stdout.close()  # type: ignore[union-attr]
+    _, err = child.communicate(b"ReLU passes the gradient through for positive inputs.")
+    assert child.returncode == 141
+    assert b"Error" not in err and b"Traceback" not in err

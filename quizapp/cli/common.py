@@ -83,6 +83,17 @@ class QuizappGroup(click.Group):
 
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader went away ("quizapp grade ... | head -1"): stop quietly, as a Unix tool
+            # killed by SIGPIPE does, instead of blaming the store's path. Whatever the command
+            # saved is already committed; stdout is pointed at /dev/null so the interpreter's
+            # final flush cannot raise again.
+            import os
+            import sys
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(141)
         except HANDLED as exc:
             app = ctx.obj if isinstance(ctx.obj, AppContext) else None
             raise click.ClickException(explain(exc, db_path=app.db_path if app else None)) from exc

@@ -104,6 +104,37 @@ def variants(point: str, extra_pairs: tuple[tuple[str, str], ...] = ()) -> tuple
     return tuple(found)
 
 
+def _stems(text: str) -> set[str]:
+    from quizapp.scoring.lexical import stem
+
+    return {stem(w.casefold().removesuffix("'s").strip("'")) for w in _WORD.findall(text)}
+
+
+def changed_words(point: str, form: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The stems a reversed form puts in (``"dense"`` for ``"sparse"``, ``"not"``) and takes out.
+
+    A crossed swap ("L1 ... L2" to "L2 ... L1") changes the order, not the words: both are empty.
+    """
+    before, after = _stems(point), _stems(form)
+    return frozenset(after - before), frozenset(before - after)
+
+
+def touches_change(unit: set[str], inserted: frozenset[str], removed: frozenset[str]) -> bool:
+    """Whether a clause with these stems can state a reversed form: it must say a word the
+    reversal puts in, or, when the reversal only takes words out ("not"), leave them out.
+
+    Without this, a clause that states half a point ("ReLU has derivative 1 for positive
+    inputs") sits closer to a reversal of the other half ("... gives *dense* activations"),
+    which shares all its words, than to the whole point, and a correct clause is marked
+    "you said the opposite".
+    """
+    if inserted:
+        return bool(unit & inserted)
+    if removed:
+        return not unit & removed
+    return True
+
+
 def is_term_list(text: str) -> bool:
     """A unit that is a bare list of terms rather than a claim: almost no function words."""
     words = [w.casefold() for w in _WORD.findall(text)]
@@ -167,10 +198,16 @@ def signals(
     nearest = point_sim.max(axis=1) if n_points else np.zeros(n_units, dtype=np.float32)
     reversal = np.full((n_units, n_points), -1.0, dtype=np.float32)
     reversal_sim = np.zeros((n_units, n_points), dtype=np.float32)
+    unit_stems = [_stems(t) for t in texts]
     offset = 0
     for p, group in enumerate(forms):
         if group:
             sims = answer @ form_vecs[offset : offset + len(group)].T
+            for f, form in enumerate(group):
+                inserted, removed = changed_words(points[p], form)
+                for u, stems in enumerate(unit_stems):
+                    if not touches_change(stems, inserted, removed):
+                        sims[u, f] = -1.0
             best = sims.max(axis=1)
             reversal[:, p] = best - nearest
             reversal_sim[:, p] = best

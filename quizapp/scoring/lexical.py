@@ -36,7 +36,10 @@ What cannot earn credit
       overfit/underfit, bias/variance, deep/wide...) cannot cover a point about the other side.
       A point that names both sides ("L2 shrinks all weights, while L1 sets some exactly to
       zero") is contradicted by an answer whose clauses say its words of the other side ("L1
-      shrinks them, L2 zeros them"): the right words, the wrong claim.
+      shrinks them, L2 zeros them"): the right words, the wrong claim. Across the card, points
+      that each name one side bind their words to it ("zero" to L1, "fades" to L2); an answer
+      whose one-sided clauses say clearly more of the other side's words than of their own has
+      the sides swapped, and the points those words belong to are contradicted.
     * Keyword stuffing: a sentence with almost no function words, a comma list of bare terms, or
       a run of 45 words without punctuation is not prose; its matches count a tenth. A list of
       the right terms still shows the vocabulary, which an interviewer rates a little above a
@@ -104,6 +107,11 @@ VALUE_GAIN = 1.1  # an answer needs ~91% of the key-point credit for a full scor
 VALUE_EXPONENT = 0.6  # one key point of five is worth more than a fifth to an interviewer
 CONTRADICTION_PENALTY = 1.5  # per contradicted key point, averaged over the key points
 CONTRADICTION_COVERAGE = 0.4  # how well a denying part must match the point
+#: Words that open a clause part going on about the subject just named.
+CONTINUATIONS = frozenset(
+    {"because", "since", "so", "which", "its", "it", "they", "their", "hence", "thus", "therefore"}
+)
+CARD_SWAP_MIN = 2  # words said of the wrong side, across clauses, that swap a card's contrast
 SWAP_SHARE = 0.5  # share of a point's side-bound words that, said of the wrong side, swap it
 CONTRADICTION_WEIGHT = 0.85  # weight of the point's words the denying part negates, at least
 WEAK_WEIGHT = 0.4  # weight of a generic word (see vocabulary.WEAK_WORDS)
@@ -672,9 +680,22 @@ class _KeyPoint:
     bound: tuple[str | None, ...]  # per term, the side it is said of (None: neither or both)
 
 
+@dataclass(frozen=True)
+class _CardSide:
+    """A subject contrast across a card's key points: the words its points say only of one side.
+
+    ``words[k]`` maps (canon, negated) to the indices of the points naming only ``pair[k]`` that
+    say it; a word said of both sides' points is in neither.
+    """
+
+    pair: tuple[str, str]
+    words: tuple[dict[tuple[str, bool], tuple[int, ...]], dict[tuple[str, bool], tuple[int, ...]]]
+
+
 @dataclass
 class _Compiled:
     points: tuple[_KeyPoint, ...]
+    card_sides: tuple[_CardSide, ...]
     vocabulary: _Vocabulary
     lexicon: dict[str, str]
     choices: tuple[str, ...]
@@ -741,6 +762,7 @@ def _compile(key_points: tuple[str, ...], question: str | None, synonyms_key: tu
         )
     return _Compiled(
         points=tuple(points),
+        card_sides=_card_sides(parsed, vocabulary),
         vocabulary=vocabulary,
         lexicon=lexicon,
         choices=tuple(sorted(lexicon)),
@@ -775,6 +797,94 @@ def _sides_by_part(
         elif key_point:
             named.setdefault(term.part, set()).update(sides)
     return {part: next(iter(found)) for part, found in named.items() if len(found) == 1}
+
+
+def _card_sides(
+    parsed: Sequence[tuple[str, list[_Term], list[_Token]]],
+    vocabulary: _Vocabulary,
+) -> tuple[_CardSide, ...]:
+    """The subject contrasts whose sides are each named alone by some key point of the card.
+
+    "L1's subgradient has magnitude λ however small the weight" and "L2's gradient fades as the
+    weight shrinks, so L2 weights get small but not zero" bind "magnitude" to L1 and "fades",
+    "not zero" to L2, though no single point names both sides. Only points naming one side
+    bind: a point naming neither side or both says nothing about which side a word belongs to.
+    """
+    found = []
+    for pair in sorted(vocabulary.subjects):
+        words: tuple[dict, dict] = ({}, {})
+        for index, (_, terms, _) in enumerate(parsed):
+            named = {t.canon for t in terms} & set(pair)
+            if len(named) != 1:
+                continue
+            k = pair.index(next(iter(named)))
+            for term in terms:
+                if term.canon in pair:
+                    continue
+                key = (term.canon, term.negated)
+                words[k][key] = (*words[k].get(key, ()), index)
+        if not (words[0] and words[1]):
+            continue
+        shared = set(words[0]) & set(words[1])
+        shared |= {(c, not n) for c, n in shared}  # said of both, in either polarity
+        kept = tuple({w: v for w, v in side.items() if w not in shared} for side in words)
+        found.append(_CardSide(pair, kept))  # type: ignore[arg-type]
+    return tuple(found)
+
+
+def _inherit_sides(
+    terms: Sequence[_Term], tokens: Sequence[_Token], sides_by_part: Mapping[int, str]
+) -> dict[int, str]:
+    """A clause part that names no side but goes on about the last one named in its sentence
+    (it opens with :data:`CONTINUATIONS`) is about that side: "L2 sets weights to zero
+    *because its gradient is constant*". A part opening otherwise may be about the side it names
+    later ("too flexible a model fits the noise (variance)"), so it stays unbound."""
+    first: dict[int, str] = {}
+    for token in tokens:
+        first.setdefault(token.part, token.word)
+    inherited = dict(sides_by_part)
+    last: dict[int, str] = {}
+    for term in terms:  # in reading order
+        side = sides_by_part.get(term.part)
+        if side is not None:
+            last[term.sentence] = side
+        elif term.sentence in last and first.get(term.part) in CONTINUATIONS:
+            inherited.setdefault(term.part, last[term.sentence])
+    return inherited
+
+
+def _card_swaps(
+    card_sides: Sequence[_CardSide], terms: Sequence[_Term], tokens: Sequence[_Token]
+) -> set[int]:
+    """Key points whose words the answer says of the other side of a contrast, across clauses.
+
+    Each clause part naming one side only is read against the card's side vocabularies (see
+    :func:`_card_sides`): a word the points say only of the other side is *crossed*, one said of
+    this side is *straight*. When at least :data:`CARD_SWAP_MIN` words are crossed, and more than
+    twice as many as are straight, the answer has the sides the wrong way round: the points
+    whose words were crossed are reversed. (On the tuning answers, a looser "more crossed than
+    straight" also flagged four excellent answers that mention a side's word in passing.)
+    """
+    reversed_points: set[int] = set()
+    for side in card_sides:
+        parts = _inherit_sides(terms, tokens, _sides_by_part(terms, tokens, side.pair))
+        crossed: set[tuple[str, bool]] = set()
+        straight: set[tuple[str, bool]] = set()
+        owners: set[int] = set()
+        for term in terms:
+            said_of = parts.get(term.part)
+            if said_of is None or term.canon in side.pair:
+                continue
+            k = side.pair.index(said_of)
+            key = (term.canon, term.negated)
+            if key in side.words[k]:
+                straight.add(key)
+            elif key in side.words[1 - k]:
+                crossed.add(key)
+                owners.update(side.words[1 - k][key])
+        if len(crossed) >= CARD_SWAP_MIN and len(crossed) > 2 * len(straight):
+            reversed_points |= owners
+    return reversed_points
 
 
 def _swapped(point: _KeyPoint, terms: Sequence[_Term], sides_by_part: Mapping[int, str]) -> bool:
@@ -996,10 +1106,12 @@ def score(
         if point.sides
     }
 
+    card_swapped = _card_swaps(compiled.card_sides, prose_terms, tokens)
+
     results: list[KeyPointResult] = []
     credit_sum = 0.0
     contradicted = 0
-    for point in compiled.points:
+    for number, point in enumerate(compiled.points):
         weights = [w for _, w, _ in point.terms]
         # Parts of clauses about the other side of a contrast (ridge, when the point is about
         # lasso) say nothing about this point.
@@ -1027,8 +1139,10 @@ def score(
             listed = [(e[0], e[1], 1.0, *e[3:]) for e in agree]
             listed_credit = LIST_CREDIT * _ramp(_coverage(listed, point, weights, prefix, gate)[0])
             credit = max(credit, listed_credit)
-        if (oppose and _denies(agree, oppose, point, weights, prefix, gate)) or (
-            point.sides and _swapped(point, prose_terms, sided_parts[point.sides])
+        if (
+            (oppose and _denies(agree, oppose, point, weights, prefix, gate))
+            or (point.sides and _swapped(point, prose_terms, sided_parts[point.sides]))
+            or number in card_swapped
         ):
             contradicted += 1
             before_denial = credit

@@ -30,7 +30,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Static
@@ -100,7 +100,12 @@ class ReviewScreen(Screen[None]):
         Binding("pagedown", "scroll_card(10)", "Page down", show=False),
     ]
 
-    phase: reactive[str] = reactive(LOADING)
+    # Neither a phase change nor a move of the focus draws anything of the screen's own: the
+    # widgets they touch repaint themselves (the focus through its restyle). Textual's default
+    # repaints the whole screen for each, which made every reveal and card change a full-screen
+    # frame drawn twice (once with the layout, once for the repaint).
+    phase: reactive[str] = reactive(LOADING, repaint=False)
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     @dataclass
     class Graded(Message):

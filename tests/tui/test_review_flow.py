@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from textual._compositor import Compositor
 from textual.widgets import Input, Markdown
 
 from quizapp import review
@@ -17,7 +18,7 @@ from quizapp.tui.review_screen import ReviewScreen
 from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoiceOption, ChoicePicker, input_shape
 from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
-from quizapp.tui.widgets.rating_bar import RatingBar
+from quizapp.tui.widgets.rating_bar import RatingBar, RatingChoice
 from quizapp.tui.widgets.verdict import VerdictView
 
 from .conftest import NOW, settle
@@ -364,6 +365,70 @@ async def test_a_card_change_reuses_the_inputs_built_ahead(app_factory):
         box = screen.answer_widget
         assert box is built[("open", 0)] and box.text == "relu" and box.can_focus
         assert not box.has_class("-locked")
+
+
+async def test_a_reveal_and_a_card_change_repaint_only_what_changed(app_factory, monkeypatch):
+    """No key of the review redraws the whole screen: a reveal moves the focus and the phase,
+    and either, left to Textual's default, marks the entire screen dirty, so each reveal and
+    each new card was a full-screen frame (drawn twice: with the layout, then for the repaint)."""
+    full: list[int] = []
+    render_full_update = Compositor.render_full_update
+
+    def counted(self, *args, **kwargs):
+        full.append(1)
+        return render_full_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_full_update", counted)
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_review(pilot)
+        await pilot.pause()
+        full.clear()
+        await pilot.press(*"relu", "ctrl+s")  # the focus leaves the box, the phase changes
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("3")  # the cloze card: the focus goes to its gap
+        await pilot.pause()
+        await pilot.press("escape", "s")  # command mode, then the next card
+        await pilot.pause()
+        assert "Which penalties" in prompt_text(app)
+        assert not full
+
+
+async def test_the_rating_bar_marks_its_choices_restyling_each_once(app_factory, monkeypatch):
+    """The suggested and the selected rating are marked, and a choice whose classes change is
+    restyled once (twice before: one restyle per class), a fraction of a millisecond each."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_review(pilot)
+        await pilot.press(*"relu", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = screen.query_one(RatingBar)
+        restyled: list[str] = []
+        update_node_styles = RatingChoice.update_node_styles
+
+        def counted(self, *args, **kwargs):
+            restyled.append(self.id)
+            return update_node_styles(self, *args, **kwargs)
+
+        monkeypatch.setattr(RatingChoice, "update_node_styles", counted)
+        bar.set_choices({1: "1m", 2: "6m", 3: "10m", 4: "2d"}, 2)
+        marks = {
+            c.rating: (c.has_class("-suggested"), c.has_class("-selected"))
+            for c in bar.query(RatingChoice)
+        }
+        assert marks == {1: (False, False), 2: (True, True), 3: (False, False), 4: (False, False)}
+        assert len(restyled) == len(set(restyled)) and "rating-2" in restyled
+        assert bar.selected == 2
+        await pilot.press("right")
+        await pilot.pause()
+        marks = {
+            c.rating: (c.has_class("-suggested"), c.has_class("-selected"))
+            for c in bar.query(RatingChoice)
+        }
+        assert marks == {1: (False, False), 2: (True, False), 3: (False, True), 4: (False, False)}
+        assert "6m · suggested" in str(bar.query_one("#rating-2", RatingChoice).render())
 
 
 async def test_a_question_of_the_same_shape_is_re_texted_in_place(app_factory):

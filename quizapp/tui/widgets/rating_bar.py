@@ -28,9 +28,16 @@ class RatingChoice(Static):
     def __init__(self, rating: int) -> None:
         super().__init__(id=f"rating-{rating}", classes=f"rating-{RATINGS[rating].lower()}")
         self.rating = rating
+        self._shown: tuple[str, bool] | None = None
 
     def set_interval(self, interval: str, suggested: bool = False) -> None:
-        """The key, the name and the next interval; the suggested one says so in words too."""
+        """The key, the name and the next interval; the suggested one says so in words too.
+
+        Unchanged text is not set again: an update re-lays out and redraws the choice, and
+        consecutive new cards mostly show the same intervals."""
+        if self._shown == (interval, suggested):
+            return
+        self._shown = (interval, suggested)
         self.update(
             Content.from_markup(
                 "[b]$key[/b] $name\n[dim]$interval[/dim]",
@@ -59,6 +66,7 @@ class RatingBar(Horizontal):
     """Again / Hard / Good / Easy with their intervals; posts :class:`Rated`."""
 
     selected: reactive[int] = reactive(3)
+    _suggested: int = 3  # the rating marked "suggested" by the last set_choices
 
     @dataclass
     class Rated(Message):
@@ -70,15 +78,29 @@ class RatingBar(Horizontal):
 
     def set_choices(self, intervals: dict[int, str], suggested: int) -> None:
         """Show each rating's next interval and preselect the suggested one."""
+        self._suggested = suggested
         for choice in self.query(RatingChoice):
             choice.set_interval(intervals.get(choice.rating, ""), choice.rating == suggested)
-            choice.set_class(choice.rating == suggested, "-suggested")
-        self.selected = suggested
-        self.watch_selected(suggested)
+        # The watcher would restyle the choices a second time: they are marked once, below.
+        self.set_reactive(RatingBar.selected, suggested)
+        self._mark_choices()
 
     def watch_selected(self, selected: int) -> None:
+        self._mark_choices()
+
+    def _mark_choices(self) -> None:
+        """Classes ``-suggested`` and ``-selected`` on the right choices, with one restyle per
+        choice whose classes changed (each restyle costs a fraction of a millisecond, on every
+        reveal)."""
         for choice in self.query(RatingChoice):
-            choice.set_class(choice.rating == selected, "-selected")
+            wanted = {
+                "-suggested": choice.rating == self._suggested,
+                "-selected": choice.rating == self.selected,
+            }
+            if any(choice.has_class(name) != on for name, on in wanted.items()):
+                for name, on in wanted.items():
+                    choice.set_class(on, name, update=False)
+                choice.update_node_styles()
 
     def move(self, step: int) -> None:
         """Select the rating ``step`` places left (-1) or right (+1), within Again..Easy."""
