@@ -704,6 +704,27 @@ def _dropout_everywhere(real):
     return lambda rng, shape, keep, layers: real(rng, shape, np.full_like(keep, keep.min()), layers)
 
 
+def _test_time_scaled(scale):
+    """A weight-scaled net whose hidden units are multiplied by scale(keep) at test time: keep
+    is scaling twice (inverted dropout already divided by it in training), 1/keep over-scales."""
+    from quizapp.proofs import mlp
+
+    def logits(net, x, keep):
+        return mlp.forward(net, x, [scale(keep)] * (len(net.weights) - 1) + [None]).output
+
+    return logits
+
+
+def _unrescaled_masks(real):
+    """The identity's masks with kept units left at 1, not divided by the keep probability."""
+
+    def masks(units, width, keep):
+        every, chance = real(units, width, keep)
+        return np.minimum(every, 1.0), chance
+
+    return masks
+
+
 def _lasso_always_first(real):
     """A lasso that always hands a group's weight to its first member (a fixed tie-break)."""
 
@@ -879,6 +900,42 @@ def _mutations():
             ),
             {},
             ["with dropout, averaging"],
+        ),
+        (
+            "dropout-ensemble",
+            "weight scaling applied twice: test-time units multiplied by keep again",
+            lambda mp: mp.setattr(
+                dropout_ensemble, "weight_scaled", _test_time_scaled(lambda keep: keep)
+            ),
+            {},
+            ["weight scaling approximates"],
+        ),
+        (
+            "dropout-ensemble",
+            "weight scaling the wrong way: test-time units divided by keep",
+            lambda mp: mp.setattr(
+                dropout_ensemble, "weight_scaled", _test_time_scaled(lambda keep: 1.0 / keep)
+            ),
+            {},
+            ["weight scaling approximates"],
+        ),
+        (
+            "dropout-ensemble",
+            "the identity masks the first hidden layer, whose units pass through another ReLU",
+            lambda mp: mp.setattr(dropout_ensemble, "MASKED_LAYER", 0),
+            {},
+            ["the net run with each of the"],
+        ),
+        (
+            "dropout-ensemble",
+            "the identity's masks are not rescaled by 1/keep",
+            lambda mp: mp.setattr(
+                dropout_ensemble,
+                "enumerated_masks",
+                _unrescaled_masks(dropout_ensemble.enumerated_masks),
+            ),
+            {},
+            ["the net run with each of the"],
         ),
         (
             "elastic-net",
@@ -1079,6 +1136,7 @@ def test_a_mutation_that_breaks_the_phenomenon_fails_its_checks(
         "momentum-adam",
         "elastic-net",
         "depth-vs-width",
+        "dropout-ensemble",
     ],
 )
 def test_every_check_is_caught_by_some_mutation(name: str) -> None:

@@ -9,11 +9,18 @@ restarts each, side by side in one batched computation.
 
 Dropout trains an ensemble of the 2^units sub-networks that share one set of weights; weight
 scaling is a one-pass approximation of averaging them. It is compared with Monte-Carlo averaging
-of sampled sub-networks on the trained net: the same classes, but more confident. One thing is
-an identity, and is labelled so: for masks on the last hidden layer alone, the mean logit over
-masks is exactly the weight-scaled logit, because the read-out is linear in the mask (checked
-here over every mask of ten units); it holds for any weights, trained or not, and is not
-evidence that dropout helps.
+of sampled sub-networks on the trained net: its logit is close to their mean logit (the
+normalised geometric mean of their predictions), it picks the same classes as their averaged
+probabilities, but it is more confident. A test-time net scaled wrongly (by keep a second time,
+or by 1/keep) is off that mean logit by 75% or more (RMS, seeds 0-29), so the check catches it;
+agreeing classes and a higher log-loss alone let the 1/keep one through.
+
+One thing is an identity, and is labelled so: for masks on the last hidden layer alone, the mean
+logit over masks is exactly the weight-scaled logit, because the read-out is linear in the mask.
+It is checked on real forward passes: the net run with every mask of ten units of that layer
+(the rest at their expectation) on a few test points, the logits averaged by each mask's
+probability. It holds for any weights, trained or not, and is not evidence that dropout helps;
+masks on the first hidden layer, whose units pass through another ReLU, break it.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ NAME = "dropout-ensemble"
 LOG2 = float(np.log(2.0))
 MC_MASKS = 64
 ENUMERATED = 10  # the identity averages over every mask of this many last-layer units
+IDENTITY_POINTS = 10  # test points per training set that the identity runs every mask on
+MASKED_LAYER = 1  # the hidden layer the identity masks: the last, which the read-out sees
+APPROXIMATION = 0.3  # weight scaling's logit within 30% (RMS) of the sampled mean logit
 LEANING = 0.1  # "leans one way": the sampled average's P(y = 1) is at least 0.1 from 0.5
 NOISE, FLIP = 0.25, 0.1  # Gaussian noise on the points; share of labels flipped
 
@@ -75,6 +85,38 @@ def dropout_masks(
         mask[dropped] = drawn
         masks.append(mask)
     return [*masks, None]
+
+
+def enumerated_masks(units: int, width: int, keep: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every inverted-dropout mask of the first `units` units of a `width`-unit hidden layer
+    (kept units scaled by 1/keep, the other units at their expectation, 1), shape
+    (2^units, 1, 1, width) so that it broadcasts over stacked nets and points, and each mask's
+    probability. `keep` is rounded to the 1/256 steps dropout_masks draws in."""
+    level = round(keep * 256.0) / 256.0
+    every = np.array(list(itertools.product((0.0, 1.0), repeat=units)))  # (2^units, units)
+    chance = np.prod(np.where(every == 1.0, level, 1.0 - level), axis=1)
+    masks = np.ones((every.shape[0], 1, 1, width))
+    masks[:, 0, 0, :units] = every / level
+    return masks, chance
+
+
+def mask_averaged(
+    net: mlp.Net, x: np.ndarray, masks: np.ndarray, chance: np.ndarray, layer: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The net's real forward pass once per mask on hidden layer `layer` (every other layer at
+    its expectation: unmasked), all masks in one broadcast pass; returns the logits averaged
+    with each mask's probability, and the per-mask logits (masks, *x's leading axes, 1)."""
+    per_layer: list[np.ndarray | None] = [None] * len(net.weights)
+    per_layer[layer] = masks
+    logits = mlp.forward(net, x, per_layer).output
+    return np.tensordot(chance, logits, axes=1), logits
+
+
+def weight_scaled(net: mlp.Net, x: np.ndarray, keep: float) -> np.ndarray:
+    """The weight-scaling rule's logits: the whole net with each unit at its expected training
+    value. Inverted dropout divided kept units by `keep` while training, so that expectation is
+    the unit itself: the plain forward pass, no mask and no rescaling."""
+    return mlp.forward(net, x).output
 
 
 def run(
@@ -133,14 +175,22 @@ def run(
     # Weight scaling vs Monte-Carlo averaging of sampled sub-networks, on the dropout nets.
     drop = mlp.Net([w[datasets:] for w in net.weights], [b[datasets:] for b in net.biases])
     xd = xt[:datasets]
-    scaled_logit = mlp.forward(drop, xd).output
+    scaled_logit = weight_scaled(drop, xd, keep)
     probs = np.zeros_like(scaled_logit)
+    logits = np.zeros_like(scaled_logit)
     for _ in range(MC_MASKS):
         masks = dropout_masks(rng, (datasets, test, width), np.full(datasets, keep), 2)
-        probs += mlp.sigmoid(mlp.forward(drop, xd, masks).output)
+        sampled = mlp.forward(drop, xd, masks).output
+        probs += mlp.sigmoid(sampled)
+        logits += sampled
+    mean_logit = logits / MC_MASKS
     mc_prob = np.clip(probs / MC_MASKS, 1e-12, 1 - 1e-12)
     mc_loss = -np.mean(y_test * np.log(mc_prob) + (1 - y_test) * np.log1p(-mc_prob), axis=(1, 2))
     scaled_prob = mlp.sigmoid(scaled_logit)
+    scaled_loss = mlp.log_loss(scaled_logit, yt[:datasets])
+    # How close weight scaling is to the ensemble it stands for: the sub-networks' mean logit
+    # is their normalised geometric mean (sigmoid of it); RMS gap relative to its RMS size.
+    approx_gap = float(np.sqrt(np.mean((scaled_logit - mean_logit) ** 2) / np.mean(mean_logit**2)))
     # Agreement where the sampled average leans one way (P at least 60/40): at points on the
     # boundary itself the two split at random, and the 64-mask average is itself uncertain by
     # about ±0.04 there.
@@ -148,20 +198,17 @@ def run(
     same_class = float(np.mean(((mc_prob > 0.5) == (scaled_prob > 0.5))[leaning]))
 
     # The identity: masks on units of the last hidden layer; the read-out is linear in them.
-    # Every one of the 2^ENUMERATED masks of the first ENUMERATED units is formed (the others
-    # kept at their expectation, 1), its logit computed, and the logits averaged with each
-    # mask's probability: exactly the weight-scaled logit, up to rounding.
-    hidden = mlp.forward(drop, xd).inputs[-1]  # (datasets, test, width): last hidden layer
+    # The net is run forward with each of the 2^ENUMERATED masks of the first ENUMERATED units
+    # (the other units and the first hidden layer at their expectation), on the first
+    # IDENTITY_POINTS test points, and the logits averaged with each mask's probability:
+    # exactly the weight-scaled logit, up to rounding.
     units = min(ENUMERATED, width)
-    every = np.array(list(itertools.product((0.0, 1.0), repeat=units)))  # (2^units, units)
-    level = round(keep * 256.0) / 256.0  # the keep probability dropout_masks applies
-    chance = np.prod(np.where(every == 1.0, level, 1.0 - level), axis=1)
-    contrib = hidden[..., :units] * np.swapaxes(drop.weights[-1], -1, -2)[..., :units]
-    # each mask's logit minus the weight-scaled one: sum over units of h_j w_j (m_j - 1)
-    shift = contrib @ (every / level - 1.0).T  # (datasets, test, masks)
-    mean_shift = shift @ chance
-    scale = float(np.max(np.abs(scaled_logit))) + float(np.max(np.abs(shift)))
-    identity_gap = float(np.max(np.abs(mean_shift))) / scale
+    every, chance = enumerated_masks(units, width, keep)
+    xi = xd[:, :IDENTITY_POINTS]
+    averaged, per_mask = mask_averaged(drop, xi, every, chance, MASKED_LAYER)
+    identity_gap = float(np.max(np.abs(averaged - weight_scaled(drop, xi, keep)))) / float(
+        np.max(np.abs(per_mask))
+    )
 
     checks = (
         Check(
@@ -180,22 +227,31 @@ def run(
         Check(
             f"with dropout, averaging {MC_MASKS} sampled sub-networks beats the log 2 baseline",
             float(mc_loss.mean()) < LOG2,
-            f"{mc_loss.mean():.3g} < {LOG2:.3f} (weight scaling: {drop_test.mean():.3g})",
+            f"{mc_loss.mean():.3g} < {LOG2:.3f} (weight scaling: {scaled_loss.mean():.3g})",
+            # Held on 1999 of the 2000 seeds 0-999 and 70000-70999: on seed 70154 the dropout
+            # nets still overfit (weight-scaled test log-loss 1.3) and the average scores 0.696.
+            rate=0.99,
         ),
         Check(
-            "weight scaling picks the same class as the sampled average at >= 95% of the test "
-            "points where the average leans one way (P >= 0.6 or <= 0.4), but it is more "
-            "confident: its log-loss is the higher of the two",
-            same_class >= 0.95 and float(drop_test.mean()) >= float(mc_loss.mean()),
-            f"same class at {same_class:.1%} of {int(leaning.sum())} points; log-loss "
-            f"{drop_test.mean():.3g} weight-scaled vs {mc_loss.mean():.3g} averaged",
+            f"weight scaling approximates the sampled sub-networks: its logit is within "
+            f"{APPROXIMATION:.0%} (RMS) of their mean logit, it picks the same class as their "
+            "average probability at >= 95% of the test points where that leans one way "
+            "(P >= 0.6 or <= 0.4), but it is more confident: its log-loss is the higher of the "
+            "two",
+            approx_gap <= APPROXIMATION
+            and same_class >= 0.95
+            and float(scaled_loss.mean()) >= float(mc_loss.mean()),
+            f"logit gap {approx_gap:.1%} RMS; same class at {same_class:.1%} of "
+            f"{int(leaning.sum())} points; log-loss {scaled_loss.mean():.3g} weight-scaled vs "
+            f"{mc_loss.mean():.3g} averaged",
         ),
         Check(
-            f"averaged over all {every.shape[0]} masks of {units} units of the last hidden layer "
-            "(each weighted by its probability), the logit is the weight-scaled logit: the "
-            "read-out is linear in the mask",
+            f"the net run with each of the {every.shape[0]} masks of {units} units of the last "
+            "hidden layer, its logits averaged by each mask's probability, gives the "
+            "weight-scaled logit: the read-out is linear in the mask",
             identity_gap <= 1e-9,
-            f"largest gap {identity_gap:.2g} of the logits' scale, over {mean_shift.size} points",
+            f"largest gap {identity_gap:.2g} of the logits' scale, over {averaged.size} points "
+            f"x {every.shape[0]} forward passes",
             kind="identity",
         ),
     )
@@ -238,7 +294,8 @@ def run(
             f"A wide MLP trained on {n} noisy two-moons points overfits until its test log-loss "
             "is worse than predicting 0.5; the same nets trained with dropout end lower, "
             "averaging sampled sub-networks beats that baseline, and weight scaling at test "
-            "time predicts the same classes as the average, if more confidently."
+            "time approximates the sub-networks' mean logit and predicts the same classes as "
+            "their average, if more confidently."
         ),
         checks=checks,
         figures={
@@ -248,6 +305,7 @@ def run(
             "train log-loss, no dropout": plain_train.mean(),
             "log 2 baseline": LOG2,
             "same class, scaling vs sampling (where it leans)": same_class,
+            "logit gap, scaling vs sampled mean logit (RMS, relative)": approx_gap,
             "weights shared by every sub-network": sum(
                 w[0].size + b[0].size for w, b in zip(drop.weights, drop.biases, strict=True)
             ),
@@ -259,7 +317,8 @@ def run(
             "the noise and becomes confidently wrong. With dropout (blue) it stays lower. "
             "The lines are means over the training sets. Bars: training set by training set, "
             "the weight-scaled net (blue) is a one-pass approximation of the average of "
-            "sampled sub-networks (green): the same classes, but more confident, so a higher "
+            "sampled sub-networks (green): its logit is near their mean logit, with the same "
+            "classes, but more confident than their averaged probabilities, so a higher "
             "log-loss. Slice: the plain net jumps between 0 and 1; the dropout net changes "
             "more gradually. Dropout trains exponentially many weight-sharing sub-networks "
             "and weight scaling averages them in one pass."
