@@ -95,6 +95,7 @@ def test_grade_prints_a_readable_verdict_and_rejects_unknown_cards(tmp_path):
     runner = CliRunner()
     ok = runner.invoke(main, ["grade", "l1-open", "--deck", str(deck)], input="no idea")
     assert ok.exit_code == 0 and "Score " in ok.output and "of 2 key points" in ok.output
+    assert "suggested Again" in ok.output
     missing = runner.invoke(main, ["grade", "nope", "--deck", str(deck)], input="x")
     assert missing.exit_code == 1 and "no card 'nope'" in missing.output
 
@@ -112,3 +113,18 @@ def test_the_score_line_explains_a_score_with_no_point_covered():
     assert line.startswith("Score 18% · 0 of 2 key points · 1 half-covered")
     assert "a little on 1 more" in line
     assert "a little" not in summary(Grade(0.0, 1, (PointResult("a", False, "", 0.0),)))
+
+
+def test_grade_names_the_reversed_points_that_explain_a_low_score():
+    """'Score 0% · 2 of 6 key points' alone reads as a contradiction; the line says why."""
+    from pathlib import Path
+
+    deck = Path(__file__).resolve().parent.parent / "content" / "interview.md"
+    swap = (
+        "L2 sets weights exactly to zero because its gradient is constant, while L1 only "
+        "shrinks them. Diamond corners."
+    )
+    out = CliRunner().invoke(main, ["grade", "l1-sparsity", "--deck", str(deck)], input=swap)
+    assert out.exit_code == 0, out.output
+    first = out.output.splitlines()[0]
+    assert "reversed (−)" in first and "suggested Again" in first

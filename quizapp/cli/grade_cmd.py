@@ -110,16 +110,13 @@ def _print_verdict(card, verdict) -> None:
     if verdict.value is None:
         click.echo("Basic card: self-graded, nothing to score.")
         return
+    from quizapp.grading import summary
+
     label = RATING_NAMES.get(verdict.suggested_rating or 0, "?")
-    basic = (
-        "  (basic scoring: the sentence model is not available)"
-        if (verdict.method == "basic")
-        else ""
-    )
-    click.echo(
-        f"Score {round(verdict.value * 100)}% · suggested {label} · "
-        f"{verdict.covered_count} of {len(verdict.points)} key points{basic}"
-    )
+    # The app's and the plain review's score line, so a reversed point or a misconception that
+    # explains a low score with points covered is named here too ("Score 0% · 2 of 6 key
+    # points · 3 reversed (−)").
+    click.echo(f"{summary(verdict)} · suggested {label}")
     for point in verdict.points:
         click.echo(f"  {point.mark} {printable(point.text)}")
         if point.matched and (point.covered or point.partial or point.contradicted):
