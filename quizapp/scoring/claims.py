@@ -105,15 +105,18 @@ def variants(point: str, extra_pairs: tuple[tuple[str, str], ...] = ()) -> tuple
 
 
 def _stems(text: str) -> set[str]:
-    from quizapp.scoring.lexical import stem
+    """The lexical scorer's stems of ``text`` (its tokenizer: folding, possessives, numbers)."""
+    from quizapp.scoring.lexical import phrase_stems
 
-    return {stem(w.casefold().removesuffix("'s").strip("'")) for w in _WORD.findall(text)}
+    return set(phrase_stems(text))
 
 
+@lru_cache(maxsize=4096)
 def changed_words(point: str, form: str) -> tuple[frozenset[str], frozenset[str]]:
     """The stems a reversed form puts in (``"dense"`` for ``"sparse"``, ``"not"``) and takes out.
 
     A crossed swap ("L1 ... L2" to "L2 ... L1") changes the order, not the words: both are empty.
+    Cached like :func:`variants`: a card's points and their forms are the same on every answer.
     """
     before, after = _stems(point), _stems(form)
     return frozenset(after - before), frozenset(before - after)

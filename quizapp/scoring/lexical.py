@@ -451,7 +451,8 @@ class _Vocabulary:
 
 
 @lru_cache(maxsize=8192)
-def _phrase_stems(phrase: str) -> tuple[str, ...]:
+def phrase_stems(phrase: str) -> tuple[str, ...]:
+    """The stems of ``phrase`` as this scorer reads them (also used by ``claims``)."""
     return tuple(stem(token.word) for token in _tokenize(phrase))
 
 
@@ -468,9 +469,9 @@ def _vocabulary(synonyms_key: tuple) -> _Vocabulary:
     lexicon: dict[str, str] = {}
     canon_of: dict[tuple[str, ...], str] = {}
     for term in groups:  # canonical ids are the stems of the group's head term
-        canon = " ".join(_phrase_stems(term))
+        canon = " ".join(phrase_stems(term))
         for phrase in (term, *groups[term]):
-            stems = _phrase_stems(phrase)
+            stems = phrase_stems(phrase)
             if not stems or stems in canon_of:
                 continue
             canon_of[stems] = canon
@@ -482,14 +483,14 @@ def _vocabulary(synonyms_key: tuple) -> _Vocabulary:
     }
     weak = set()
     for word in vocab.WEAK_WORDS:
-        stems = _phrase_stems(word)
+        stems = phrase_stems(word)
         weak.update((" ".join(stems), canon_of.get(stems, " ".join(stems))))
     stop_stems = {stem(w) for w in vocab.STOP_WORDS}
     partners: dict[str, set[str]] = {}
     subjects: set[tuple[str, str]] = set()
     for left, right in vocab.CONTRASTS:
-        a = canon_of.get(_phrase_stems(left), " ".join(_phrase_stems(left)))
-        b = canon_of.get(_phrase_stems(right), " ".join(_phrase_stems(right)))
+        a = canon_of.get(phrase_stems(left), " ".join(phrase_stems(left)))
+        b = canon_of.get(phrase_stems(right), " ".join(phrase_stems(right)))
         partners.setdefault(a, set()).add(b)
         partners.setdefault(b, set()).add(a)
         if (left, right) in vocab.SUBJECT_CONTRASTS:

@@ -124,6 +124,13 @@ def app_factory(db_path: Path, deck_dir: Path) -> Callable[..., QuizApp]:
     return build
 
 
+async def type_and_reveal(pilot, typed: str = "relu") -> None:
+    """Type an answer into the focused box, reveal it, and wait for the score (a worker)."""
+    await pilot.press(*typed, "ctrl+s")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def settle(pilot) -> None:
     """Wait until the store is open (or failed to), the sync is over and the screen caught up."""
     app = pilot.app

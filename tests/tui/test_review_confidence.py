@@ -12,6 +12,7 @@ from quizapp.tui.widgets.answer_inputs import AnswerBox, ChoicePicker
 from quizapp.tui.widgets.confidence_bar import ConfidenceBar
 from quizapp.tui.widgets.key_bar import KeyBar
 
+from .conftest import type_and_reveal
 from .test_review_flow import key_descriptions, reviews, start_review
 
 
@@ -54,9 +55,7 @@ async def test_revealing_as_before_skips_it(app_factory, db_path):
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start_review(pilot)
-        await pilot.press(*"relu", "ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await type_and_reveal(pilot)
         assert screen.phase == "answer"
         assert not screen.query_one(ConfidenceBar).display
         await pilot.press("3")

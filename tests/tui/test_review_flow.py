@@ -21,7 +21,7 @@ from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.tui.widgets.rating_bar import RatingBar, RatingChoice
 from quizapp.tui.widgets.verdict import VerdictView
 
-from .conftest import NOW, settle
+from .conftest import NOW, settle, type_and_reveal
 
 OPEN_ANSWER = "The sigmoid derivative is at most 0.25 so the gradient shrinks with depth."
 
@@ -309,9 +309,7 @@ async def test_the_confirmation_repeats_the_interval_the_button_showed(app_facto
     app = app_factory(now=lambda: NOW + timedelta(seconds=40 * next(ticks)))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_review(pilot)
-        await pilot.press(*"relu", "ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await type_and_reveal(pilot)
         hard = str(screen.query_one("#rating-2").render()).split()[-1]
         await pilot.press("2")
         await pilot.pause()
@@ -384,9 +382,7 @@ async def test_a_reveal_and_a_card_change_repaint_only_what_changed(app_factory,
         await start_review(pilot)
         await pilot.pause()
         full.clear()
-        await pilot.press(*"relu", "ctrl+s")  # the focus leaves the box, the phase changes
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await type_and_reveal(pilot)  # the focus leaves the box, the phase changes
         await pilot.press("3")  # the cloze card: the focus goes to its gap
         await pilot.pause()
         await pilot.press("escape", "s")  # command mode, then the next card
@@ -401,9 +397,7 @@ async def test_the_rating_bar_marks_its_choices_restyling_each_once(app_factory,
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_review(pilot)
-        await pilot.press(*"relu", "ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await type_and_reveal(pilot)
         bar = screen.query_one(RatingBar)
         restyled: list[str] = []
         update_node_styles = RatingChoice.update_node_styles
@@ -588,9 +582,7 @@ async def test_the_next_question_never_shows_above_the_previous_score(app_factor
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await start_review(pilot)
-        await pilot.press(*"relu", "ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await type_and_reveal(pilot)
         seen.clear()
         await pilot.press("3")  # next card
         await pilot.pause()
