@@ -53,6 +53,23 @@ def test_texts_batched_by_length_keep_their_own_vectors(monkeypatch) -> None:
         assert float(together[row] @ alone) == pytest.approx(1.0, abs=1e-5), text
 
 
+def test_a_full_cache_still_returns_every_vector_of_the_call(monkeypatch) -> None:
+    """Once the cache is full, the eviction made room by dropping its oldest texts, which could
+    be texts of this same call found in the cache a moment before: KeyError, and the scorer
+    failed (seen in a suite run once one worker had scored a few thousand texts)."""
+    encoder = semantic.encoder()
+    assert encoder is not None
+    monkeypatch.setattr(semantic, "CACHE_SIZE", 3)
+    monkeypatch.setattr(encoder, "_cache", type(encoder._cache)())
+    old = ["the sigmoid saturates", "ReLU passes gradients"]
+    encoder.embed(old)
+    texts = [*old, "dropout thins the network", "L1 gives zeros", "batch norm rescales"]
+    vectors = encoder.embed(texts)
+    assert vectors.shape == (len(texts), semantic.DIMENSIONS)
+    for row, text in enumerate(texts):
+        assert float(vectors[row] @ encoder._run([text])[0]) == pytest.approx(1.0, abs=1e-5)
+
+
 def test_a_reversed_claim_is_marked_and_quoted(cards: dict) -> None:
     """ReLU given sigmoid's bound: the point is contradicted and the clause quoted, while the
     same answer with the claim the right way round contradicts nothing and scores higher."""

@@ -70,18 +70,25 @@ class Encoder:
         """Unit vectors for ``texts`` (a numpy array, one row each); repeated texts are cached."""
         import numpy as np
 
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
         with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+            # The vectors of this call are kept here, not looked up in the cache afterwards: the
+            # eviction below can drop a text of this very call once the cache is full.
+            vectors: dict[str, Any] = {}
+            missing = []
+            for text in dict.fromkeys(texts):
+                if text in self._cache:
+                    self._cache.move_to_end(text)
+                    vectors[text] = self._cache[text]
+                else:
+                    missing.append(text)
             if missing:
                 for text, vector in zip(missing, self._run(missing), strict=True):
-                    self._cache[text] = vector
+                    self._cache[text] = vectors[text] = vector
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
-            for text in texts:
-                self._cache.move_to_end(text)
-            if not texts:
-                return np.zeros((0, DIMENSIONS), dtype=np.float32)
-            return np.stack([self._cache[t] for t in texts])
+        return np.stack([vectors[t] for t in texts])
 
     def _run(self, texts: list[str]) -> Any:
         """Embed ``texts`` in batches of similar length.
