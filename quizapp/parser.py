@@ -11,11 +11,13 @@ The format itself is documented for deck authors in ``content/README.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +43,16 @@ CLOZE_NUMBERED = re.compile(r"^c(\d+)::(.*?)(?:::(.*))?$", re.DOTALL)
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 PROVE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
+CARD_TYPE_NAMES = frozenset(t.value for t in CardType)
 CARD_KEYS = {"id", "type", "tags", "prove", "synonyms", "reverse", "answer", "tolerance"}
 ORDERED_ITEM = re.compile(r"^[ \t]{0,3}\d{1,3}[.)][ \t]+(.*)$")
 RETENTION_RANGE = (0.7, 0.99)
 NEW_PER_DAY_RANGE = (0, 9999)
 GAP = "[...]"
+#: The shortcuts that make a first sync of thousands of cards fast (skipping the fence scan in a
+#: text without fences, building cards without the frozen ``__init__``). Each gives exactly what
+#: the plain code gives; tests/test_parser_fast_paths.py turns them off and compares.
+FAST_PATHS = True
 SHIELD_OPEN, SHIELD_CLOSE = "\x00(", "\x00)"  # stand-ins for braces inside fenced code
 
 
@@ -125,48 +132,55 @@ def _failed(source: str, name: str, line: int, message: str, fix: str) -> Parsed
 def parse_text(text: str, source: str, deck_name: str, limits: Limits | None = None) -> ParsedDeck:
     """Parse a deck's text. Line numbers in problems are 1-based, as editors show them."""
     limits = limits or Limits()
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    lines = text.split("\n")
+    if "\r" in text:
+        lines = [line.removesuffix("\r") for line in lines]
     problems: list[Problem] = []
     start, deck = _front_matter(lines, source, deck_name, problems, limits.max_card_bytes)
     parsed = ParsedDeck(deck=deck, problems=problems)
     if problems and start < 0:
         return parsed
-    in_fence = _fence_mask(lines)
+    maybe_fenced = not FAST_PATHS or "```" in text or "~~~" in text
+    in_fence = _fence_mask(lines, maybe_fenced=maybe_fenced)
     headings = [
         i
         for i in range(start, len(lines))
         if "##" in lines[i][:6] and not in_fence[i] and HEADING2.match(lines[i])
     ]
+    # Where each line starts in the text (newlines counted), so a card's size is one subtraction.
+    offsets = list(accumulate([len(line) + 1 for line in lines], initial=0))
+    limit = limits.max_card_bytes
     seen: dict[str, int] = {}
     for n, head in enumerate(headings):
         end = headings[n + 1] if n + 1 < len(headings) else len(lines)
-        if _too_big(lines, head, end, limits.max_card_bytes, parsed):
+        if offsets[end] - offsets[head] > limit:
+            _too_big(head, limit, parsed)
             continue
         _parse_block(lines, in_fence, head, end, parsed, seen)
     return parsed
 
 
-def _too_big(lines: list[str], head: int, end: int, limit: int, parsed: ParsedDeck) -> bool:
+def _too_big(head: int, limit: int, parsed: ParsedDeck) -> None:
     """Report a card longer than the limit (a megabyte answer freezes the reveal)."""
-    size = 0
-    for i in range(head, end):
-        size += len(lines[i]) + 1
-        if size > limit:
-            parsed.problems.append(
-                Problem(
-                    parsed.deck.source,
-                    head + 1,
-                    f"card is longer than the {limit // 1024} KB limit for one card",
-                    "split it into smaller cards, or raise limits.max_card_kb in config.toml",
-                )
-            )
-            return True
-    return False
+    parsed.problems.append(
+        Problem(
+            parsed.deck.source,
+            head + 1,
+            f"card is longer than the {limit // 1024} KB limit for one card",
+            "split it into smaller cards, or raise limits.max_card_kb in config.toml",
+        )
+    )
 
 
-def _fence_mask(lines: list[str]) -> list[bool]:
-    """For each line, whether it lies inside (or opens/closes) a fenced code block."""
+def _fence_mask(lines: list[str], *, maybe_fenced: bool = True) -> list[bool]:
+    """For each line, whether it lies inside (or opens/closes) a fenced code block.
+
+    A fence needs three backticks or tildes in a row, so a text without either has none
+    (``maybe_fenced`` false) and the scan is skipped.
+    """
     mask = [False] * len(lines)
+    if not maybe_fenced:
+        return mask
     opener: str | None = None
     for i, line in enumerate(lines):
         head = line[:4]
@@ -307,7 +321,20 @@ _RESOLVER = yaml.resolver.Resolver()
 
 
 def plain_yaml_word(value: str) -> bool:
-    """Whether YAML reads ``value`` as a plain string (``yes``, ``12`` and dates are not)."""
+    """Whether YAML reads ``value`` as a plain string (``yes``, ``12`` and dates are not).
+
+    PyYAML picks its implicit resolvers by the first character; a word starting with one that
+    has none (most ids: ``l1-sparsity``, ``basic-12``) is a string without asking it.
+    """
+    resolvers = _RESOLVER.yaml_implicit_resolvers
+    if (
+        FAST_PATHS
+        and value
+        and value[0] not in resolvers
+        and None not in resolvers
+        and not _RESOLVER.yaml_path_resolvers
+    ):
+        return True
     return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
 
 
@@ -432,7 +459,11 @@ def _parse_block(
             comment_inline = True
             yaml_text, close = first[: first.index("-->")], cursor
         else:
-            close = next((i for i in range(cursor + 1, end) if "-->" in lines[i]), None)
+            close = None
+            for i in range(cursor + 1, end):
+                if "-->" in lines[i]:
+                    close = i
+                    break
             if close is None:
                 problems.append(
                     Problem(
@@ -668,7 +699,7 @@ def _attributes(text: str, source: str, line: int, problems: list[Problem]) -> d
             else:
                 attrs["id"] = text_id
         elif key == "type":
-            if not isinstance(value, str) or value not in {t.value for t in CardType}:
+            if not isinstance(value, str) or value not in CARD_TYPE_NAMES:
                 problems.append(
                     Problem(
                         source,
@@ -976,6 +1007,8 @@ def _shield(line: str) -> str:
 
 
 def _unshield(text: str) -> str:
+    if "\x00" not in text:  # no shielded code line (nor any NUL) in it
+        return text
     return text.replace(SHIELD_OPEN, "{{").replace(SHIELD_CLOSE, "}}")
 
 
@@ -986,26 +1019,63 @@ def _make_card(**fields: Any) -> Card:
     """
     fields["prompt"] = prompt = _unshield(fields["prompt"])
     fields["answer"] = answer = _unshield(fields["answer"])
-    synonyms = fields.get("synonyms") or {}
+    get = fields.get
+    synonyms = get("synonyms")
+    misconceptions = get("misconceptions")
+    choices = get("choices")
     parts = [
-        fields["type"].value,
+        fields["type"],  # a StrEnum member: joins as its value
         prompt,
         answer,
-        *fields.get("key_points", ()),
+        *get("key_points", ()),
         "\x1e",
-        *(f"{m.claim}\x1d{m.correction}" for m in fields.get("misconceptions", ())),
+        *([f"{m.claim}\x1d{m.correction}" for m in misconceptions] if misconceptions else ()),
         "\x1e",
-        *(f"{int(c.correct)}{c.text}" for c in fields.get("choices", ())),
+        *([f"{int(c.correct)}{c.text}" for c in choices] if choices else ()),
         "\x1e",
-        *fields.get("expected", ()),
+        *get("expected", ()),
         "\x1e",
-        *fields.get("tags", ()),
+        *get("tags", ()),
         "\x1e",
-        fields.get("prove") or "",
+        get("prove") or "",
         repr(sorted(synonyms.items())) if synonyms else "",
     ]
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
-    return Card(**fields, content_hash=digest)
+    fields["content_hash"] = digest
+    if not FAST_PATHS:
+        return Card(**fields)
+    return _new_card(fields)
+
+
+#: The fields of :class:`Card` with their defaults (``synonyms``' factory makes a fresh dict).
+_CARD_DEFAULTS = {
+    f.name: f.default for f in dataclasses.fields(Card) if f.default is not dataclasses.MISSING
+}
+_CARD_REQUIRED = frozenset(
+    f.name
+    for f in dataclasses.fields(Card)
+    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+)
+_CARD_FIELDS = frozenset(f.name for f in dataclasses.fields(Card))
+
+
+def _new_card(fields: dict[str, Any]) -> Card:
+    """``Card(**fields)`` without the frozen dataclass's ``__init__``.
+
+    That ``__init__`` sets each of the 19 fields through ``object.__setattr__`` (the price of
+    ``frozen``): about half the cost of parsing a typical card. Filling the instance's
+    ``__dict__`` directly gives the same object, as the fast-path test checks field by field.
+    Only the parser builds cards this way, from dicts it made itself.
+    """
+    if not _CARD_REQUIRED <= fields.keys() or not fields.keys() <= _CARD_FIELDS:
+        return Card(**fields)  # a mistake in the caller: let __init__ raise the usual TypeError
+    card = object.__new__(Card)
+    values = card.__dict__
+    values.update(_CARD_DEFAULTS)
+    if "synonyms" not in fields:
+        values["synonyms"] = {}
+    values.update(fields)
+    return card
 
 
 def generated_id(deck: str, prompt: str) -> str:

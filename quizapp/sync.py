@@ -392,8 +392,12 @@ def _apply(
     next_position = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM schedule").fetchone()[
         0
     ]
-    new_cards: list[dict] = []
-    new_schedule: list[dict] = []
+    new_cards: list[tuple] = []
+    new_schedule: list[tuple] = []
+    # Every new card starts from the same fresh schedule row: built once, not per card.
+    fresh = CardState().to_row()
+    schedule_columns = ("card_id", "deck", "position", *fresh)
+    fresh_values = tuple(fresh.values())
     updates: list[dict] = []
     revive: list[str] = []
     for _path, _root, _stat, deck, _data in parsed:
@@ -402,15 +406,8 @@ def _apply(
         for card in deck.cards:
             row = existing.get(card.id)
             if row is None:
-                new_cards.append(_card_row(card, stamp, stamp))
-                new_schedule.append(
-                    {
-                        "card_id": card.id,
-                        "deck": card.deck,
-                        "position": next_position,
-                        **CardState().to_row(),
-                    }
-                )
+                new_cards.append(_card_values(card, stamp, stamp))
+                new_schedule.append((card.id, card.deck, next_position, *fresh_values))
                 next_position += 1
                 continue
             moved = row["source"] != card.source or row["line"] != card.line
@@ -421,8 +418,8 @@ def _apply(
             if row["retired"]:
                 revive.append(card.id)
     if new_cards:
-        _insert_many(conn, "cards", new_cards)
-        _insert_many(conn, "schedule", new_schedule)
+        _insert_many(conn, "cards", CARD_COLUMNS, new_cards)
+        _insert_many(conn, "schedule", schedule_columns, new_schedule)
         report.added = len(new_cards)
     if updates:
         columns = [k for k in updates[0] if k != "id"]
@@ -452,11 +449,14 @@ def _stamp(stat: os.stat_result, trusted_before: int) -> int:
     return stat.st_mtime_ns if stat.st_mtime_ns < trusted_before else -1
 
 
-def _insert_many(conn, table: str, rows: list[dict]) -> None:
-    """One ``executemany`` per table: the bulk of a first sync of thousands of cards."""
-    columns = list(rows[0])
+def _insert_many(conn, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """One ``executemany`` per table: the bulk of a first sync of thousands of cards.
+
+    Rows are tuples in ``columns`` order: positional parameters bind without a dict lookup
+    per column, a measurable share of inserting 10,000 rows.
+    """
     names = ", ".join(columns)
-    marks = ", ".join(f":{c}" for c in columns)
+    marks = ", ".join("?" * len(columns))
     conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
@@ -492,28 +492,63 @@ def _save_deck(store: Store, deck: DeckSettings) -> None:
     )
 
 
+#: The ``cards`` columns a sync writes, in the order of :func:`_card_values`.
+CARD_COLUMNS = (
+    "id",
+    "note_id",
+    "deck",
+    "type",
+    "prompt",
+    "answer",
+    "key_points",
+    "misconceptions",
+    "choices",
+    "cloze",
+    "expected",
+    "tags",
+    "prove",
+    "synonyms",
+    "source",
+    "line",
+    "content_hash",
+    "added_at",
+    "updated_at",
+)
+
+
+def _card_values(card: Card, added_at: str, updated_at: str) -> tuple:
+    """The card's ``cards`` row as a tuple in :data:`CARD_COLUMNS` order.
+
+    Empty lists and maps (most of them) are written as ``[]``/``{}`` without the JSON encoder.
+    """
+    misconceptions = card.misconceptions
+    choices = card.choices
+    synonyms = card.synonyms
+    return (
+        card.id,
+        card.note_id,
+        card.deck,
+        str(card.type),  # a StrEnum member's str is its value
+        card.prompt,
+        card.answer,
+        _json(list(card.key_points)) if card.key_points else "[]",
+        _json([[m.claim, m.correction] for m in misconceptions]) if misconceptions else "[]",
+        _json([[c.text, c.correct] for c in choices]) if choices else "[]",
+        card.cloze,
+        _json(list(card.expected)) if card.expected else "[]",
+        _json(list(card.tags)) if card.tags else "[]",
+        card.prove,
+        _json({k: list(v) for k, v in synonyms.items()}) if synonyms else "{}",
+        card.source,
+        card.line,
+        card.content_hash,
+        added_at,
+        updated_at,
+    )
+
+
 def _card_row(card: Card, added_at: str, updated_at: str) -> dict:
-    return {
-        "id": card.id,
-        "note_id": card.note_id,
-        "deck": card.deck,
-        "type": card.type.value,
-        "prompt": card.prompt,
-        "answer": card.answer,
-        "key_points": _json(list(card.key_points)),
-        "misconceptions": _json([[m.claim, m.correction] for m in card.misconceptions]),
-        "choices": _json([[c.text, c.correct] for c in card.choices]),
-        "cloze": card.cloze,
-        "expected": _json(list(card.expected)),
-        "tags": _json(list(card.tags)),
-        "prove": card.prove,
-        "synonyms": _json({k: list(v) for k, v in card.synonyms.items()}),
-        "source": card.source,
-        "line": card.line,
-        "content_hash": card.content_hash,
-        "added_at": added_at,
-        "updated_at": updated_at,
-    }
+    return dict(zip(CARD_COLUMNS, _card_values(card, added_at, updated_at), strict=True))
 
 
 def _json(value: list | dict) -> str:
