@@ -1067,7 +1067,8 @@ def _new_card(fields: dict[str, Any]) -> Card:
     ``__dict__`` directly gives the same object, as the fast-path test checks field by field.
     Only the parser builds cards this way, from dicts it made itself.
     """
-    if not _CARD_REQUIRED <= fields.keys() or not fields.keys() <= _CARD_FIELDS:
+    keys = fields.keys()
+    if not (keys >= _CARD_REQUIRED and keys <= _CARD_FIELDS):
         return Card(**fields)  # a mistake in the caller: let __init__ raise the usual TypeError
     card = object.__new__(Card)
     values = card.__dict__
