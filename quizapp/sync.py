@@ -16,11 +16,13 @@ reads it again; this is git's "racily clean" rule.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import tempfile
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -180,6 +182,36 @@ def sync(
     Files in ``exclude`` are treated as gone (a bundled deck the user copied to edit: the copy's
     cards take over its ids and history).
     """
+    with _collector_paused():
+        return _sync(store, roots, now, write_ids=write_ids, exclude=exclude, limits=limits)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a sync builds its cards and rows.
+
+    A first sync allocates hundreds of thousands of objects, none in cycles, and the collector
+    would walk them again and again (about a tenth of a first sync of 10,000 cards); it runs
+    as usual once the sync is done.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _sync(
+    store: Store,
+    roots: Sequence[Path],
+    now: datetime,
+    *,
+    write_ids: bool,
+    exclude: Collection[Path],
+    limits: Limits | None,
+) -> SyncReport:
     excluded = {safe_resolve(Path(p)) for p in exclude}
     report = SyncReport()
     limits = limits or Limits()
@@ -551,8 +583,12 @@ def _card_row(card: Card, added_at: str, updated_at: str) -> dict:
     return dict(zip(CARD_COLUMNS, _card_values(card, added_at, updated_at), strict=True))
 
 
+#: What ``json.dumps(value, ensure_ascii=False)`` builds on every call, built once.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _json(value: list | dict) -> str:
     """JSON text for a column; empty values (most of them) skip the encoder."""
     if not value:
         return "[]" if isinstance(value, list) else "{}"
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
