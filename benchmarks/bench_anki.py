@@ -7,7 +7,9 @@ does. Both sides get the same 10,000 question/answer pairs: quizapp as markdown 
 Each side runs in a fresh process on a fresh store; the time is the operation alone (quizapp:
 ``sync`` into a migrated empty store; Anki: ``import_csv`` into a new collection), the median of
 ``--runs``, interleaved so a busy machine slows both alike. Prints the ratio (quizapp / Anki).
-Run: ``python benchmarks/bench_anki.py [--runs 3] [--cards 100000]``.
+``--baseline DIR`` also times the sync of another quizapp checkout (e.g. a worktree of main) in
+the same interleaved loop, so a before/after comparison shares one machine state.
+Run: ``python benchmarks/bench_anki.py [--runs 3] [--cards 100000] [--baseline /work/main]``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -82,8 +85,10 @@ def write_decks(folder: Path, cards: int) -> Path:
     return out
 
 
-def run(argv: list[str]) -> dict:
-    result = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
+def run(argv: list[str], checkout: Path = ROOT) -> dict:
+    """Run a child in ``checkout``, whose ``quizapp`` package it imports."""
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    result = subprocess.run(argv, capture_output=True, text=True, cwd=checkout, env=env)
     if result.returncode != 0:
         raise RuntimeError(result.stderr[-2000:])
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -94,16 +99,22 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cards", type=int, default=10_000)
     parser.add_argument("--venv", type=Path, default=Path("/tmp/quizapp-anki/venv"))
+    parser.add_argument("--baseline", type=Path, help="another quizapp checkout to time too")
     args = parser.parse_args()
     anki_python = ensure_anki(args.venv)
     base = Path(tempfile.gettempdir()) / "quizapp-bench-anki"
     folder = base / f"decks-{args.cards}"
     csv_path = write_decks(folder, args.cards)
-    ours, theirs = [], []
+    ours, theirs, base = [], [], []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
             q = run([sys.executable, "-c", QUIZAPP_CHILD, f"{tmp}/q.db", str(folder)])
             a = run([str(anki_python), "-c", ANKI_CHILD, f"{tmp}/c.anki2", str(csv_path)])
+            if args.baseline:
+                b = run(
+                    [sys.executable, "-c", QUIZAPP_CHILD, f"{tmp}/b.db", str(folder)], args.baseline
+                )
+                base.append(b["seconds"])
         ours.append(q["seconds"])
         theirs.append(a["seconds"])
         counts = (q["cards"], a["cards"])
@@ -111,7 +122,15 @@ def main() -> None:
     print(f"first sync of {args.cards:,} cards vs Anki's CSV import, median of {args.runs}")
     print(f"quizapp sync     {q_med:.3f} s  ({counts[0]:,} cards added)")
     print(f"anki import_csv  {a_med:.3f} s  ({counts[1]:,} notes added)")
+    if base:
+        b_med = statistics.median(base)
+        print(
+            f"baseline sync    {b_med:.3f} s  ({args.baseline}; ratio to anki {b_med / a_med:.2f})"
+        )
     print(f"ratio quizapp / anki: {q_med / a_med:.2f} (target <= 1.0)")
+    print(
+        f"per card: quizapp {q_med / counts[0] * 1e6:.1f} us, anki {a_med / counts[1] * 1e6:.1f} us"
+    )
 
 
 if __name__ == "__main__":
