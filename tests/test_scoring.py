@@ -247,6 +247,14 @@ def test_a_parenthesis_is_about_the_side_its_sentence_names() -> None:
     assert result.points[1].contradicted and result.points[1].strength == 0
 
 
+def test_the_opposite_word_in_a_part_covers_nothing_of_the_point() -> None:
+    """ "derivative 1 for negative inputs" shares every word but one with "derivative 1 for
+    positive inputs"; the antonyms of contrasts.toml keep it from covering the point."""
+    point = "ReLU has derivative 1 for positive inputs."
+    assert strength("ReLU has derivative 1 for positive inputs.", point) == 1.0
+    assert strength("ReLU has derivative 1 for negative inputs.", point) == 0
+
+
 def test_a_comparison_is_about_its_subject_not_what_it_is_compared_with() -> None:
     key_point = (
         "A ReLU network's linear regions grow exponentially with depth, polynomially with width."

@@ -506,9 +506,16 @@ def _vocabulary(synonyms_key: tuple) -> _Vocabulary:
     stop_stems = {stem(w) for w in vocab.STOP_WORDS}
     partners: dict[str, set[str]] = {}
     subjects: set[tuple[str, str]] = set()
-    for left, right in vocab.CONTRASTS:
+    from quizapp.scoring.claims import contrasts
+
+    # The antonyms the claim reader swaps ("positive"/"negative", "larger"/"smaller") are
+    # contrasts here too: a part saying "negative inputs" without "positive" covers nothing of a
+    # point about positive inputs (tune Spearman 0.739 -> 0.743).
+    for left, right in (*vocab.CONTRASTS, *contrasts().antonyms):
         a = canon_of.get(phrase_stems(left), " ".join(phrase_stems(left)))
         b = canon_of.get(phrase_stems(right), " ".join(phrase_stems(right)))
+        if a == b:  # both sides fold to one stem (a synonym group), so nothing to set apart
+            continue
         partners.setdefault(a, set()).add(b)
         partners.setdefault(b, set()).add(a)
         if (left, right) in vocab.SUBJECT_CONTRASTS:
