@@ -246,10 +246,15 @@ class Store:
     def migrate(self, *, stop_before: str | None = None) -> None:
         """Apply pending migrations (sqlite-utils' Migrations), each recorded; safe to re-run.
 
-        An up-to-date store is recognised from ``meta`` alone, without importing sqlite-utils.
+        An up-to-date store is recognised from ``meta`` alone, and a new, empty one gets the
+        current schema in one step (:mod:`quizapp.schema`); neither imports sqlite-utils.
+        ``stop_before`` (for tests of an upgrade) always goes through the migrations.
         """
         try:
             current = self.schema_version()
+            if stop_before is None and current == 0:
+                self._create_if_empty()
+                current = self.schema_version()  # also right if another process created it
             if stop_before is None and current == SCHEMA_VERSION:
                 return
             if self.path is not None and current > 0:
@@ -266,6 +271,19 @@ class Store:
             if _is_damage(exc):
                 raise StoreDamaged(damaged_message(self.path, str(exc))) from exc
             raise StoreError(f"{self.path}: cannot upgrade the database: {exc}") from exc
+
+    def _create_if_empty(self) -> None:
+        """Give a database without any table the current schema, in one write transaction.
+
+        Checked under the write lock: if another quizapp created the store meanwhile, or the
+        file holds someone else's tables, nothing is written here and the migrations decide.
+        """
+        from quizapp import schema
+        from quizapp.clock import utc_now
+
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None:
+                schema.create(conn, utc_now())
 
     def _back_up_before_migrating(self) -> None:
         """A migration rewrites tables: keep the old store first (see :mod:`quizapp.backup`)."""
