@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
-from importlib import resources
+from pathlib import Path
+
+#: Beside this module in the package (read as a plain file: importlib.resources would be one
+#: more import on the path to the first screen, and the package is never zipped).
+SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 
 
 def fresh_statements() -> list[str]:
     """The statements of ``schema.sql``, one SQL statement each (comments kept with the next)."""
-    script = resources.files("quizapp").joinpath("schema.sql").read_text("utf-8")
+    script = SCHEMA_FILE.read_text("utf-8")
     statements: list[str] = []
     pending = ""
     for line in script.splitlines(keepends=True):

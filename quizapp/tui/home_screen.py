@@ -6,6 +6,7 @@ fills in its numbers when the app says the store is ready.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -13,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, ProgressBar, Static
 
@@ -32,6 +34,11 @@ class HomeScreen(Screen[None]):
     """Decks with their new / learning / due counts and the actions of the day."""
 
     # Its styles are in home_screen.tcss, which the app loads (see QuizApp.CSS_PATH).
+
+    @dataclass
+    class DecksShown(Message):
+        """The deck table, refreshed after a sync, is on screen: the app starts the work that
+        would otherwise compete with drawing it (start-up's backup, sync folder, re-fit)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "app.review", "Review"),
@@ -116,6 +123,7 @@ class HomeScreen(Screen[None]):
         self.show_sync(message)
         if self.quiz_app.store_ready:
             self.refresh_counts()
+        self.call_after_refresh(self.post_message, self.DecksShown())
 
     def refresh_counts(self) -> None:
         """Re-read today's counts and the streak from the store (a few milliseconds)."""
