@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 5  # the number of migrations in quizapp.migrations
+SCHEMA_VERSION = 5  # the number of migrations in quizapp.migrations, and what schema.sql makes
 #: How long one attempt at the write lock waits inside SQLite. Short, so a waiting writer gets
 #: control back every second to tell the user why it is waiting; :attr:`Store.busy_wait_s` is the
 #: total it keeps trying.

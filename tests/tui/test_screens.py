@@ -45,6 +45,18 @@ async def test_home_lists_decks_with_todays_counts(app_factory):
         assert "Decks synced: 5 added" in str(app.screen.query_one("#sync-status").render())
 
 
+async def test_a_deck_name_with_brackets_is_shown_as_written(app_factory, deck_dir):
+    """DataTable reads a plain str as Rich markup: '[/]' raised MarkupError, '[b]' vanished."""
+    (deck_dir / "notes.md").write_text(
+        '---\ndeck: "notes [/] draft [b]x"\n---\n## Q\n<!-- id: n1 -->\nA\n', encoding="utf-8"
+    )
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        decks = [row[0] for row in table_rows(app.screen.query_one("#decks", DataTable))]
+    assert "notes [/] draft [b]x" in decks
+
+
 async def test_enter_on_a_deck_reviews_only_that_deck(app_factory):
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
