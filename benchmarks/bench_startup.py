@@ -16,8 +16,9 @@ same way. Scenarios:
 the review screen's ``CardShown`` message plus the refresh that paints it, with the review opened
 directly (``start_review``, as ``quizapp review`` does); "table" (the home scenario) is the end
 of the first sync plus the refresh that paints Home's deck table. Times are medians over
-``--runs`` runs; memory is the child's peak RSS. It also checks that numpy and matplotlib were
-not imported by the time the first card was on screen.
+``--runs`` runs, with the process's CPU time at each mark (all threads: steadier than wall
+time on a shared machine); memory is the child's peak RSS. It also checks that numpy and
+matplotlib were not imported by the time the first card was on screen.
 
 Run: ``python benchmarks/bench_startup.py [--runs 5]``. Nothing here touches the user's store or
 config: every run gets its own ``QUIZAPP_DB`` and ``QUIZAPP_CONFIG``.
@@ -56,6 +57,7 @@ events = {}
 def mark(name):
     if name not in events:
         events[name] = time.monotonic() - t0
+        events[name + "_cpu"] = time.process_time()  # every thread's, since the process began
         events[name + "_numpy"] = "numpy" in sys.modules
         events[name + "_matplotlib"] = "matplotlib" in sys.modules
 
@@ -295,7 +297,8 @@ def measure_all(runs: int, scenarios: list[tuple], baseline: Path | None = None)
 
 def summarise(name: str, results: list[dict]) -> dict:
     summary: dict = {"name": name}
-    for key in ("first_screen", "first_card", "deck_table", "peak_rss_mb"):
+    marks = ("first_screen", "first_card", "deck_table")
+    for key in (*marks, "peak_rss_mb", *(f"{mark}_cpu" for mark in marks)):
         values = [r[key] for r in results if key in r]
         if values:
             summary[key] = statistics.median(values)
@@ -349,14 +352,29 @@ def main() -> None:
         if "deck_table" in row:  # the home scenario: when the deck table is on screen
             card = f"table {row['deck_table']:.3f} s ({row['deck_table'] / bare:.2f}x)"
         spread = "-"
-        if "first_card_range" in row:
-            spread = "{:.2f}-{:.2f} s".format(*row["first_card_range"])
+        for key in ("first_card_range", "deck_table_range"):
+            if key in row:
+                spread = "{:.2f}-{:.2f} s".format(*row[key])
         heavy = [m for m in ("numpy", "matplotlib") if row[m]]
         imports = ("loaded " + ", ".join(heavy)) if heavy else "no numpy/matplotlib"
         print(
             f"{row['name']:<39} {screen:>16} {card:>11} {spread:>13} "
             f"{row['peak_rss_mb']:>6.0f} MB  {imports}"
         )
+    # CPU time moves less than wall time when other work shares the machine's cores.
+    print("\nprocess CPU time at the mark (all threads, median):")
+    bare_cpu = rows[0]["first_screen_cpu"]
+    for row in rows:
+        marks = [("first screen", "first_screen_cpu")]
+        marks += [
+            (label, key)
+            for label, key in (("card", "first_card_cpu"), ("table", "deck_table_cpu"))
+            if key in row
+        ]
+        text = ", ".join(
+            f"{label} {row[key]:.3f} s ({row[key] / bare_cpu:.2f}x)" for label, key in marks
+        )
+        print(f"  {row['name']:<37} {text}")
     print(
         "\ntargets: first screen within 1.5x of the bare app; first card at "
         f"{CARDS:,} cards under 1 s (warm store)"

@@ -169,7 +169,7 @@ class Store:
         _check_file(path)
         try:
             if not path.exists():
-                _create(path)
+                _create(path, with_schema=migrate)
             conn = sqlite3.connect(
                 path,
                 timeout=BUSY_TIMEOUT_MS / 1000,
@@ -369,20 +369,43 @@ class Store:
         self.close()
 
 
-def _create(path: Path) -> None:
-    """Create an empty SQLite file at ``path`` atomically: made aside, then linked into place.
+def _create(path: Path, *, with_schema: bool = False) -> None:
+    """Create a new SQLite file at ``path`` atomically: made aside, then linked into place.
 
     SQLite itself would create a 0-byte file first, and a second quizapp starting at that moment
     would take it for a truncated store (which :func:`_check_file` refuses). If another process
     wins the race, its file is kept and ours discarded.
+
+    With ``with_schema`` the file is made whole aside: WAL mode and the current schema
+    (:mod:`quizapp.schema`), written without a sync per step (no one else can see the file yet)
+    and synced once before it is linked. A new store then appears complete or not at all, and
+    the first start waits for one fsync instead of five or six (about 30 ms here).
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
         os.close(fd)
-        conn = sqlite3.connect(tmp)
-        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # writes the header page
-        conn.close()
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            if with_schema:
+                conn.execute("PRAGMA synchronous = OFF")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # writes the header page
+            if with_schema:
+                from quizapp import schema
+                from quizapp.clock import utc_now
+
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("BEGIN IMMEDIATE")
+                schema.create(conn, utc_now())
+                conn.execute("COMMIT")
+        finally:
+            conn.close()  # the last connection: the WAL is checkpointed into the file, removed
+        if with_schema:
+            synced = os.open(tmp, os.O_RDWR)
+            try:
+                os.fsync(synced)
+            finally:
+                os.close(synced)
         try:
             os.link(tmp, path)
         except FileExistsError:
@@ -395,8 +418,10 @@ def _create(path: Path) -> None:
 
         raise StoreError(explain(exc, db_path=path)) from exc
     finally:
-        if "tmp" in locals() and os.path.exists(tmp):
-            os.unlink(tmp)
+        if "tmp" in locals():
+            for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm"):
+                if os.path.exists(leftover):
+                    os.unlink(leftover)
 
 
 def _check_file(path: Path) -> None:

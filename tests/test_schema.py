@@ -8,11 +8,14 @@ later migration upgrades both alike.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import subprocess
 import sys
 import textwrap
+
+import pytest
 
 from quizapp import schema
 from quizapp.migrations import migrations
@@ -72,9 +75,18 @@ def migrated_step_by_step(path) -> Store:
     return store
 
 
-def test_a_new_store_and_one_migrated_step_by_step_have_the_same_schema(tmp_path):
+def new_store(path, how: str) -> Store:
+    """A new store made as ``Store.open`` makes it (the file built aside, then linked), or from
+    a file that has only SQLite's header (made by an older quizapp, or by ``migrate=False``)."""
+    if how == "header only":
+        Store.open(path, migrate=False).close()
+    return Store.open(path)
+
+
+@pytest.mark.parametrize("how", ["new file", "header only"])
+def test_a_new_store_and_one_migrated_step_by_step_have_the_same_schema(tmp_path, how):
     with (
-        Store.open(tmp_path / "fresh.db") as fresh,
+        new_store(tmp_path / "fresh.db", how) as fresh,
         migrated_step_by_step(tmp_path / "migrated.db") as migrated,
     ):
         assert fresh.schema_version() == migrated.schema_version() == SCHEMA_VERSION
@@ -87,9 +99,10 @@ def test_a_new_store_and_one_migrated_step_by_step_have_the_same_schema(tmp_path
     assert not differences, "quizapp/schema.sql differs from the migrations (fresh, migrated)"
 
 
-def test_a_new_store_has_no_migration_pending(tmp_path):
+@pytest.mark.parametrize("how", ["new file", "header only"])
+def test_a_new_store_has_no_migration_pending(tmp_path, how):
     """The next migration (m006...) runs on a new store like on a migrated one, and alone."""
-    with Store.open(tmp_path / "fresh.db") as store:
+    with new_store(tmp_path / "fresh.db", how) as store:
         assert migrations.pending(store.db) == []
         applied = store.conn.execute("SELECT applied_at FROM _sqlite_migrations").fetchall()
     assert all(row[0].endswith("+00:00") for row in applied)
@@ -112,6 +125,30 @@ def test_a_new_store_is_made_without_sqlite_utils(tmp_path):
         check=True,
     ).stdout
     assert out.strip() == "False"
+
+
+def test_a_new_store_file_is_whole_before_it_is_linked_into_place(tmp_path, monkeypatch):
+    """Built beside its final name, in WAL mode and with its schema, then linked: a new store
+    appears complete or not at all, and nothing of its making is left in the folder."""
+    real_link = os.link
+    linked: list[tuple[str, str]] = []
+
+    def checking_link(source, target):
+        made = sqlite3.connect(source)
+        linked.append(
+            (
+                made.execute("PRAGMA journal_mode").fetchone()[0],
+                made.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0],
+            )
+        )
+        made.close()
+        real_link(source, target)
+
+    monkeypatch.setattr(os, "link", checking_link)
+    with Store.open(tmp_path / "new.db") as store:
+        assert store.schema_version() == SCHEMA_VERSION
+    assert linked == [("wal", str(SCHEMA_VERSION))]
+    assert {p.name for p in tmp_path.iterdir()} <= {"new.db", "new.db-wal", "new.db-shm"}
 
 
 def test_a_file_with_other_tables_is_left_to_the_migrations(tmp_path):
