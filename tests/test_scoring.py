@@ -219,6 +219,42 @@ def test_claims_attached_to_the_wrong_side_contradict_the_point() -> None:
     assert result.points[0].strength == 0 and result.value == 0
 
 
+def test_a_denial_about_the_other_side_does_not_deny_this_side() -> None:
+    """A part that goes on about ridge without naming it again ("... and sets no weight exactly
+    to zero") says nothing about lasso's zeros; the card's own model answer was flagged as
+    contradicting its L1 point this way."""
+    points = [
+        "L2 shrinks the weight vector but keeps every weight nonzero.",
+        "At the L1 optimum some weights are exactly zero, which selects features.",
+    ]
+    answer = (
+        "Ridge shrinks the weight vector, most along poorly determined directions, and sets no "
+        "weight exactly to zero. At the L1 optimum the weakest weights are exactly zero."
+    )
+    lasso = score(answer, points).points[1]
+    assert not lasso.contradicted and lasso.covered
+
+
+def test_a_parenthesis_is_about_the_side_its_sentence_names() -> None:
+    """ "L2 drives weights to zero (feature selection)" says feature selection of L2: with the
+    parenthesis bound to L2 the swap has two crossed words, not one."""
+    points = [
+        "L2 shrinks the weight vector along poorly determined directions.",
+        "At the L1 optimum some weights are exactly zero, which selects features.",
+    ]
+    answer = "L2 zeroes weights (feature selection). L1 does not."
+    result = score(answer, points)
+    assert result.points[1].contradicted and result.points[1].strength == 0
+
+
+def test_the_opposite_word_in_a_part_covers_nothing_of_the_point() -> None:
+    """ "derivative 1 for negative inputs" shares every word but one with "derivative 1 for
+    positive inputs"; the antonyms of contrasts.toml keep it from covering the point."""
+    point = "ReLU has derivative 1 for positive inputs."
+    assert strength("ReLU has derivative 1 for positive inputs.", point) == 1.0
+    assert strength("ReLU has derivative 1 for negative inputs.", point) == 0
+
+
 def test_a_comparison_is_about_its_subject_not_what_it_is_compared_with() -> None:
     key_point = (
         "A ReLU network's linear regions grow exponentially with depth, polynomially with width."
