@@ -105,6 +105,20 @@ async def test_a_broken_file_is_listed_and_left_out_while_the_rest_syncs(
         assert "Why does ReLU help" in prompt_text(app)
 
 
+async def test_a_problem_in_a_file_named_with_brackets_is_listed_as_written(
+    app_factory, deck_dir
+):
+    """Problem lines hold file names and deck text, so the list is not markup: read as markup,
+    "[b]" would vanish and "[/]" raise MarkupError (mutation: the widget's markup=False removed)."""
+    broken = deck_dir / "notes [b] [draft].md"
+    broken.write_text("## A card\n<!--\nid: x [/] y\n-->\nAnswer.\n", encoding="utf-8")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        problems = str(app.screen.query_one("#problems", Static).render())
+        assert f"{broken}:2: id 'x [/] y' is not valid" in problems
+
+
 async def test_prove_it_runs_in_a_worker_and_shows_claim_verdict_and_chart(app_factory, db_path):
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
