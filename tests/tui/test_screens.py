@@ -105,9 +105,7 @@ async def test_a_broken_file_is_listed_and_left_out_while_the_rest_syncs(
         assert "Why does ReLU help" in prompt_text(app)
 
 
-async def test_a_problem_in_a_file_named_with_brackets_is_listed_as_written(
-    app_factory, deck_dir
-):
+async def test_a_problem_in_a_file_named_with_brackets_is_listed_as_written(app_factory, deck_dir):
     """Problem lines hold file names and deck text, so the list is not markup: read as markup,
     "[b]" would vanish and "[/]" raise MarkupError (mutation: the widget's markup=False removed)."""
     broken = deck_dir / "notes [b] [draft].md"
