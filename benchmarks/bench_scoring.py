@@ -9,9 +9,10 @@ Sets (``tests/data/``; each file's README says who wrote it and how often it was
 
 * tune: ``answers.jsonl`` split ``tune`` and ``answers_dev{,2,3,4}.jsonl`` — the weights are
   fitted on these (``benchmarks/fit_scoring.py``, which also prints leave-one-card-out figures);
-* newest test: ``answers_test5.jsonl``, all 21 open cards, 105 answers written blind on
-  2026-12-02 (a second writer) and never tuned on: the honest figure for an answer nobody tuned
-  for; ``answers_test4.jsonl`` (147, the set before) is printed next;
+* newest test: ``answers_test6.jsonl``, all 21 open cards, 126 answers written blind on
+  2026-12-02 (a third writer of that day) and never tuned on: the honest figure for an answer
+  nobody tuned for; ``answers_test5.jsonl`` (105) and ``answers_test4.jsonl`` (147), the sets
+  before, are printed next;
 * fresh test: ``answers_test.jsonl`` (the eleven original open cards) and
   ``answers_new_cards.jsonl`` (the ten cards of content v2), written blind, never tuned on;
 * out of domain: ``ood/answers.jsonl`` on the statistics deck ``ood/statistics.md``, compared with
@@ -49,6 +50,7 @@ from tests.labelled_answers import (  # noqa: E402
     OOD_ANSWERS,
     TEST4_ANSWERS,
     TEST5_ANSWERS,
+    TEST6_ANSWERS,
     TEST_ANSWERS,
     load_answers,
     load_cards,
@@ -214,19 +216,20 @@ def main() -> None:
     report("tune", tune, scored(tune, cards), per_card=False)
     if args.tune_only:
         return
-    newest = load_answers(TEST5_ANSWERS)
+    newest = load_answers(TEST6_ANSWERS)
     newest_values = scored(newest, cards)
-    report("newest blind test (answers_test5)", newest, newest_values, per_card=True)
+    report("newest blind test (answers_test6)", newest, newest_values, per_card=True)
     targets(newest, newest_values)
     swap = grade(cards["l1-sparsity"], SWAP).value
     print(f"    the issue's L1/L2 swap on l1-sparsity: {swap:.2f} (target < 0.35)")
     if args.newest_only:
         speed(cards, args.runs)
         return
-    previous = load_answers(TEST4_ANSWERS)
-    previous_values = scored(previous, cards)
-    report("the blind test before (answers_test4)", previous, previous_values, per_card=True)
-    targets(previous, previous_values)
+    for name, path in (("answers_test5", TEST5_ANSWERS), ("answers_test4", TEST4_ANSWERS)):
+        previous = load_answers(path)
+        previous_values = scored(previous, cards)
+        report(f"an earlier blind test ({name})", previous, previous_values, per_card=True)
+        targets(previous, previous_values)
     fresh = load_answers(TEST_ANSWERS) + load_answers(NEW_CARD_ANSWERS)
     values = scored(fresh, cards)
     report("fresh test (answers_test + answers_new_cards)", fresh, values, per_card=True)

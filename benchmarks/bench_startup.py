@@ -16,8 +16,9 @@ same way. Scenarios:
 the review screen's ``CardShown`` message plus the refresh that paints it, with the review opened
 directly (``start_review``, as ``quizapp review`` does); "table" (the home scenario) is the end
 of the first sync plus the refresh that paints Home's deck table. Times are medians over
-``--runs`` runs; memory is the child's peak RSS. It also checks that numpy and matplotlib were
-not imported by the time the first card was on screen.
+``--runs`` runs, with the process's CPU time at each mark (all threads: steadier than wall
+time on a shared machine); memory is the child's peak RSS. It also checks that numpy and
+matplotlib were not imported by the time the first card was on screen.
 
 Run: ``python benchmarks/bench_startup.py [--runs 5]``. Nothing here touches the user's store or
 config: every run gets its own ``QUIZAPP_DB`` and ``QUIZAPP_CONFIG``.
@@ -56,6 +57,7 @@ events = {}
 def mark(name):
     if name not in events:
         events[name] = time.monotonic() - t0
+        events[name + "_cpu"] = time.process_time()  # every thread's, since the process began
         events[name + "_numpy"] = "numpy" in sys.modules
         events[name + "_matplotlib"] = "matplotlib" in sys.modules
 
@@ -143,8 +145,11 @@ with open(out, "w") as handle:
 """
 
 
-def run_child(kind: str, env: dict[str, str], timeout: float = 120.0) -> dict:
-    """Start one app process on a pty of SIZE and return the events it recorded."""
+def run_child(kind: str, env: dict[str, str], timeout: float = 120.0, root: Path = ROOT) -> dict:
+    """Start one app process on a pty of SIZE and return the events it recorded.
+
+    ``root`` is the checkout whose quizapp is timed (``--baseline`` times another one).
+    """
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
@@ -155,8 +160,8 @@ def run_child(kind: str, env: dict[str, str], timeout: float = 120.0) -> dict:
         stdin=slave,
         stdout=slave,
         stderr=slave,
-        cwd=ROOT,
-        env={**os.environ, **env, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)},
+        cwd=root,
+        env={**os.environ, **env, "TERM": "xterm-256color", "PYTHONPATH": str(root)},
         start_new_session=True,
     )
     os.close(slave)
@@ -221,7 +226,7 @@ def write_big_deck(folder: Path) -> None:
         (folder / f"deck{f:02d}.md").write_text("\n".join(parts), encoding="utf-8")
 
 
-def prepare_store(db: Path, config: Path, answered: int) -> None:
+def prepare_store(db: Path, config: Path, answered: int, root: Path = ROOT) -> None:
     """Sync the configured decks into ``db`` and answer ``answered`` cards three days ago."""
     code = (
         "import sys\n"
@@ -240,11 +245,14 @@ def prepare_store(db: Path, config: Path, answered: int) -> None:
     )
     env = {**os.environ, "QUIZAPP_DB": str(db), "QUIZAPP_CONFIG": str(config)}
     subprocess.run(
-        [sys.executable, "-c", code, str(db), str(answered)], check=True, cwd=ROOT, env=env
+        [sys.executable, "-c", code, str(db), str(answered)],
+        check=True,
+        cwd=root,
+        env={**env, "PYTHONPATH": str(root)},
     )
 
 
-def scenario_env(name: str, *, big: bool, warm: bool) -> dict[str, str]:
+def scenario_env(name: str, *, big: bool, warm: bool, root: Path = ROOT) -> dict[str, str]:
     folder = BENCH_DIR / name
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "store.db"
@@ -253,7 +261,7 @@ def scenario_env(name: str, *, big: bool, warm: bool) -> dict[str, str]:
     for stale in folder.glob("store.db*"):
         stale.unlink()
     if warm:
-        prepare_store(db, config, ANSWERED if big else 0)
+        prepare_store(db, config, ANSWERED if big else 0, root)
     return {"QUIZAPP_DB": str(db), "QUIZAPP_CONFIG": str(config)}
 
 
@@ -268,19 +276,29 @@ SCENARIOS = [
 ]
 
 
-def measure_all(runs: int) -> list[dict]:
-    """Every scenario once per round, ``runs`` rounds: a busy machine slows all of them alike."""
-    results: dict[str, list[dict]] = {name: [] for name, *_ in SCENARIOS}
+def measure_all(runs: int, scenarios: list[tuple], baseline: Path | None = None) -> list[dict]:
+    """Every scenario once per round, ``runs`` rounds: a busy machine slows all of them alike.
+
+    With ``baseline`` (another checkout, e.g. a worktree of main), each app scenario is also run
+    on that code right after this one's, so before and after share the machine's load.
+    """
+    plan = []
+    for name, kind, big, warm in scenarios:
+        plan.append((name, kind, big, warm, ROOT))
+        if baseline is not None and kind != "bare":
+            plan.append((f"{name} [baseline]", kind, big, warm, baseline))
+    results: dict[str, list[dict]] = {name: [] for name, *_ in plan}
     for _ in range(runs):
-        for name, kind, big, warm in SCENARIOS:
-            env = scenario_env(name, big=big, warm=warm) if kind != "bare" else {}
-            results[name].append(run_child(kind, env))
-    return [summarise(name, results[name]) for name, *_ in SCENARIOS]
+        for name, kind, big, warm, root in plan:
+            env = scenario_env(name, big=big, warm=warm, root=root) if kind != "bare" else {}
+            results[name].append(run_child(kind, env, root=root))
+    return [summarise(name, results[name]) for name, *_ in plan]
 
 
 def summarise(name: str, results: list[dict]) -> dict:
     summary: dict = {"name": name}
-    for key in ("first_screen", "first_card", "deck_table", "peak_rss_mb"):
+    marks = ("first_screen", "first_card", "deck_table")
+    for key in (*marks, "peak_rss_mb", *(f"{mark}_cpu" for mark in marks)):
         values = [r[key] for r in results if key in r]
         if values:
             summary[key] = statistics.median(values)
@@ -297,16 +315,31 @@ def summarise(name: str, results: list[dict]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per scenario (median shown)")
+    parser.add_argument(
+        "--only",
+        choices=sorted({kind for _, kind, _, _ in SCENARIOS} - {"bare"}),
+        help="only the scenarios of this kind (with the bare app), e.g. home",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. a worktree of main) to time interleaved with this one",
+    )
     args = parser.parse_args()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    write_big_deck(BIG_DECK)
+    scenarios = [s for s in SCENARIOS if args.only is None or s[1] in ("bare", args.only)]
+    if any(big for _, _, big, _ in scenarios):
+        write_big_deck(BIG_DECK)
 
-    rows = measure_all(args.runs)
+    load_before = os.getloadavg()
+    rows = measure_all(args.runs, scenarios, args.baseline)
+    load_after = os.getloadavg()
     bare = rows[0]["first_screen"]
     print(f"quizapp start-up, {SIZE[0]}x{SIZE[1]} pty, median of {args.runs} run(s)")
+    print(f"load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after")
     print(f"python {sys.version.split()[0]}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n")
     header = (
-        f"{'scenario':<28} {'first screen':>16} {'first card':>11} {'(min-max)':>13} "
+        f"{'scenario':<39} {'first screen':>16} {'first card':>11} {'(min-max)':>13} "
         f"{'peak RSS':>9}  imports"
     )
     print(header)
@@ -319,14 +352,29 @@ def main() -> None:
         if "deck_table" in row:  # the home scenario: when the deck table is on screen
             card = f"table {row['deck_table']:.3f} s ({row['deck_table'] / bare:.2f}x)"
         spread = "-"
-        if "first_card_range" in row:
-            spread = "{:.2f}-{:.2f} s".format(*row["first_card_range"])
+        for key in ("first_card_range", "deck_table_range"):
+            if key in row:
+                spread = "{:.2f}-{:.2f} s".format(*row[key])
         heavy = [m for m in ("numpy", "matplotlib") if row[m]]
         imports = ("loaded " + ", ".join(heavy)) if heavy else "no numpy/matplotlib"
         print(
-            f"{row['name']:<28} {screen:>16} {card:>11} {spread:>13} "
+            f"{row['name']:<39} {screen:>16} {card:>11} {spread:>13} "
             f"{row['peak_rss_mb']:>6.0f} MB  {imports}"
         )
+    # CPU time moves less than wall time when other work shares the machine's cores.
+    print("\nprocess CPU time at the mark (all threads, median):")
+    bare_cpu = rows[0]["first_screen_cpu"]
+    for row in rows:
+        marks = [("first screen", "first_screen_cpu")]
+        marks += [
+            (label, key)
+            for label, key in (("card", "first_card_cpu"), ("table", "deck_table_cpu"))
+            if key in row
+        ]
+        text = ", ".join(
+            f"{label} {row[key]:.3f} s ({row[key] / bare_cpu:.2f}x)" for label, key in marks
+        )
+        print(f"  {row['name']:<37} {text}")
     print(
         "\ntargets: first screen within 1.5x of the bare app; first card at "
         f"{CARDS:,} cards under 1 s (warm store)"

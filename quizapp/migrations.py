@@ -1,8 +1,9 @@
 """The store's schema history, applied by sqlite-utils' ``Migrations``.
 
 Each migration runs once, in a transaction, and is recorded in ``_sqlite_migrations``; a test
-upgrades a database made by the first one. Never edit a migration that has shipped: add a new one
-and bump ``quizapp.store.SCHEMA_VERSION``.
+upgrades a database made by the first one. Never edit a migration that has shipped: add a new one,
+bump ``quizapp.store.SCHEMA_VERSION`` and bring ``quizapp/schema.sql`` (what a new store is made
+from, without these) to the schema it leaves; tests/test_schema.py fails until the two agree.
 """
 
 from __future__ import annotations

@@ -255,6 +255,43 @@ def test_the_opposite_word_in_a_part_covers_nothing_of_the_point() -> None:
     assert strength("ReLU has derivative 1 for negative inputs.", point) == 0
 
 
+def test_batchnorm_and_layernorm_are_two_things_not_one_word() -> None:
+    """The built-in vocabulary once folded LayerNorm (and "normalization") into BatchNorm, so a
+    claim about one covered the other, and a swap of the two could not be seen."""
+    point = "BatchNorm computes the mean and variance of each feature over the minibatch."
+    said = "BatchNorm computes the mean and variance of each feature over the minibatch."
+    assert strength(said, point) == 1.0
+    assert strength(said.replace("BatchNorm", "LayerNorm"), point) == 0
+    points = [
+        point,
+        "LayerNorm computes the statistics of each example over its own features.",
+    ]
+    swapped = (
+        "LayerNorm computes the mean and variance of each feature over the minibatch, while "
+        "BatchNorm computes the statistics of each example over its own features."
+    )
+    assert all(p.contradicted for p in score(swapped, points).points)
+
+
+def test_he_and_xavier_are_not_plain_initialization() -> None:
+    """The built-in "initialization" group once listed "he initialization", "xavier" and
+    "glorot": with the architecture deck's synonyms, any initialization read as He's."""
+    synonyms = {
+        "He initialization": ["He init", "Kaiming initialization"],
+        "Xavier initialization": ["Glorot initialization", "Xavier init"],
+    }
+    point = "Use He initialization."
+    assert strength("He init.", point, synonyms=synonyms) == 1.0
+    assert strength("Glorot initialization.", point, synonyms=synonyms) == 0
+    assert strength("A careful initialization.", point, synonyms=synonyms) == 0
+
+
+def test_beta_is_not_a_weight() -> None:
+    """β is BatchNorm's shift and Adam's decay rate; the built-in vocabulary once read it as a
+    regression weight."""
+    assert strength("Each layer learns a shift beta.", "The weights are learned.") < 0.5
+
+
 def test_a_comparison_is_about_its_subject_not_what_it_is_compared_with() -> None:
     key_point = (
         "A ReLU network's linear regions grow exponentially with depth, polynomially with width."

@@ -19,6 +19,7 @@ from .labelled_answers import (
     OOD_ANSWERS,
     TEST4_ANSWERS,
     TEST5_ANSWERS,
+    TEST6_ANSWERS,
     TEST_ANSWERS,
     TUNE_FILES,
     load_answers,
@@ -29,6 +30,7 @@ from .labelled_answers import (
 FRESH_FLOOR = 0.60  # pooled Spearman on answers_test + answers_new_cards
 NEWEST_FLOOR = 0.70  # Spearman on answers_test4 (measured 0.767 when it was added)
 TEST5_FLOOR = 0.60  # Spearman on answers_test5 (measured 0.652 when it was added)
+TEST6_FLOOR = 0.68  # Spearman on answers_test6 (measured 0.730 when it was added)
 OOD_FLOOR = 0.45  # Spearman on the out-of-domain statistics answers
 OPEN_CARDS_AT_LEAST = 18
 GAMING_KINDS = {"keyword-stuffed", "keyword-list", "repeated-question"}
@@ -96,7 +98,16 @@ def test_spearman_matches_a_hand_computed_example() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", [*TUNE_FILES, TEST_ANSWERS, NEW_CARD_ANSWERS, TEST4_ANSWERS, TEST5_ANSWERS, OOD_ANSWERS]
+    "path",
+    [
+        *TUNE_FILES,
+        TEST_ANSWERS,
+        NEW_CARD_ANSWERS,
+        TEST4_ANSWERS,
+        TEST5_ANSWERS,
+        TEST6_ANSWERS,
+        OOD_ANSWERS,
+    ],
 )
 def test_every_labelled_file_is_well_formed(path, cards: dict) -> None:
     rows = load_answers(path)
@@ -111,7 +122,8 @@ def test_every_labelled_file_is_well_formed(path, cards: dict) -> None:
 
 
 def test_test_sets_are_never_tuning_data() -> None:
-    for path in (TEST_ANSWERS, NEW_CARD_ANSWERS, TEST4_ANSWERS, TEST5_ANSWERS, OOD_ANSWERS):
+    tests = (TEST_ANSWERS, NEW_CARD_ANSWERS, TEST4_ANSWERS, TEST5_ANSWERS, TEST6_ANSWERS)
+    for path in (*tests, OOD_ANSWERS):
         assert {row["split"] for row in load_answers(path)} <= {"test", "ood-test"}
 
 
@@ -131,6 +143,12 @@ def test_the_fifth_blind_set_ranks_like_an_interviewer(cards: dict) -> None:
     rows = load_answers(TEST5_ANSWERS)
     rho = spearman(values(rows, cards), [row["label"] for row in rows])
     assert rho >= TEST5_FLOOR
+
+
+def test_the_sixth_blind_set_ranks_like_an_interviewer(cards: dict) -> None:
+    rows = load_answers(TEST6_ANSWERS)
+    rho = spearman(values(rows, cards), [row["label"] for row in rows])
+    assert rho >= TEST6_FLOOR
 
 
 def test_out_of_domain_answers_rank_like_an_interviewer(cards: dict) -> None:

@@ -9,10 +9,14 @@ Start-up order, chosen so the first screen appears as fast as a bare Textual app
 3. The same worker syncs the decks (unchanged files are skipped by mtime) and posts
    :class:`SyncFinished`; a file with problems is left out (shown as ``FILE:LINE: message``)
    and the other files are synced.
+4. Once Home has drawn the deck table (:class:`HomeScreen.DecksShown`), the worker makes the
+   day's backup, exchanges with the sync folder and warms the scorer up, and the re-fit check
+   starts: started earlier, they take the GIL from the main thread while it draws that frame.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +36,11 @@ if TYPE_CHECKING:
     from textual.theme import Theme
 
     from quizapp.store import Store
+
+#: How long the start-up worker waits for Home to draw the deck table before it goes on with the
+#: backup and the sync folder anyway (Home covered by another screen, a terminal that never
+#: refreshes): the backup is late, never skipped.
+DECKS_SHOWN_WAIT_S = 3.0
 
 
 class QuizApp(App[None]):
@@ -76,6 +85,10 @@ class QuizApp(App[None]):
         self.last_sync: SyncFinished | None = None
         self._sync_again = False
         self._failing = False
+        #: Set once the first sync's decks are on screen (or cannot be waited for): the sync
+        #: worker's start-up checks wait for it.
+        self._decks_shown = threading.Event()
+        self._refit_when_shown = False
         self._saved_theme = _saved_theme()
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
@@ -144,8 +157,10 @@ class QuizApp(App[None]):
             finished = self._sync_with(store)
             self.post_message(finished)  # the decks can be drawn: the rest can wait
             if announce_open and finished.report is not None:
-                # Start-up only: the day's backup and the sync folder, off the main thread.
-                # Reviews it merges in show on Home at its next look (data_version).
+                # Start-up only: the day's backup and the sync folder, off the main thread,
+                # once the decks are on screen. Reviews it merges in show on Home at its next
+                # look (data_version).
+                self._decks_shown.wait(DECKS_SHOWN_WAIT_S)
                 from quizapp.merge.folder import exchange_configured
 
                 warnings = exchange_configured(store, self.clock())
@@ -237,10 +252,21 @@ class QuizApp(App[None]):
             )
         for screen in self.screen_stack:
             screen.post_message(SyncFinished(message.report, message.error))
-        self.refit_if_due()
+        if isinstance(self.screen, HomeScreen):
+            self._refit_when_shown = True  # after Home has drawn the decks: DecksShown
+        else:  # no deck table to wait for
+            self._decks_shown.set()
+            self.refit_if_due()
         if self._sync_again:
             self._sync_again = False
             self.sync_decks()
+
+    def on_home_screen_decks_shown(self, message: HomeScreen.DecksShown) -> None:
+        """Home drew the decks after a sync: the start-up checks and the sync's re-fit may run."""
+        self._decks_shown.set()
+        if self._refit_when_shown:
+            self._refit_when_shown = False
+            self.refit_if_due()
 
     def on_start_warnings(self, message: StartWarnings) -> None:
         """Warnings of the start-up checks join the last sync's, where Home lists them."""
@@ -258,9 +284,10 @@ class QuizApp(App[None]):
     def refit_if_due(self) -> None:
         """Re-fit FSRS, as 'quizapp due' does, for decks with twice the reviews of their last fit.
 
-        Called after each sync (so at start-up) and when Home comes back (after a session). The
-        fit runs in a worker that only reads; :meth:`on_refits_fitted` records the outcome here,
-        between two handlers, so it never holds the write lock while an answer is being saved.
+        Called after each sync, once Home has drawn its decks (so at start-up), and when Home
+        comes back (after a session). The fit runs in a worker that only reads;
+        :meth:`on_refits_fitted` records the outcome here, between two handlers, so it never
+        holds the write lock while an answer is being saved.
         """
         if self.db_path is None or not self.store_ready:
             return  # an in-memory store cannot be shared with a thread
@@ -311,6 +338,7 @@ class QuizApp(App[None]):
                 )
 
     def on_unmount(self) -> None:
+        self._decks_shown.set()  # a worker still waiting makes the backup as the app closes
         if self.store is not None and self._given_store is None:
             self.store.close()
             self.store = None

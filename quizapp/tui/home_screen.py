@@ -6,13 +6,16 @@ fills in its numbers when the app says the store is ready.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, ProgressBar, Static
 
@@ -32,6 +35,11 @@ class HomeScreen(Screen[None]):
     """Decks with their new / learning / due counts and the actions of the day."""
 
     # Its styles are in home_screen.tcss, which the app loads (see QuizApp.CSS_PATH).
+
+    @dataclass
+    class DecksShown(Message):
+        """The deck table, refreshed after a sync, is on screen: the app starts the work that
+        would otherwise compete with drawing it (start-up's backup, sync folder, re-fit)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "app.review", "Review"),
@@ -116,6 +124,7 @@ class HomeScreen(Screen[None]):
         self.show_sync(message)
         if self.quiz_app.store_ready:
             self.refresh_counts()
+        self.call_after_refresh(self.post_message, self.DecksShown())
 
     def refresh_counts(self) -> None:
         """Re-read today's counts and the streak from the store (a few milliseconds)."""
@@ -132,27 +141,26 @@ class HomeScreen(Screen[None]):
         # Columns are rebuilt too: after clear() alone, DataTable sometimes keeps the header at
         # the old column widths while the rows use the new ones.
         table.clear(columns=True)
-        table.add_column("Deck", key="deck")
+        # Labels and cells as Text: DataTable reads a str as Rich markup, so a deck named
+        # "notes [/] draft" raised MarkupError and "[b]x" lost its brackets (and parsing the
+        # markup loaded Rich's emoji table on the way to the first deck table).
+        table.add_column(Text("Deck"), key="deck")
         for label in ("New", "Learning", "Due", "Today", "Cards"):
-            table.add_column(label, key=label.lower())
+            table.add_column(Text(label), key=label.lower())
         total = sum(c.today for c in counts)
         if counts:
             table.add_row(
-                "All decks",
+                Text("All decks"),
                 *(
-                    str(sum(getattr(c, field) for c in counts))
+                    Text(str(sum(getattr(c, field) for c in counts)))
                     for field in ("new", "learning", "due", "today", "total")
                 ),
                 key=ALL_DECKS,
             )
         for c in counts:
             table.add_row(
-                c.deck,
-                str(c.new),
-                str(c.learning),
-                str(c.due),
-                str(c.today),
-                str(c.total),
+                Text(c.deck),
+                *(Text(str(n)) for n in (c.new, c.learning, c.due, c.today, c.total)),
                 key=c.deck,
             )
         if selected is not None and selected in table.rows:

@@ -350,7 +350,8 @@ def report_table(report: quiz_core.QuizReport) -> Table:
         else:
             missed = Text("\n".join(f"· {m}" for m in result.missed) or "—")
             timing = Text(f"{result.seconds:.0f}s")
-        table.add_row(str(n), prompt, f"{result.score:.0%}", timing, missed)
+        # Text, not str: Rich reads a str cell as markup ("w[i]" would turn italic).
+        table.add_row(str(n), Text(prompt), f"{result.score:.0%}", timing, missed)
     return table
 
 

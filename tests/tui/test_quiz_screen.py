@@ -302,3 +302,31 @@ async def test_end_jumps_to_the_report_total(app_factory):
         await pilot.press("home")
         await pilot.pause()
         assert view.scroll_y == 0
+
+
+def test_the_report_shows_prompts_as_written_not_as_markup() -> None:
+    """A prompt is the author's text: "x[i]" must not turn italic and "[/]" must not raise
+    MarkupError (Rich reads a plain str cell as markup)."""
+    result = quiz_core.QuestionResult(
+        card_id="c",
+        prompt="Why is w[i] [/] zero?",
+        answered=True,
+        score=0.5,
+        missed=("[b]bold[/b] claim",),
+        seconds=3.0,
+        typed="",
+    )
+    report = quiz_core.QuizReport(
+        quiz_id="q",
+        deck=None,
+        started_at=NOW,
+        finished_at=NOW,
+        results=(result,),
+        score=0.5,
+        previous=None,
+    )
+    console = Console(width=100, record=True, color_system=None)
+    console.print(report_table(report))
+    text = console.export_text()
+    assert "w[i] [/] zero?" in text
+    assert "[b]bold[/b] claim" in text

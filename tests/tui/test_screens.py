@@ -45,6 +45,18 @@ async def test_home_lists_decks_with_todays_counts(app_factory):
         assert "Decks synced: 5 added" in str(app.screen.query_one("#sync-status").render())
 
 
+async def test_a_deck_name_with_brackets_is_shown_as_written(app_factory, deck_dir):
+    """DataTable reads a plain str as Rich markup: '[/]' raised MarkupError, '[b]' vanished."""
+    (deck_dir / "notes.md").write_text(
+        '---\ndeck: "notes [/] draft [b]x"\n---\n## Q\n<!-- id: n1 -->\nA\n', encoding="utf-8"
+    )
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        decks = [row[0] for row in table_rows(app.screen.query_one("#decks", DataTable))]
+    assert "notes [/] draft [b]x" in decks
+
+
 async def test_enter_on_a_deck_reviews_only_that_deck(app_factory):
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -91,6 +103,18 @@ async def test_a_broken_file_is_listed_and_left_out_while_the_rest_syncs(
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert "Why does ReLU help" in prompt_text(app)
+
+
+async def test_a_problem_in_a_file_named_with_brackets_is_listed_as_written(app_factory, deck_dir):
+    """Problem lines hold file names and deck text, so the list is not markup: read as markup,
+    "[b]" would vanish and "[/]" raise MarkupError (mutation: the widget's markup=False removed)."""
+    broken = deck_dir / "notes [b] [draft].md"
+    broken.write_text("## A card\n<!--\nid: x [/] y\n-->\nAnswer.\n", encoding="utf-8")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        problems = str(app.screen.query_one("#problems", Static).render())
+        assert f"{broken}:2: id 'x [/] y' is not valid" in problems
 
 
 async def test_prove_it_runs_in_a_worker_and_shows_claim_verdict_and_chart(app_factory, db_path):
@@ -353,6 +377,30 @@ async def test_a_fresh_store_says_it_is_reading_the_decks_not_no_cards(app_facto
         release.set()
         await settle(pilot)
         assert "to study" in str(app.screen.query_one("#today", Static).render())
+
+
+async def test_start_up_backup_and_sync_folder_wait_until_home_has_drawn_the_decks(
+    app_factory, monkeypatch
+):
+    """The day's backup and the sync-folder exchange run after the first sync, once Home has
+    drawn the deck table: started as soon as the sync ended, they slowed that frame."""
+    import quizapp.merge.folder as folder
+
+    seen: list[tuple[bool, int]] = []
+
+    def recording_exchange(store, now):
+        rows = app.call_from_thread(lambda: app.screen_stack[0].query_one(DataTable).row_count)
+        seen.append((app._decks_shown.is_set(), rows))
+        return []
+
+    monkeypatch.setattr(folder, "exchange_configured", recording_exchange)
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+    assert len(seen) == 1, "the start-up checks ran once"
+    shown, rows = seen[0]
+    assert shown and rows > 0
 
 
 async def test_browse_says_when_a_filter_is_unknown_and_pages_with_end(app_factory):
