@@ -3,6 +3,8 @@ they happen, stopping, and the picture view (half-cell pictures, which need no t
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual.widgets import Input, Static
 
@@ -36,8 +38,12 @@ async def open_proof(pilot, name: str, wait: bool = True) -> ProveScreen:
     return screen
 
 
-async def until(pilot, condition, tries: int = 400) -> None:
-    for _ in range(tries):
+async def until(pilot, condition, patience: float = 60.0) -> None:
+    """Poll ``condition`` until it holds. The patience is long because a loaded 2-core machine
+    (helpers, xdist) made 8 s too short for a proof's first training frame; it bounds a hang,
+    it is not a timing claim."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
         if condition():
             return
         await pilot.pause(0.02)
