@@ -725,6 +725,24 @@ def _unrescaled_masks(real):
     return masks
 
 
+def _squashed_readout(mp, module):
+    """A nonlinearity after the masked layer: the read-out squashed (sigmoid) before the masks
+    are averaged, in both the mask average and the weight-scaled net it is compared with. The
+    mean of a squashed read-out over masks is not the squashed weight-scaled read-out (Jensen),
+    so the identity must fail: it holds only because the read-out is linear in the mask."""
+    from quizapp.proofs import mlp
+
+    real_averaged, real_scaled = module.mask_averaged, module.weight_scaled
+
+    def averaged(net, x, masks, chance, layer):
+        _, per_mask = real_averaged(net, x, masks, chance, layer)
+        squashed = mlp.sigmoid(per_mask)
+        return np.tensordot(chance, squashed, axes=1), squashed
+
+    mp.setattr(module, "mask_averaged", averaged)
+    mp.setattr(module, "weight_scaled", lambda net, x, keep: mlp.sigmoid(real_scaled(net, x, keep)))
+
+
 def _lasso_always_first(real):
     """A lasso that always hands a group's weight to its first member (a fixed tie-break)."""
 
@@ -923,6 +941,13 @@ def _mutations():
             "dropout-ensemble",
             "the identity masks the first hidden layer, whose units pass through another ReLU",
             lambda mp: mp.setattr(dropout_ensemble, "MASKED_LAYER", 0),
+            {},
+            ["the net run with each of the"],
+        ),
+        (
+            "dropout-ensemble",
+            "a nonlinearity after the masked layer: the read-out squashed before averaging",
+            lambda mp: _squashed_readout(mp, dropout_ensemble),
             {},
             ["the net run with each of the"],
         ),
