@@ -118,7 +118,6 @@ DEFAULT_SYNONYMS: dict[str, tuple[str, ...]] = {
         "parameter",
         "parameters",
         "w",
-        "β",
         "θ",
     ),
     "feature": ("predictor", "variable", "covariate", "input feature", "representation"),
@@ -173,15 +172,11 @@ DEFAULT_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "shift": ("move", "translate", "slide"),
     "fire": ("turn on", "turns on", "switch on", "switches on", "fires", "firing"),
-    "batchnorm": (
-        "batch norm",
-        "batch normalization",
-        "layer norm",
-        "layernorm",
-        "normalization",
-        "normalisation",
-    ),
-    "initialization": ("init", "he initialization", "xavier", "glorot"),
+    # BatchNorm and LayerNorm, He and Xavier are the two sides of a card's question, never one
+    # word: "LayerNorm uses batch statistics" must not read as a claim about BatchNorm.
+    "batchnorm": ("batch norm", "batch normalization", "batch normalisation"),
+    "layernorm": ("layer norm", "layer normalization", "layer normalisation"),
+    "initialization": ("init", "initialisation"),
     "residual connections": (
         "residual connection",
         "skip connections",
@@ -515,6 +510,7 @@ SUBJECT_CONTRASTS: tuple[tuple[str, str], ...] = (
     ("deep", "shallow"),
     ("sigmoid", "relu"),
     ("tanh", "relu"),
+    ("batchnorm", "layernorm"),
 )
 
 #: Pairs of ideas that key points set against each other. A clause of the answer that names one

@@ -219,6 +219,79 @@ def test_claims_attached_to_the_wrong_side_contradict_the_point() -> None:
     assert result.points[0].strength == 0 and result.value == 0
 
 
+def test_a_denial_about_the_other_side_does_not_deny_this_side() -> None:
+    """A part that goes on about ridge without naming it again ("... and sets no weight exactly
+    to zero") says nothing about lasso's zeros; the card's own model answer was flagged as
+    contradicting its L1 point this way."""
+    points = [
+        "L2 shrinks the weight vector but keeps every weight nonzero.",
+        "At the L1 optimum some weights are exactly zero, which selects features.",
+    ]
+    answer = (
+        "Ridge shrinks the weight vector, most along poorly determined directions, and sets no "
+        "weight exactly to zero. At the L1 optimum the weakest weights are exactly zero."
+    )
+    lasso = score(answer, points).points[1]
+    assert not lasso.contradicted and lasso.covered
+
+
+def test_a_parenthesis_is_about_the_side_its_sentence_names() -> None:
+    """ "L2 drives weights to zero (feature selection)" says feature selection of L2: with the
+    parenthesis bound to L2 the swap has two crossed words, not one."""
+    points = [
+        "L2 shrinks the weight vector along poorly determined directions.",
+        "At the L1 optimum some weights are exactly zero, which selects features.",
+    ]
+    answer = "L2 zeroes weights (feature selection). L1 does not."
+    result = score(answer, points)
+    assert result.points[1].contradicted and result.points[1].strength == 0
+
+
+def test_the_opposite_word_in_a_part_covers_nothing_of_the_point() -> None:
+    """ "derivative 1 for negative inputs" shares every word but one with "derivative 1 for
+    positive inputs"; the antonyms of contrasts.toml keep it from covering the point."""
+    point = "ReLU has derivative 1 for positive inputs."
+    assert strength("ReLU has derivative 1 for positive inputs.", point) == 1.0
+    assert strength("ReLU has derivative 1 for negative inputs.", point) == 0
+
+
+def test_batchnorm_and_layernorm_are_two_things_not_one_word() -> None:
+    """The built-in vocabulary once folded LayerNorm (and "normalization") into BatchNorm, so a
+    claim about one covered the other, and a swap of the two could not be seen."""
+    point = "BatchNorm computes the mean and variance of each feature over the minibatch."
+    said = "BatchNorm computes the mean and variance of each feature over the minibatch."
+    assert strength(said, point) == 1.0
+    assert strength(said.replace("BatchNorm", "LayerNorm"), point) == 0
+    points = [
+        point,
+        "LayerNorm computes the statistics of each example over its own features.",
+    ]
+    swapped = (
+        "LayerNorm computes the mean and variance of each feature over the minibatch, while "
+        "BatchNorm computes the statistics of each example over its own features."
+    )
+    assert all(p.contradicted for p in score(swapped, points).points)
+
+
+def test_he_and_xavier_are_not_plain_initialization() -> None:
+    """The built-in "initialization" group once listed "he initialization", "xavier" and
+    "glorot": with the architecture deck's synonyms, any initialization read as He's."""
+    synonyms = {
+        "He initialization": ["He init", "Kaiming initialization"],
+        "Xavier initialization": ["Glorot initialization", "Xavier init"],
+    }
+    point = "Use He initialization."
+    assert strength("He init.", point, synonyms=synonyms) == 1.0
+    assert strength("Glorot initialization.", point, synonyms=synonyms) == 0
+    assert strength("A careful initialization.", point, synonyms=synonyms) == 0
+
+
+def test_beta_is_not_a_weight() -> None:
+    """β is BatchNorm's shift and Adam's decay rate; the built-in vocabulary once read it as a
+    regression weight."""
+    assert strength("Each layer learns a shift beta.", "The weights are learned.") < 0.5
+
+
 def test_a_comparison_is_about_its_subject_not_what_it_is_compared_with() -> None:
     key_point = (
         "A ReLU network's linear regions grow exponentially with depth, polynomially with width."

@@ -207,3 +207,32 @@ def test_a_clause_stating_half_a_point_is_not_its_reversal(cards: dict) -> None:
     verdict = grade(card, answer)
     assert not [p.text for p in verdict.points if p.contradicted]
     assert verdict.value >= 0.6
+
+
+def test_a_line_wrapped_inside_a_sentence_reads_as_one_sentence() -> None:
+    """Model answers are markdown wrapped at a fixed width. Read line by line, "and sets no
+    weight exactly to zero" lost the ridge it goes on about and denied lasso's zeros, so a
+    card's own model answer contradicted its L1 point. Unwrapping keeps every span in place."""
+    points = [
+        "L2 shrinks the weight vector but keeps every weight nonzero.",
+        "At the L1 optimum some weights are exactly zero, which selects features.",
+    ]
+    wrapped = (
+        "Ridge shrinks the weight vector, most along poorly determined directions, and\n"
+        "sets no weight exactly to zero. At the L1 optimum the weakest weights are\n"
+        "exactly zero."
+    )
+    result = scoring.score(wrapped, points, use_model=False)
+    same = scoring.score(wrapped.replace("\n", " "), points, use_model=False)
+    assert not result.points[1].contradicted and result.points[1].covered
+    assert result.value == same.value
+    for point in result.points:
+        if point.span is not None:
+            assert wrapped[point.span[0] : point.span[1]] == point.matched
+
+
+def test_a_list_or_a_new_sentence_on_its_own_line_stays_apart() -> None:
+    from quizapp.scoring.clauses import unwrap
+
+    text = "L1 gives zeros\n- L2 shrinks\nRidge is smooth\nand convex"
+    assert unwrap(text) == "L1 gives zeros\n- L2 shrinks\nRidge is smooth and convex"

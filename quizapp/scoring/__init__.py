@@ -161,11 +161,13 @@ def score(
             chosen = credit.unit
         if chosen is not None and signals is not None:
             unit = signals.units[chosen]
-            span, matched = (unit.start, unit.end), unit.text
+            span = (unit.start, unit.end)
         elif word_result.span is not None and (
             word_result.contradicted or credit.credit >= combine.PARTIAL
         ):
-            span, matched = word_result.span, word_result.matched
+            span = word_result.span
+        if span is not None:  # the typed text itself, line breaks and all (see measure)
+            matched = answer[span[0] : span[1]]
         verdicts.append(
             KeyPointResult(
                 text,
@@ -180,7 +182,8 @@ def score(
     for index, unit_index in result.misconceptions:
         unit = signals.units[unit_index]  # type: ignore[union-attr]
         claim, correction = wrong[index]
-        hits.append(MisconceptionHit(claim, correction, (unit.start, unit.end), unit.text))
+        quote = answer[unit.start : unit.end]
+        hits.append(MisconceptionHit(claim, correction, (unit.start, unit.end), quote))
     return Score(result.value, tuple(verdicts), suggest_rating(result.value), tuple(hits), method)
 
 
@@ -215,6 +218,8 @@ def measure(
 ) -> Measured:
     """The lexical result and (with an encoder) the claim signals of ``text``: the one place
     both are computed, for answers, model answers and the fitting script alike."""
+    # Soft line wraps become spaces (at the same length, so spans still index ``text``).
+    text = clauses.unwrap(text)
     words = lexical.score(text, list(points), question=question, synonyms=synonyms)
     units = clauses.units(text) if encoder is not None else []
     signals = (

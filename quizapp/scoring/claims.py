@@ -40,6 +40,7 @@ class Contrasts:
 
     pairs: tuple[tuple[str, str], ...]
     negations: tuple[tuple[str, str], ...]
+    antonyms: tuple[tuple[str, str], ...] = ()  # the claim-word part of ``pairs``
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +48,8 @@ def contrasts() -> Contrasts:
     text = (resources.files("quizapp.scoring") / "data" / "contrasts.toml").read_text("utf-8")
     data = tomllib.loads(text)
     pairs = tuple((a, b) for a, b in [*data["subjects"], *data["antonyms"]])
-    return Contrasts(pairs, tuple((a, b) for a, b in data["negations"]))
+    antonyms = tuple((a, b) for a, b in data["antonyms"])
+    return Contrasts(pairs, tuple((a, b) for a, b in data["negations"]), antonyms)
 
 
 def _pattern(word: str) -> re.Pattern[str]:

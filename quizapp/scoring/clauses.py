@@ -17,6 +17,10 @@ MAX_UNITS = 60  # a pasted essay is read in its first sixty units, which bounds 
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|$)|[^\n]+", re.MULTILINE)
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|approx)\.", re.IGNORECASE)
 _NUMBER_DOT = re.compile(r"(?<=\d)\.(?=\d)")
+#: A line break inside a sentence: markdown wrapped at a fixed width ("... shrinks the weights,
+#: most\nalong the directions ..."). The next line goes on in lower case and the line before
+#: does not end a sentence; a list item, a blank line or a capitalised line stays a break.
+_SOFT_WRAP = re.compile(r"(?<=[^\s.!?;:])[ \t]*\n(?=[ \t]*[a-z(])")
 #: Where one claim ends and the next begins inside a sentence.
 _CLAUSE_BREAK = re.compile(
     r",\s+(?=(?:but|while|whereas|so|because|which|since|and|although|though|unlike|yet)\b)"
@@ -33,6 +37,12 @@ class Unit:
     text: str
     start: int
     end: int
+
+
+def unwrap(text: str) -> str:
+    """``text`` with its soft line wraps turned into spaces, at the same length (so every span
+    found in the result is a span of ``text``)."""
+    return _SOFT_WRAP.sub(lambda m: " " * len(m.group()), text)
 
 
 def _protect(text: str) -> str:
