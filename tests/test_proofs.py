@@ -725,6 +725,24 @@ def _unrescaled_masks(real):
     return masks
 
 
+def _squashed_readout(mp, module):
+    """A nonlinearity after the masked layer: the read-out squashed (sigmoid) before the masks
+    are averaged, in both the mask average and the weight-scaled net it is compared with. The
+    mean of a squashed read-out over masks is not the squashed weight-scaled read-out (Jensen),
+    so the identity must fail: it holds only because the read-out is linear in the mask."""
+    from quizapp.proofs import mlp
+
+    real_averaged, real_scaled = module.mask_averaged, module.weight_scaled
+
+    def averaged(net, x, masks, chance, layer):
+        _, per_mask = real_averaged(net, x, masks, chance, layer)
+        squashed = mlp.sigmoid(per_mask)
+        return np.tensordot(chance, squashed, axes=1), squashed
+
+    mp.setattr(module, "mask_averaged", averaged)
+    mp.setattr(module, "weight_scaled", lambda net, x, keep: mlp.sigmoid(real_scaled(net, x, keep)))
+
+
 def _lasso_always_first(real):
     """A lasso that always hands a group's weight to its first member (a fixed tie-break)."""
 
@@ -923,6 +941,13 @@ def _mutations():
             "dropout-ensemble",
             "the identity masks the first hidden layer, whose units pass through another ReLU",
             lambda mp: mp.setattr(dropout_ensemble, "MASKED_LAYER", 0),
+            {},
+            ["the net run with each of the"],
+        ),
+        (
+            "dropout-ensemble",
+            "a nonlinearity after the masked layer: the read-out squashed before averaging",
+            lambda mp: _squashed_readout(mp, dropout_ensemble),
             {},
             ["the net run with each of the"],
         ),
@@ -1143,3 +1168,32 @@ def test_every_check_is_caught_by_some_mutation(name: str) -> None:
     caught = {start for m in MUTATIONS if m[0] == name for start in m[4]}
     for check in proofs.run(name).checks:
         assert any(check.statement.startswith(start) for start in caught), check.statement
+
+
+def test_cli_set_can_break_a_claim_and_then_exits_1_naming_the_check() -> None:
+    """Five Adam steps cannot fit the bump: the user's own --set breaks the claim, and the last
+    line says which check failed."""
+    result = CliRunner().invoke(prove, ["bias-term", "--no-chart", "--set", "steps=5"])
+    assert result.exit_code == 1, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert "the claim does not hold" in last
+    assert "the same net with biases fits the bump" in last
+
+
+def test_cli_wraps_a_long_panel_heading_at_80_columns_instead_of_cutting_it(monkeypatch) -> None:
+    import dataclasses
+
+    real = proofs.run
+    title = "a panel title long enough to pass eighty columns with its heading, ending in WORD"
+
+    def long_titles(name, **kwargs):
+        proof = real(name, **kwargs)
+        panels = tuple(dataclasses.replace(panel, title=title) for panel in proof.panels)
+        return dataclasses.replace(proof, panels=panels)
+
+    monkeypatch.setattr(proofs, "run", long_titles)
+    result = CliRunner().invoke(prove, ["momentum-adam"])
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    headings = [line for line in result.output.splitlines() if line.startswith("Panel 1 of")]
+    assert headings and "WORD" in result.output.split(headings[0], 1)[1].splitlines()[1]

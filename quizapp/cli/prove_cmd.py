@@ -7,6 +7,7 @@ the main group with `main.add_command(prove)`.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import click
@@ -83,7 +84,9 @@ def prove(
 
         for index, panel in enumerate(proof.panels):  # every panel, one after another
             click.echo()
-            click.echo(f"Panel {index + 1} of {len(proof.panels)}: {panel.title}"[:80])
+            heading = f"Panel {index + 1} of {len(proof.panels)}: {panel.title}"
+            # Wrapped, not cut: a long title cut at 80 columns lost its last word mid-way.
+            click.echo(textwrap.fill(heading, width=78, subsequent_indent="  "))
             click.echo(text_chart(proof, width=78, height=16, panel=index))
     if plot_path is not None:
         from quizapp.proofs.figure import render_figure

@@ -60,6 +60,15 @@ def two_moons(
     return x - np.array([0.5, 0.25]), y.astype(float)[:, None]
 
 
+def mask_distribution(keep: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What one unit's inverted-dropout mask is, given `keep`: the chance it is kept (keep
+    rounded to the 1/256 steps that dropout_masks draws in) and the value a kept unit is scaled
+    by (1 over that chance; a dropped one is 0). The one place that says so: the training masks,
+    the identity's enumerated masks and the weight-scaled net all read it from here."""
+    chance = np.round(np.asarray(keep, dtype=float) * 256.0) / 256.0
+    return chance, 1.0 / chance
+
+
 def dropout_masks(
     rng: np.random.Generator, shape: tuple[int, ...], keep: np.ndarray, layers: int
 ) -> list[np.ndarray | None]:
@@ -70,14 +79,15 @@ def dropout_masks(
     floats, so keep takes effect in steps of 1/256 (0.5 exactly); the scale uses that step.
     """
     dropped = np.flatnonzero(keep < 1.0)
-    levels = np.round(keep[dropped] * 256.0)[:, None, None]
+    chance, kept_value = mask_distribution(keep[dropped])
+    levels, kept_value = chance[:, None, None] * 256.0, kept_value[:, None, None]
     per_layer = dropped.size * int(np.prod(shape[1:]))
     masks: list[np.ndarray | None] = []
     for _ in range(layers):
         draws = np.frombuffer(rng.bytes(per_layer), dtype=np.uint8).reshape(
             dropped.size, *shape[1:]
         )
-        drawn = (draws < levels) * (256.0 / levels)
+        drawn = (draws < levels) * kept_value
         if dropped.size == shape[0]:  # every net drops units: no ones to fill in
             masks.append(drawn)
             continue
@@ -92,11 +102,11 @@ def enumerated_masks(units: int, width: int, keep: float) -> tuple[np.ndarray, n
     (kept units scaled by 1/keep, the other units at their expectation, 1), shape
     (2^units, 1, 1, width) so that it broadcasts over stacked nets and points, and each mask's
     probability. `keep` is rounded to the 1/256 steps dropout_masks draws in."""
-    level = round(keep * 256.0) / 256.0
+    level, kept_value = mask_distribution(keep)
     every = np.array(list(itertools.product((0.0, 1.0), repeat=units)))  # (2^units, units)
     chance = np.prod(np.where(every == 1.0, level, 1.0 - level), axis=1)
     masks = np.ones((every.shape[0], 1, 1, width))
-    masks[:, 0, 0, :units] = every / level
+    masks[:, 0, 0, :units] = every * kept_value
     return masks, chance
 
 
@@ -113,10 +123,13 @@ def mask_averaged(
 
 
 def weight_scaled(net: mlp.Net, x: np.ndarray, keep: float) -> np.ndarray:
-    """The weight-scaling rule's logits: the whole net with each unit at its expected training
-    value. Inverted dropout divided kept units by `keep` while training, so that expectation is
-    the unit itself: the plain forward pass, no mask and no rescaling."""
-    return mlp.forward(net, x).output
+    """The weight-scaling rule's logits: the whole net with each hidden unit multiplied by its
+    mask's expectation under training with `keep`. Inverted dropout divides kept units by the
+    chance of keeping them, so that expectation is 1 (the plain forward pass); it is computed
+    from mask_distribution rather than assumed, so the rule follows the masks if they change."""
+    chance, kept_value = mask_distribution(keep)
+    expected = float(chance * kept_value)
+    return mlp.forward(net, x, [expected] * (len(net.weights) - 1) + [None]).output
 
 
 def run(

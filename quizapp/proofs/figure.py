@@ -78,6 +78,10 @@ def _draw_panel(ax: Axes, panel: Panel) -> None:
     ax.set_xlabel(panel.xlabel)
     ax.set_ylabel(panel.ylabel)
     ax.grid(True, which="major", alpha=0.3)
+    # Log axes' minor ticks (2..9 of every decade) were a quarter of a figure's render time
+    # (CPU, seen side by side on bias-term, vanishing-gradients and batch-norm) for no number
+    # anyone reads: the labelled decades and their grid stay.
+    ax.minorticks_off()
     ax.legend(fontsize=7.5, framealpha=0.85)
 
 

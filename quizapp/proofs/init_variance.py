@@ -92,7 +92,7 @@ def run(seed: int = 0, depth: int = 20, width: int = 128, batch: int = 128) -> P
     colours = ("tab:blue", "tab:orange", "tab:green", "tab:red")
     panels = (
         Panel(
-            title=f"Var(pre-activation) by layer, width {width} (zero init: exactly 0, off-axis)",
+            title=f"Var(z) by layer, width {width} (zero init: exactly 0, off-axis)",
             xlabel="layer",
             ylabel="Var(z)",
             yscale="log",

@@ -112,11 +112,28 @@ class ProofChart(PlotextPlot):
         return super().render()
 
 
-def panel_heading(proof: Proof, panel: int) -> str:
-    """'Panel 2 of 4: title' plus the keys that page through them (fits 80 columns)."""
+def panel_heading(proof: Proof, panel: int, width: int = 76) -> str:
+    """'Panel 2 of 4: title' plus the keys that page through them, shortened or left out when
+    they would push the heading onto a second line (at 80 columns they did for half the
+    proofs, a row the chart needs); a title too long alone still wraps, it is never cut."""
     count = len(proof.panels)
-    keys = "  (←/→: other panels)" if count > 1 else ""
-    return f"Panel {panel + 1} of {count}: {proof.panels[panel].title}{keys}"
+    heading = f"Panel {panel + 1} of {count}: {proof.panels[panel].title}"
+    if count == 1:
+        return heading
+    for keys in ("  (←/→: other panels)", "  (←/→)", ""):  # the key bar shows → Panel too
+        if len(heading + keys) <= width:
+            break
+    return heading + keys
+
+
+CHART_ROWS = 18  # the text chart's height where the screen has room for it
+
+
+def chart_rows(screen_rows: int) -> int:
+    """The text chart's height on a screen `screen_rows` tall: 18 rows from 30 up; below that
+    what is left under a short claim (status, claim, heading, legend and key bar take about 11
+    rows), so at 80x24 the chart is seen whole, x axis included, without scrolling."""
+    return CHART_ROWS if screen_rows >= 30 else max(10, min(CHART_ROWS, screen_rows - 11))
 
 
 def frame_heading(frame: Frame) -> str:
@@ -244,7 +261,11 @@ class ProveScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.stop_event.set()  # a training run still going ends at its next step
 
+    def on_resize(self) -> None:
+        self.query_one(ProofChart).styles.height = chart_rows(self.size.height)
+
     def on_mount(self) -> None:
+        self.query_one(ProofChart).styles.height = chart_rows(self.size.height)
         self.query_one("#chart").display = False
         self.query_one("#picture").display = False
         self.start()
@@ -365,7 +386,9 @@ class ProveScreen(Screen[None]):
         if self.proof is None:
             return
         panel = self.proof.panels[self.panel]
-        self.query_one("#panel-heading", Static).update(panel_heading(self.proof, self.panel))
+        heading = self.query_one("#panel-heading", Static)
+        width = heading.size.width or self.size.width - 4
+        heading.update(panel_heading(self.proof, self.panel, width))
         self._update_legend(panel)
         chart, picture = self.query_one(ProofChart), self.query_one("#picture")
         if self.pictures:

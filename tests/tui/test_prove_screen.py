@@ -151,3 +151,20 @@ async def test_no_picture_key_where_the_terminal_cannot_draw_them(app_factory):
         # at 80 columns the bar keeps paging, the fields and the way out (? lists every key)
         assert "→ Panel" in keys and "e Parameters" in keys and "esc Back" in keys
         assert screen.query_one(ProofChart).display
+
+
+async def test_at_80x24_the_chart_is_seen_whole_and_the_heading_takes_one_line(app_factory):
+    """At 80x24 a short claim leaves the whole text chart, x axis included, above the key bar
+    without scrolling; the panel heading drops its long key hint rather than wrap."""
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_proof(pilot, "bias-term")
+        chart = screen.query_one(ProofChart)
+        key_bar = screen.query_one("KeyBar")
+        assert chart.display and chart.region.height >= 10
+        assert chart.region.bottom <= key_bar.region.y, (chart.region, key_bar.region)
+        heading = screen.query_one("#panel-heading", Static)
+        assert heading.region.height == 1, text_of(screen, "#panel-heading")
+        screen = await open_proof(pilot, "init-variance")  # a title too long for the hint
+        assert screen.query_one("#panel-heading", Static).region.height == 1
+        assert text_of(screen, "#panel-heading").startswith("Panel 1 of 2: Var(z) by layer")

@@ -80,9 +80,11 @@ def test_review_done(snap_compare, app_factory):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_prove_it(snap_compare, app_factory, size):
-    """Prove it for vanishing-gradients: ✓ and the claim, 'Panel 1 of 3' with the ←/→ keys,
-    the legend with one marker per series (•, x, +, o), then the log-scale chart of the
-    backward signal per layer for the 2x2 of sigmoid/ReLU and Xavier/He."""
+    """Prove it for vanishing-gradients: ✓ and the claim, 'Panel 1 of 3' on one line (with the
+    ←/→ keys at 100x30; at 80x24 they would wrap it, and the key bar has → Panel), the legend
+    with one marker per series (•, x, +, o), then the log-scale chart of the backward signal
+    per layer for the 2x2 of sigmoid/ReLU and Xavier/He: at 80x24 the whole chart, x axis
+    included, above the key bar."""
     presses = ("r", "escape", "p")
     assert snap_compare(app_factory(), terminal_size=size, run_before=keys(*presses))
 
