@@ -181,6 +181,23 @@ def test_the_value_rule_is_shared_by_scoring_and_corrections() -> None:
     assert combine.value_of([1.0, 1.0], 0, 1, weights) < 1.0
 
 
+def test_two_reversed_points_fail_the_answer_however_much_else_it_covers(cards: dict) -> None:
+    """A swapped contrast reverses the points of both its sides: the rest of the answer, however
+    complete, does not lift it above Again."""
+    weights = combine.fitted()
+    assert combine.value_of([1.0] * 6, 1, 0, weights) >= 0.35  # one may be the detector's slip
+    assert combine.value_of([1.0] * 6, 2, 0, weights) < 0.35
+    swapped = (
+        "Both are penalised least squares: lasso adds the sum of absolute values and ridge the "
+        "sum of squares. Ridge is the one that produces sparse models — the squared penalty "
+        "sets coefficients exactly to zero, so it does feature selection — while lasso shrinks "
+        "all coefficients and keeps every feature. Ridge has the closed form (XᵀX + λI)⁻¹Xᵀy, "
+        "lasso is solved iteratively."
+    )
+    result = grade(cards["lasso-vs-ridge"], swapped)
+    assert result.value < 0.35 and result.suggested_rating == 1
+
+
 def test_scoring_imports_no_model_code_until_asked() -> None:
     import subprocess
     import sys

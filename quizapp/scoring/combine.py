@@ -48,6 +48,12 @@ class Weights:
     misconception_penalty: float = 0.35  # per misconception stated
     exponent: float = 0.8  # value = clipped(mean credit - penalties) ** exponent
     wrong_cap: float = 1.0  # the most an answer that reverses a point or states a misconception
+    #: The most an answer that reverses two or more key points may score. A swapped contrast
+    #: reverses the points of both its sides; on the tuning answers, two reversed points never
+    #: came from a correct answer (0 of 193 excellent, paraphrased or partial ones), only from
+    #: reversed, negated or wrong ones (18), while one reversed point sometimes did (4 of 76
+    #: excellent answers). Set by that count, not fitted: below the Again threshold.
+    swapped_cap: float = 0.3
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Weights:
@@ -113,6 +119,8 @@ def value_of(
         # An interviewer fails an answer that states a central claim backwards, however fluent
         # the rest of it is; the labels agree (reversed answers average 0.15).
         value = min(value, weights.wrong_cap)
+    if contradicted >= 2:
+        value = min(value, weights.swapped_cap)
     return value
 
 
