@@ -379,8 +379,6 @@ DEFAULT_SYNONYMS: dict[str, tuple[str, ...]] = {
         "decrease",
         "lower",
         "cut",
-        "small",
-        "smaller",
     ),
     "tiny": (
         "little",

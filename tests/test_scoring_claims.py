@@ -198,6 +198,19 @@ def test_two_reversed_points_fail_the_answer_however_much_else_it_covers(cards: 
     assert result.value < 0.35 and result.suggested_rating == 1
 
 
+def test_small_is_a_size_not_shrinking(cards: dict) -> None:
+    """The built-in "shrink" group once took in "small": "it drives small coefficients exactly
+    to zero" then said "shrink" of ridge, which outweighed the swap of lasso and ridge."""
+    swapped = (
+        "Both are penalised least squares: lasso adds the sum of absolute values and ridge the "
+        "sum of squares. Ridge is the one that produces sparse models: it drives small "
+        "coefficients exactly to zero, so it does feature selection, while lasso shrinks all "
+        "coefficients and keeps every feature. Ridge has the closed form (XᵀX + λI)⁻¹Xᵀy, "
+        "lasso is solved iteratively."
+    )
+    assert grade(cards["lasso-vs-ridge"], swapped).value < 0.35
+
+
 def test_scoring_imports_no_model_code_until_asked() -> None:
     import subprocess
     import sys
