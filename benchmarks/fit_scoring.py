@@ -104,8 +104,6 @@ def fit(
         while improved:
             improved = False
             for field in fields(combine.Weights):
-                if field.name not in BOUNDS:  # set by a count, not fitted (see combine)
-                    continue
                 low, high, _ = BOUNDS[field.name]
                 for sign in (1, -1):
                     value = getattr(best, field.name) + sign * steps[field.name]

@@ -29,6 +29,12 @@ PARTIAL = 0.25  # credit from which a point is shown as half-covered ("partly")
 #: model answer is what full marks look like), but never against less than this.
 REFERENCE_FLOOR = 0.5
 COVERED = 0.5  # credit from which a point counts as covered
+#: The most an answer that reverses two or more key points may score. A swapped contrast
+#: reverses the points of both its sides; on the tuning answers, two reversed points never came
+#: from a correct answer (0 of 193 excellent, paraphrased or partial ones), only from reversed,
+#: negated or wrong ones (18), while one reversed point sometimes did (4 of 76 excellent
+#: answers). Set by that count, not fitted (so not a :class:`Weights` field): below Again.
+SWAPPED_CAP = 0.3
 
 
 @dataclass(frozen=True)
@@ -48,12 +54,6 @@ class Weights:
     misconception_penalty: float = 0.35  # per misconception stated
     exponent: float = 0.8  # value = clipped(mean credit - penalties) ** exponent
     wrong_cap: float = 1.0  # the most an answer that reverses a point or states a misconception
-    #: The most an answer that reverses two or more key points may score. A swapped contrast
-    #: reverses the points of both its sides; on the tuning answers, two reversed points never
-    #: came from a correct answer (0 of 193 excellent, paraphrased or partial ones), only from
-    #: reversed, negated or wrong ones (18), while one reversed point sometimes did (4 of 76
-    #: excellent answers). Set by that count, not fitted: below the Again threshold.
-    swapped_cap: float = 0.3
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Weights:
@@ -120,7 +120,7 @@ def value_of(
         # the rest of it is; the labels agree (reversed answers average 0.15).
         value = min(value, weights.wrong_cap)
     if contradicted >= 2:
-        value = min(value, weights.swapped_cap)
+        value = min(value, SWAPPED_CAP)
     return value
 
 
