@@ -38,18 +38,23 @@ _WORD = re.compile(r"[A-Za-z0-9']+")
 class Contrasts:
     """The swaps that reverse a claim (see ``data/contrasts.toml``)."""
 
-    pairs: tuple[tuple[str, str], ...]
+    subjects: tuple[tuple[str, str], ...]  # what claims are about ("L1"/"L2")
+    antonyms: tuple[tuple[str, str], ...]  # what they claim ("positive"/"negative")
     negations: tuple[tuple[str, str], ...]
-    antonyms: tuple[tuple[str, str], ...] = ()  # the claim-word part of ``pairs``
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """Every swap that reverses a claim, subjects first."""
+        return (*self.subjects, *self.antonyms)
 
 
 @lru_cache(maxsize=1)
 def contrasts() -> Contrasts:
     text = (resources.files("quizapp.scoring") / "data" / "contrasts.toml").read_text("utf-8")
     data = tomllib.loads(text)
-    pairs = tuple((a, b) for a, b in [*data["subjects"], *data["antonyms"]])
-    antonyms = tuple((a, b) for a, b in data["antonyms"])
-    return Contrasts(pairs, tuple((a, b) for a, b in data["negations"]), antonyms)
+    return Contrasts(
+        *(tuple((a, b) for a, b in data[key]) for key in ("subjects", "antonyms", "negations"))
+    )
 
 
 def _pattern(word: str) -> re.Pattern[str]:

@@ -125,6 +125,7 @@ CONTINUATIONS = frozenset(
         "therefore",
         "and",
         "but",
+        "(",  # what _inherit_sides reads for a part opened by a parenthesis
     }
 )
 CARD_SWAP_MIN = 2  # words said of the wrong side, across clauses, that swap a card's contrast
@@ -874,9 +875,7 @@ def _inherit_sides(
         side = sides_by_part.get(term.part)
         if side is not None:
             last[term.sentence] = side
-        elif term.sentence in last and (
-            first.get(term.part) in CONTINUATIONS or first.get(term.part) == "("
-        ):
+        elif term.sentence in last and first.get(term.part) in CONTINUATIONS:
             inherited.setdefault(term.part, last[term.sentence])
     return inherited
 
