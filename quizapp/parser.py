@@ -1047,14 +1047,14 @@ def _make_card(**fields: Any) -> Card:
     return _new_card(fields)
 
 
-#: The fields of :class:`Card` with their defaults (``synonyms``' factory makes a fresh dict).
+#: The fields of :class:`Card` with a plain default, and those the fast path needs given: the
+#: ones without one (a field with a default factory, ``synonyms``, is always passed by the
+#: parser; a call without it takes ``__init__``, which calls the factory).
 _CARD_DEFAULTS = {
     f.name: f.default for f in dataclasses.fields(Card) if f.default is not dataclasses.MISSING
 }
 _CARD_REQUIRED = frozenset(
-    f.name
-    for f in dataclasses.fields(Card)
-    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    f.name for f in dataclasses.fields(Card) if f.default is dataclasses.MISSING
 )
 _CARD_FIELDS = frozenset(f.name for f in dataclasses.fields(Card))
 
@@ -1073,8 +1073,6 @@ def _new_card(fields: dict[str, Any]) -> Card:
     card = object.__new__(Card)
     values = card.__dict__
     values.update(_CARD_DEFAULTS)
-    if "synonyms" not in fields:
-        values["synonyms"] = {}
     values.update(fields)
     return card
 
