@@ -55,6 +55,31 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x51554941  # "QUIA" in the header of stores this quizapp created
 BUSY_MESSAGE = "another quizapp is busy, waiting…"
 
+#: The ``cards`` columns that come from the deck (all but the user's ``retired`` and
+#: ``suspended`` flags): what a sync writes, in this order (``sync._card_values``), and what a
+#: merge copies of another store's cards.
+CARD_COLUMNS = (
+    "id",
+    "note_id",
+    "deck",
+    "type",
+    "prompt",
+    "answer",
+    "key_points",
+    "misconceptions",
+    "choices",
+    "cloze",
+    "expected",
+    "tags",
+    "prove",
+    "synonyms",
+    "source",
+    "line",
+    "content_hash",
+    "added_at",
+    "updated_at",
+)
+
 # Queue values in ``schedule.queue``: which list a card is drawn from.
 QUEUE_LEARNING = 0  # fsrs Learning / Relearning: short steps, shown first
 QUEUE_REVIEW = 1

@@ -34,7 +34,7 @@ from quizapp.config import Limits
 from quizapp.deck_files import DeckFileError, discover, read_deck, safe_resolve
 from quizapp.review import set_active
 from quizapp.schedule import CardState
-from quizapp.store import Store
+from quizapp.store import CARD_COLUMNS, Store
 from quizapp.wording import plural
 
 if TYPE_CHECKING:
@@ -522,30 +522,6 @@ def _save_deck(store: Store, deck: DeckSettings) -> None:
         "INSERT OR REPLACE INTO decks (name, source, retention, new_per_day) VALUES (?, ?, ?, ?)",
         (deck.name, deck.source, deck.retention, deck.new_per_day),
     )
-
-
-#: The ``cards`` columns a sync writes, in the order of :func:`_card_values`.
-CARD_COLUMNS = (
-    "id",
-    "note_id",
-    "deck",
-    "type",
-    "prompt",
-    "answer",
-    "key_points",
-    "misconceptions",
-    "choices",
-    "cloze",
-    "expected",
-    "tags",
-    "prove",
-    "synonyms",
-    "source",
-    "line",
-    "content_hash",
-    "added_at",
-    "updated_at",
-)
 
 
 def _card_values(card: Card, added_at: str, updated_at: str) -> tuple:

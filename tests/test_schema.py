@@ -19,7 +19,7 @@ import pytest
 
 from quizapp import schema
 from quizapp.migrations import migrations
-from quizapp.store import SCHEMA_VERSION, Store
+from quizapp.store import CARD_COLUMNS, SCHEMA_VERSION, Store
 
 from .conftest import NOW
 
@@ -81,6 +81,15 @@ def new_store(path, how: str) -> Store:
     if how == "header only":
         Store.open(path, migrate=False).close()
     return Store.open(path)
+
+
+def test_card_columns_name_every_column_of_the_cards_table_but_the_flags(tmp_path):
+    """Sync writes and merges copy cards by store.CARD_COLUMNS: a column added to the table but
+    not there would be left empty by a sync and lost by a merge. Only the user's flags are
+    left out (a sync keeps them, a merge sets its stand-ins' own)."""
+    with migrated_step_by_step(tmp_path / "migrated.db") as store:
+        columns = [row[1] for row in store.conn.execute("PRAGMA table_info(cards)")]
+    assert sorted((*CARD_COLUMNS, "retired", "suspended")) == sorted(columns)
 
 
 @pytest.mark.parametrize("how", ["new file", "header only"])

@@ -17,6 +17,8 @@ from datetime import datetime
 
 from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
+from quizapp.store import CARD_COLUMNS
+
 REVIEW_COLUMNS = (
     "id",
     "card_id",
@@ -32,27 +34,6 @@ REVIEW_COLUMNS = (
 QUIZ_COLUMNS = ("id", "deck", "started_at", "finished_at", "questions", "score")
 EVENT_COLUMNS = ("id", "kind", "card_id", "at", "payload")
 PARAMETER_COLUMNS = ("id", "at", "deck", "parameters", "retention", "reviews", "metrics")
-CARD_COLUMNS = (
-    "id",
-    "note_id",
-    "deck",
-    "type",
-    "prompt",
-    "answer",
-    "key_points",
-    "choices",
-    "cloze",
-    "expected",
-    "tags",
-    "prove",
-    "synonyms",
-    "misconceptions",
-    "source",
-    "line",
-    "content_hash",
-    "added_at",
-    "updated_at",
-)
 
 
 @dataclass

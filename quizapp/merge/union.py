@@ -30,7 +30,6 @@ from quizapp.clock import parse_iso
 from quizapp.doctor import insert_placeholder_card
 from quizapp.fitting.events import covers
 from quizapp.merge.log import (
-    CARD_COLUMNS,
     EVENT_COLUMNS,
     PARAMETER_COLUMNS,
     QUIZ_COLUMNS,
@@ -40,7 +39,7 @@ from quizapp.merge.log import (
 )
 from quizapp.replay import forward, replayed_states, save_states, settings_lookups
 from quizapp.schedule import CardState
-from quizapp.store import Store
+from quizapp.store import CARD_COLUMNS, Store
 
 
 @dataclass
