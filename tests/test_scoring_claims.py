@@ -70,6 +70,27 @@ def test_a_full_cache_still_returns_every_vector_of_the_call(monkeypatch) -> Non
         assert float(vectors[row] @ encoder._run([text])[0]) == pytest.approx(1.0, abs=1e-5)
 
 
+def test_new_texts_hand_the_model_scratch_memory_back(monkeypatch) -> None:
+    """After a model call the C heap is trimmed: glibc keeps the pages onnxruntime freed, and
+    without the trim the app held 273 MB after five long answers instead of about 192 MB. A
+    call answered from the cache runs nothing and trims nothing."""
+    encoder = semantic.encoder()
+    assert encoder is not None
+    calls: list[int] = []
+
+    class Recorder:
+        def malloc_trim(self, pad: int) -> int:
+            calls.append(pad)
+            return 1
+
+    monkeypatch.setattr(semantic, "_libc", Recorder())
+    monkeypatch.setattr(encoder, "_cache", type(encoder._cache)())
+    encoder.embed(["weight decay shrinks every weight a little on each step"])
+    assert calls == [0]
+    encoder.embed(["weight decay shrinks every weight a little on each step"])
+    assert calls == [0]
+
+
 def test_a_reversed_claim_is_marked_and_quoted(cards: dict) -> None:
     """ReLU given sigmoid's bound: the point is contradicted and the clause quoted, while the
     same answer with the claim the right way round contradicts nothing and scores higher."""
