@@ -26,6 +26,7 @@ NEW_CARD_ANSWERS = DATA / "answers_new_cards.jsonl"
 TEST4_ANSWERS = DATA / "answers_test4.jsonl"
 TEST5_ANSWERS = DATA / "answers_test5.jsonl"
 TEST6_ANSWERS = DATA / "answers_test6.jsonl"
+TEST7_ANSWERS = DATA / "answers_test7.jsonl"
 OOD_ANSWERS = DATA / "ood" / "answers.jsonl"
 OOD_DECK = DATA / "ood" / "statistics.md"
 #: Tuning data: the only rows the scorer's weights are fitted on.
@@ -46,7 +47,13 @@ DECKS = tuple(
 #: the new question (by the writers in :data:`WRITTEN_AFTER_RESCOPE`) are read as usual.
 RESCOPED = frozenset({"l1-zeros-from-gradients"})
 WRITTEN_AFTER_RESCOPE = frozenset(
-    {"blind-tune4-2026-12", "blind-test4-2026-12", "blind-test5-2026-12", "blind-test6-2026-12"}
+    {
+        "blind-tune4-2026-12",
+        "blind-test4-2026-12",
+        "blind-test5-2026-12",
+        "blind-test6-2026-12",
+        "blind-test7-2026-12",
+    }
 )
 
 

@@ -20,6 +20,7 @@ from .labelled_answers import (
     TEST4_ANSWERS,
     TEST5_ANSWERS,
     TEST6_ANSWERS,
+    TEST7_ANSWERS,
     TEST_ANSWERS,
     TUNE_FILES,
     load_answers,
@@ -31,6 +32,7 @@ FRESH_FLOOR = 0.60  # pooled Spearman on answers_test + answers_new_cards
 NEWEST_FLOOR = 0.70  # Spearman on answers_test4 (measured 0.767 when it was added)
 TEST5_FLOOR = 0.60  # Spearman on answers_test5 (measured 0.652 when it was added)
 TEST6_FLOOR = 0.68  # Spearman on answers_test6 (measured 0.730 when it was added)
+TEST7_FLOOR = 0.55  # Spearman on answers_test7 (measured 0.607 when it was added)
 OOD_FLOOR = 0.45  # Spearman on the out-of-domain statistics answers
 OPEN_CARDS_AT_LEAST = 18
 GAMING_KINDS = {"keyword-stuffed", "keyword-list", "repeated-question"}
@@ -106,6 +108,7 @@ def test_spearman_matches_a_hand_computed_example() -> None:
         TEST4_ANSWERS,
         TEST5_ANSWERS,
         TEST6_ANSWERS,
+        TEST7_ANSWERS,
         OOD_ANSWERS,
     ],
 )
@@ -122,7 +125,14 @@ def test_every_labelled_file_is_well_formed(path, cards: dict) -> None:
 
 
 def test_test_sets_are_never_tuning_data() -> None:
-    tests = (TEST_ANSWERS, NEW_CARD_ANSWERS, TEST4_ANSWERS, TEST5_ANSWERS, TEST6_ANSWERS)
+    tests = (
+        TEST_ANSWERS,
+        NEW_CARD_ANSWERS,
+        TEST4_ANSWERS,
+        TEST5_ANSWERS,
+        TEST6_ANSWERS,
+        TEST7_ANSWERS,
+    )
     for path in (*tests, OOD_ANSWERS):
         assert {row["split"] for row in load_answers(path)} <= {"test", "ood-test"}
 
@@ -149,6 +159,12 @@ def test_the_sixth_blind_set_ranks_like_an_interviewer(cards: dict) -> None:
     rows = load_answers(TEST6_ANSWERS)
     rho = spearman(values(rows, cards), [row["label"] for row in rows])
     assert rho >= TEST6_FLOOR
+
+
+def test_the_seventh_blind_set_ranks_like_an_interviewer(cards: dict) -> None:
+    rows = load_answers(TEST7_ANSWERS)
+    rho = spearman(values(rows, cards), [row["label"] for row in rows])
+    assert rho >= TEST7_FLOOR
 
 
 def test_out_of_domain_answers_rank_like_an_interviewer(cards: dict) -> None:
