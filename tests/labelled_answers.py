@@ -28,6 +28,15 @@ TEST5_ANSWERS = DATA / "answers_test5.jsonl"
 TEST6_ANSWERS = DATA / "answers_test6.jsonl"
 TEST7_ANSWERS = DATA / "answers_test7.jsonl"
 OOD_ANSWERS = DATA / "ood" / "answers.jsonl"
+#: The blind test sets on the bundled decks, oldest first: measured, never tuned on.
+TEST_FILES = (
+    TEST_ANSWERS,
+    NEW_CARD_ANSWERS,
+    TEST4_ANSWERS,
+    TEST5_ANSWERS,
+    TEST6_ANSWERS,
+    TEST7_ANSWERS,
+)
 OOD_DECK = DATA / "ood" / "statistics.md"
 #: Tuning data: the only rows the scorer's weights are fitted on.
 TUNE_FILES = (ANSWERS, DEV_ANSWERS, DEV2_ANSWERS, DEV3_ANSWERS, DEV4_ANSWERS)

@@ -83,7 +83,7 @@ def test_new_texts_hand_the_model_scratch_memory_back(monkeypatch) -> None:
             calls.append(pad)
             return 1
 
-    monkeypatch.setattr(semantic, "_libc", Recorder())
+    monkeypatch.setattr(semantic, "_c_library", Recorder)
     monkeypatch.setattr(encoder, "_cache", type(encoder._cache)())
     encoder.embed(["weight decay shrinks every weight a little on each step"])
     assert calls == [0]

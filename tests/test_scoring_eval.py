@@ -15,6 +15,7 @@ import pytest
 from quizapp.grading import grade
 
 from .labelled_answers import (
+    DATA,
     NEW_CARD_ANSWERS,
     OOD_ANSWERS,
     TEST4_ANSWERS,
@@ -22,6 +23,7 @@ from .labelled_answers import (
     TEST6_ANSWERS,
     TEST7_ANSWERS,
     TEST_ANSWERS,
+    TEST_FILES,
     TUNE_FILES,
     load_answers,
     load_cards,
@@ -29,11 +31,14 @@ from .labelled_answers import (
 )
 
 FRESH_FLOOR = 0.60  # pooled Spearman on answers_test + answers_new_cards
-NEWEST_FLOOR = 0.70  # Spearman on answers_test4 (measured 0.767 when it was added)
-TEST5_FLOOR = 0.60  # Spearman on answers_test5 (measured 0.652 when it was added)
-TEST6_FLOOR = 0.68  # Spearman on answers_test6 (measured 0.730 when it was added)
-TEST7_FLOOR = 0.55  # Spearman on answers_test7 (measured 0.607 when it was added)
-OOD_FLOOR = 0.45  # Spearman on the out-of-domain statistics answers
+#: Spearman floor per single set, with what the scorer measured on it when the set was added.
+SET_FLOORS = {
+    TEST4_ANSWERS: 0.70,  # measured 0.767
+    TEST5_ANSWERS: 0.60,  # measured 0.652
+    TEST6_ANSWERS: 0.68,  # measured 0.730
+    TEST7_ANSWERS: 0.55,  # measured 0.607
+    OOD_ANSWERS: 0.45,  # the out-of-domain statistics answers
+}
 OPEN_CARDS_AT_LEAST = 18
 GAMING_KINDS = {"keyword-stuffed", "keyword-list", "repeated-question"}
 
@@ -101,16 +106,7 @@ def test_spearman_matches_a_hand_computed_example() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [
-        *TUNE_FILES,
-        TEST_ANSWERS,
-        NEW_CARD_ANSWERS,
-        TEST4_ANSWERS,
-        TEST5_ANSWERS,
-        TEST6_ANSWERS,
-        TEST7_ANSWERS,
-        OOD_ANSWERS,
-    ],
+    [*TUNE_FILES, *TEST_FILES, OOD_ANSWERS],
 )
 def test_every_labelled_file_is_well_formed(path, cards: dict) -> None:
     rows = load_answers(path)
@@ -125,15 +121,7 @@ def test_every_labelled_file_is_well_formed(path, cards: dict) -> None:
 
 
 def test_test_sets_are_never_tuning_data() -> None:
-    tests = (
-        TEST_ANSWERS,
-        NEW_CARD_ANSWERS,
-        TEST4_ANSWERS,
-        TEST5_ANSWERS,
-        TEST6_ANSWERS,
-        TEST7_ANSWERS,
-    )
-    for path in (*tests, OOD_ANSWERS):
+    for path in (*TEST_FILES, OOD_ANSWERS):
         assert {row["split"] for row in load_answers(path)} <= {"test", "ood-test"}
 
 
@@ -143,34 +131,11 @@ def test_fresh_blind_answers_rank_like_an_interviewer(cards: dict) -> None:
     assert rho >= FRESH_FLOOR
 
 
-def test_the_newest_blind_answers_rank_like_an_interviewer(cards: dict) -> None:
-    rows = load_answers(TEST4_ANSWERS)
+@pytest.mark.parametrize("path", list(SET_FLOORS), ids=lambda path: str(path.relative_to(DATA)))
+def test_each_blind_set_ranks_like_an_interviewer(path, cards: dict) -> None:
+    rows = load_answers(path)
     rho = spearman(values(rows, cards), [row["label"] for row in rows])
-    assert rho >= NEWEST_FLOOR
-
-
-def test_the_fifth_blind_set_ranks_like_an_interviewer(cards: dict) -> None:
-    rows = load_answers(TEST5_ANSWERS)
-    rho = spearman(values(rows, cards), [row["label"] for row in rows])
-    assert rho >= TEST5_FLOOR
-
-
-def test_the_sixth_blind_set_ranks_like_an_interviewer(cards: dict) -> None:
-    rows = load_answers(TEST6_ANSWERS)
-    rho = spearman(values(rows, cards), [row["label"] for row in rows])
-    assert rho >= TEST6_FLOOR
-
-
-def test_the_seventh_blind_set_ranks_like_an_interviewer(cards: dict) -> None:
-    rows = load_answers(TEST7_ANSWERS)
-    rho = spearman(values(rows, cards), [row["label"] for row in rows])
-    assert rho >= TEST7_FLOOR
-
-
-def test_out_of_domain_answers_rank_like_an_interviewer(cards: dict) -> None:
-    rows = load_answers(OOD_ANSWERS)
-    rho = spearman(values(rows, cards), [row["label"] for row in rows])
-    assert rho >= OOD_FLOOR
+    assert rho >= SET_FLOORS[path]
 
 
 def test_keyword_lists_and_restated_questions_score_again(cards: dict) -> None:

@@ -44,6 +44,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -96,9 +97,10 @@ class Encoder:
             if missing:
                 for text, vector in zip(missing, self._run(missing), strict=True):
                     self._cache[text] = vectors[text] = vector
-                _trim_heap()
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
+        if missing:  # outside the lock: another thread's texts need not wait for the trim
+            _trim_heap()
         return np.stack([vectors[t] for t in texts])
 
     def _run(self, texts: list[str]) -> Any:
@@ -138,22 +140,23 @@ _encoder: Encoder | None = None
 _status: ModelStatus | None = None
 
 
-_libc: Any = None
+@lru_cache(maxsize=1)
+def _c_library() -> Any:
+    """The C library if it has glibc's ``malloc_trim``, else ``None`` (musl, macOS, Windows)."""
+    name = ctypes.util.find_library("c")
+    try:
+        library = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return library if library is not None and hasattr(library, "malloc_trim") else None
 
 
 def _trim_heap() -> None:
-    """Hand the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere a
-    no-op). onnxruntime's scratch buffers are freed after each call, but glibc keeps the pages."""
-    global _libc
-    if _libc is None:
-        name = ctypes.util.find_library("c")
-        try:
-            library = ctypes.CDLL(name) if name else None
-            _libc = library if library is not None and hasattr(library, "malloc_trim") else False
-        except OSError:
-            _libc = False
-    if _libc:
-        _libc.malloc_trim(0)
+    """Hand the C heap's free pages back to the system (a no-op without glibc). onnxruntime's
+    scratch buffers are freed after each call, but glibc keeps the pages."""
+    library = _c_library()
+    if library is not None:
+        library.malloc_trim(0)
 
 
 def _sha256(path: Path) -> str:
