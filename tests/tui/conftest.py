@@ -132,13 +132,22 @@ async def type_and_reveal(pilot, typed: str = "relu") -> None:
 
 
 async def settle(pilot) -> None:
-    """Wait until the store is open (or failed to), the sync is over and the screen caught up."""
+    """Wait until the store is open (or failed to), the sync is over, Home has drawn its decks,
+    no worker is left running and the screen caught up.
+
+    Home draws in stages (counts, then the sync line, then ``DecksShown`` starts the start-up
+    worker's second half): stopping at the first stage let a loaded machine snapshot a screen
+    one message short of the final one.
+    """
     app = pilot.app
-    for _ in range(200):
+    for _ in range(400):
         await pilot.pause()
         await app.workers.wait_for_complete()
-        if not app.syncing and (app.store_ready or app.last_sync is not None):
+        synced = not app.syncing and app.last_sync is not None
+        failed = app.last_sync is None and app._failing
+        if (synced and app._decks_shown.is_set() and not app.workers) or failed:
             break
+    await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
 
