@@ -591,6 +591,13 @@ def test_identities_and_statistical_checks_are_labelled() -> None:
         Check("bad", True, kind="hunch")  # type: ignore[arg-type]
 
 
+def error_block(output: str) -> str:
+    """The closing error, its wrapped lines joined; each of them fits 80 columns."""
+    block = output[output.rindex("Error:") :]
+    assert all(len(line) <= 80 for line in block.splitlines()), block
+    return " ".join(block.split())
+
+
 def test_cli_exits_1_and_names_the_failing_check(monkeypatch) -> None:
     from quizapp.proofs import learning_rate
 
@@ -598,9 +605,9 @@ def test_cli_exits_1_and_names_the_failing_check(monkeypatch) -> None:
     result = CliRunner().invoke(prove, ["learning-rate", "--no-chart"])
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
-    last = result.output.strip().splitlines()[-1]
-    assert "the claim does not hold" in last
-    assert "quadratic: run to convergence, it converges exactly when lr < 2/L" in last
+    error = error_block(result.output)
+    assert "the claim does not hold" in error
+    assert "quadratic: run to convergence, it converges exactly when lr < 2/L" in error
 
 
 def test_the_proofs_package_makes_numpy_single_threaded() -> None:
@@ -1171,13 +1178,13 @@ def test_every_check_is_caught_by_some_mutation(name: str) -> None:
 
 
 def test_cli_set_can_break_a_claim_and_then_exits_1_naming_the_check() -> None:
-    """Five Adam steps cannot fit the bump: the user's own --set breaks the claim, and the last
-    line says which check failed."""
+    """Five Adam steps cannot fit the bump: the user's own --set breaks the claim, and the error
+    at the end says which check failed."""
     result = CliRunner().invoke(prove, ["bias-term", "--no-chart", "--set", "steps=5"])
     assert result.exit_code == 1, result.output
-    last = result.output.strip().splitlines()[-1]
-    assert "the claim does not hold" in last
-    assert "the same net with biases fits the bump" in last
+    error = error_block(result.output)
+    assert "the claim does not hold" in error
+    assert "the same net with biases fits the bump" in error
 
 
 def test_cli_wraps_a_long_panel_heading_at_80_columns_instead_of_cutting_it(monkeypatch) -> None:

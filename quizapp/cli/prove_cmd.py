@@ -97,7 +97,13 @@ def prove(
             raise click.ClickException(f"cannot write {plot_path}: {error.strerror}") from error
         click.echo(f"\nfigure written to {plot_path}")
     if not proof.holds:
-        failing = "; ".join(check.statement for check in proof.failing)
+        # One wrapped line per failing check: joined on one line it ran to 300 columns.
+        failing = "\n".join(
+            textwrap.fill(
+                check.statement, width=78, initial_indent="  ✗ ", subsequent_indent="    "
+            )
+            for check in proof.failing
+        )
         raise click.ClickException(
-            f"{name} (seed {seed}): the claim does not hold; failing check(s): {failing}"
+            f"{name} (seed {seed}): the claim does not hold; failing check(s):\n{failing}"
         )

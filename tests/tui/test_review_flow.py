@@ -524,6 +524,19 @@ async def test_the_key_bar_shows_the_keys_that_apply_now(app_factory):
         assert "Prove it" not in after  # the cloze card has no proof
 
 
+async def test_at_80_columns_the_key_bar_keeps_prove_it_and_help(app_factory):
+    """The narrow bar drops Bury and Edit first, never the card's proof or the help key."""
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_review(pilot)
+        await pilot.press(*"relu", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        line = str(app.screen.query_one(KeyBar).render())
+        assert "p Prove it" in line and "? Help" in line and "Accept rating" in line
+        assert len(line.rstrip()) <= 80
+
+
 async def test_correcting_a_key_point_updates_the_score_and_is_saved(app_factory, db_path):
     """c then 2 flips the second key point: the verdict, score and suggestion follow at once,
     and the review stores the scorer's verdict with the user's correction."""

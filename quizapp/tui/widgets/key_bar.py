@@ -21,6 +21,9 @@ SEPARATOR = "  "
 KEPT = ("Help", "Quit", "Home", "Back")
 #: And these go first (they are also in the help screen).
 DROPPED_FIRST = ("Bury", "Edit", "Sync")
+#: These go last of the rest: what the screen is for (the card's experiment, accepting the
+#: suggested rating, revealing), so a narrow bar still shows them.
+DROPPED_LAST = ("Prove it", "Accept rating", "Reveal", "Review")
 
 
 class KeyBar(Widget):
@@ -93,7 +96,8 @@ class KeyBar(Widget):
             if not droppable:
                 break
             first = [i for i in droppable if items[i][2] in DROPPED_FIRST]
-            del items[(first or droppable)[-1]]
+            middle = [i for i in droppable if items[i][2] not in DROPPED_LAST]
+            del items[(first or middle or droppable)[-1]]
             left = self._layout(items, " ")
         if left.cell_length > room:
             left = left.truncate(max(room - 1, 0), ellipsis=True)
