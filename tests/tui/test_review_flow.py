@@ -525,7 +525,7 @@ async def test_the_key_bar_shows_the_keys_that_apply_now(app_factory):
 
 
 async def test_at_80_columns_the_key_bar_keeps_prove_it_and_help(app_factory):
-    """The narrow bar drops Bury and Edit first, never the card's proof or the help key."""
+    """The narrow bar drops Bury, Edit and Skip first, never the proof, the correction or help."""
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_review(pilot)
@@ -534,6 +534,7 @@ async def test_at_80_columns_the_key_bar_keeps_prove_it_and_help(app_factory):
         await pilot.pause()
         line = str(app.screen.query_one(KeyBar).render())
         assert "p Prove it" in line and "? Help" in line and "Accept rating" in line
+        assert "c Correct" in line  # how the user fixes a misjudged key point
         assert len(line.rstrip()) <= 80
 
 

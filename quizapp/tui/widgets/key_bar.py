@@ -20,7 +20,7 @@ SEPARATOR = "  "
 #: that lists every key.
 KEPT = ("Help", "Quit", "Home", "Back")
 #: And these go first (they are also in the help screen).
-DROPPED_FIRST = ("Bury", "Edit", "Sync")
+DROPPED_FIRST = ("Bury", "Edit", "Sync", "Skip")
 #: These go last of the rest: what the screen is for (the card's experiment, accepting the
 #: suggested rating, revealing), so a narrow bar still shows them.
 DROPPED_LAST = ("Prove it", "Accept rating", "Reveal", "Review")
