@@ -9,11 +9,11 @@ Sets (``tests/data/``; each file's README says who wrote it and how often it was
 
 * tune: ``answers.jsonl`` split ``tune`` and ``answers_dev{,2,3,4}.jsonl`` — the weights are
   fitted on these (``benchmarks/fit_scoring.py``, which also prints leave-one-card-out figures);
-* newest test: ``answers_test7.jsonl``, all 21 open cards, 147 answers written blind on
-  2026-12-02 (a fourth writer of that day, asked for answers like real candidates' rather than
-  textbook kinds) and never tuned on: the honest figure for an answer nobody tuned for;
-  ``answers_test6.jsonl`` (126), ``answers_test5.jsonl`` (105) and ``answers_test4.jsonl``
-  (147), the sets before, are printed next;
+* newest test: ``answers_test8.jsonl``, all 21 open cards, 147 answers written blind on
+  2026-12-03 (a fifth writer, asked for answers as candidates type them and for reversals of
+  four different shapes) and never tuned on: the honest figure for an answer nobody tuned for;
+  ``answers_test7.jsonl`` (147), ``answers_test6.jsonl`` (126), ``answers_test5.jsonl`` (105)
+  and ``answers_test4.jsonl`` (147), the sets before, are printed next;
 * fresh test: ``answers_test.jsonl`` (the eleven original open cards) and
   ``answers_new_cards.jsonl`` (the ten cards of content v2), written blind, never tuned on;
 * out of domain: ``ood/answers.jsonl`` on the statistics deck ``ood/statistics.md``, compared with
@@ -53,6 +53,7 @@ from tests.labelled_answers import (  # noqa: E402
     TEST5_ANSWERS,
     TEST6_ANSWERS,
     TEST7_ANSWERS,
+    TEST8_ANSWERS,
     TEST_ANSWERS,
     load_answers,
     load_cards,
@@ -218,9 +219,9 @@ def main() -> None:
     report("tune", tune, scored(tune, cards), per_card=False)
     if args.tune_only:
         return
-    newest = load_answers(TEST7_ANSWERS)
+    newest = load_answers(TEST8_ANSWERS)
     newest_values = scored(newest, cards)
-    report("newest blind test (answers_test7)", newest, newest_values, per_card=True)
+    report("newest blind test (answers_test8)", newest, newest_values, per_card=True)
     targets(newest, newest_values)
     swap = grade(cards["l1-sparsity"], SWAP).value
     print(f"    the issue's L1/L2 swap on l1-sparsity: {swap:.2f} (target < 0.35)")
@@ -228,6 +229,7 @@ def main() -> None:
         speed(cards, args.runs)
         return
     earlier = (
+        ("answers_test7", TEST7_ANSWERS),
         ("answers_test6", TEST6_ANSWERS),
         ("answers_test5", TEST5_ANSWERS),
         ("answers_test4", TEST4_ANSWERS),

@@ -27,6 +27,7 @@ TEST4_ANSWERS = DATA / "answers_test4.jsonl"
 TEST5_ANSWERS = DATA / "answers_test5.jsonl"
 TEST6_ANSWERS = DATA / "answers_test6.jsonl"
 TEST7_ANSWERS = DATA / "answers_test7.jsonl"
+TEST8_ANSWERS = DATA / "answers_test8.jsonl"
 OOD_ANSWERS = DATA / "ood" / "answers.jsonl"
 #: The blind test sets on the bundled decks, oldest first: measured, never tuned on.
 TEST_FILES = (
@@ -36,6 +37,7 @@ TEST_FILES = (
     TEST5_ANSWERS,
     TEST6_ANSWERS,
     TEST7_ANSWERS,
+    TEST8_ANSWERS,
 )
 OOD_DECK = DATA / "ood" / "statistics.md"
 #: Tuning data: the only rows the scorer's weights are fitted on.
@@ -62,6 +64,7 @@ WRITTEN_AFTER_RESCOPE = frozenset(
         "blind-test5-2026-12",
         "blind-test6-2026-12",
         "blind-test7-2026-12",
+        "blind-test8-2026-12",
     }
 )
 
