@@ -1204,3 +1204,18 @@ def test_cli_wraps_a_long_panel_heading_at_80_columns_instead_of_cutting_it(monk
     assert max(len(line) for line in result.output.splitlines()) <= 80
     headings = [line for line in result.output.splitlines() if line.startswith("Panel 1 of")]
     assert headings and "WORD" in result.output.split(headings[0], 1)[1].splitlines()[1]
+
+
+def test_a_circling_run_stops_early_and_a_slow_one_is_not_cut_short() -> None:
+    """learning-rate stops a column that has not halved its distance in a window (it could not
+    converge within max_steps anyway), but never one that is merely slow."""
+    from quizapp.proofs.learning_rate import CONVERGED, run_to_convergence, stall_window
+
+    factors = np.array([-1.0, 0.999])  # a 2-cycle (logistic above 2/L) and a slow crawl
+    w0 = np.ones((1, 2))
+    max_steps = 40_000
+    history, taken, _ = run_to_convergence(
+        lambda w: w * factors, w0, np.zeros(1), np.eye(1), max_steps
+    )
+    assert taken[0] == stall_window(max_steps) < max_steps
+    assert history[taken[1], 1] <= CONVERGED < history[taken[0], 0]
