@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from quizapp import backup as backup_core
 from quizapp.cli.common import AppContext, pass_app
 from quizapp.clock import utc_now
 
@@ -28,6 +27,8 @@ def backup_cmd(app: AppContext, dest: Path | None) -> None:
     """
     if dest is not None and dest.exists():
         raise click.ClickException(f"{dest} exists already (choose a new file name)")
+    from quizapp import backup as backup_core  # here, not at start-up: see quizapp.cli
+
     with app.open_store() as store:
         try:
             made = backup_core.take(
@@ -43,6 +44,8 @@ def backup_cmd(app: AppContext, dest: Path | None) -> None:
 @pass_app
 def backups_cmd(app: AppContext) -> None:
     """List the store's backups, newest first: time, kind, size and review count."""
+    from quizapp import backup as backup_core
+
     found = backup_core.list_backups(app.db_path)
     if not found:
         click.echo(f"No backups yet in {backup_core.backup_dir(app.db_path)}.")
@@ -65,6 +68,8 @@ def restore_cmd(app: AppContext, backup_name: str) -> None:
     The current store is backed up first (or, if it is too damaged for that, moved aside), so a
     restore can itself be undone. Close quizapp in other terminals before restoring.
     """
+    from quizapp import backup as backup_core
+
     try:
         source = backup_core.resolve(app.db_path, backup_name)
         done = backup_core.restore(app.db_path, source, utc_now())

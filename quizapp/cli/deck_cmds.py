@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -192,6 +191,8 @@ def new(deck_file: Path | None) -> None:
     existing = deck_file.read_bytes() if deck_file.exists() else b""
     text = existing.decode("utf-8", errors="replace")
     lead = "" if not text or text.endswith("\n") else "\n"
+    import secrets
+
     card = TEMPLATE.format(card_id=f"card-{secrets.token_hex(4)}")
     line = text.count("\n") + len(lead) + 2
     deck_file.parent.mkdir(parents=True, exist_ok=True)

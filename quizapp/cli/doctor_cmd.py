@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from quizapp import doctor as doctor_core
 from quizapp.cli.common import AppContext, pass_app
 from quizapp.clock import utc_now
 from quizapp.store import StoreError
@@ -20,6 +19,8 @@ def doctor(app: AppContext, fix: bool) -> None:
     The exit status is 1 while a problem remains. --fix backs the store up first, then replays
     schedules, re-links reviews of unknown cards and removes orphan rows, and says what it did.
     """
+    from quizapp import doctor as doctor_core
+
     try:
         report = (
             doctor_core.repair(app.db_path, utc_now()) if fix else doctor_core.examine(app.db_path)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from quizapp import review
 from quizapp.cli.common import AppContext, pass_app, sync_or_exit
 from quizapp.clock import utc_now
-from quizapp.schedule import RATINGS
-from quizapp.store import Store
+
+if TYPE_CHECKING:  # imported when a drill runs, not for every command's start-up
+    from quizapp.store import Store
 
 
 @click.command()
@@ -60,8 +60,10 @@ def run(store: Store, card_ids: list[str], stream: TextIO, *, mode: str = "cram"
     ``mode='cram'`` (drills) leaves the schedule alone; ``mode='review'`` (a plan's day) is an
     ordinary review that reschedules the card.
     """
+    from quizapp import review
     from quizapp.cli.plain_review import _Quit, _read_answer, show_card, show_verdict
     from quizapp.grading import choice_order, grade
+    from quizapp.schedule import RATINGS
     from quizapp.wording import plural
 
     saved = 0
@@ -96,6 +98,7 @@ def run(store: Store, card_ids: list[str], stream: TextIO, *, mode: str = "cram"
 
 def _ask(suggested: int | None, stream: TextIO) -> int | None:
     from quizapp.cli.plain_review import _read_line
+    from quizapp.schedule import RATINGS
 
     options = "  ".join(f"{n} {name}" for n, name in RATINGS.items())
     default = f"Enter = {suggested} {RATINGS[suggested]}, " if suggested else ""

@@ -8,6 +8,7 @@ module registers it there).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,7 +17,9 @@ from quizapp.cli.export_cmds import export
 from quizapp.clock import utc_now
 from quizapp.config import ConfigError
 from quizapp.interop import InteropError
-from quizapp.interop.apply import ImportReport
+
+if TYPE_CHECKING:  # the importers load the deck parser and YAML: only when one runs
+    from quizapp.interop.apply import ImportReport
 
 FORMATS = ("hashcards", "obsidian", "repeater", "logseq")
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from quizapp import config, paths
-from quizapp.backup import BackupError
 from quizapp.cli.common import AppContext, pass_app
 from quizapp.clock import utc_now
 from quizapp.config import ConfigError
@@ -24,6 +23,7 @@ def merge(app: AppContext, other: Path) -> None:
     settings of each review's time, so merging in either direction gives the same schedules.
     OTHER is only read. Your store is backed up first when the merge brings anything new.
     """
+    from quizapp.backup import BackupError
     from quizapp.merge.stores import MergeError, merge_store
 
     with app.open_store() as store:
@@ -74,6 +74,7 @@ def sync_dir(app: AppContext, folder: Path | None, remember: bool, forget: bool)
 
 def exchange_or_exit(store, folder: Path):
     """One exchange with the sync folder; warnings on stderr, a clear error instead of a trace."""
+    from quizapp.backup import BackupError
     from quizapp.merge.folder import FolderError, exchange
 
     try:

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import click
 
-from quizapp import proofs
-
 
 def _parse_params(name: str, pairs: tuple[str, ...]) -> dict[str, object]:
     """KEY=VALUE pairs -> keyword arguments, each converted to the type of its default."""
@@ -59,6 +57,8 @@ def prove(
     names and --plot FILE.png (or .svg) for the full figure. Exits with status 1, naming the
     failing checks, when the claim does not hold on this run.
     """
+    from quizapp import proofs  # when the command runs, not at every command's start-up
+
     if list_names:
         width = max(len(n) for n in proofs.names())
         for proof_name in proofs.names():
