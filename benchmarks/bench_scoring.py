@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from quizapp.grading import grade  # noqa: E402
 from quizapp.scoring import semantic, suggest_rating  # noqa: E402
-from quizapp.vocabulary import STOP_WORDS  # noqa: E402
+from quizapp.scoring.vocabulary import STOP_WORDS  # noqa: E402
 from tests.labelled_answers import (  # noqa: E402
     ANSWERS,
     FRESH_ANSWERS,

@@ -24,7 +24,7 @@ from quizapp.scoring.lexical import (
     score,
     suggest_rating,
 )
-from quizapp.vocabulary import DEFAULT_SYNONYMS, merge_synonyms
+from quizapp.scoring.vocabulary import DEFAULT_SYNONYMS, merge_synonyms
 
 VANISHING_QUESTION = (
     "Why are vanishing gradients problematic for training deep neural networks? "

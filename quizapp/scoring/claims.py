@@ -26,7 +26,7 @@ from importlib import resources
 from typing import Any
 
 from quizapp.scoring.clauses import Unit
-from quizapp.vocabulary import STOP_WORDS
+from quizapp.scoring.vocabulary import STOP_WORDS
 
 MAX_VARIANTS = 6  # reversed forms per key point: enough for its contrasts and one negation
 COPY_SIMILARITY = 0.85  # a unit this close to the question restates it

@@ -8,7 +8,7 @@ it takes about 2-3 ms for a 250-word answer (``benchmarks/bench_scoring.py``).
 Reading the answer
     Both texts are folded (lower case, accents dropped, ``ℓ1`` -> ``l1``, ``λ`` -> ``lambda``),
     split into words, lightly stemmed (``regularizing`` and ``regularization`` meet) and mapped
-    through the synonym groups of :mod:`quizapp.vocabulary` (``ridge`` -> ``l2``, ``goes to
+    through the synonym groups of :mod:`quizapp.scoring.vocabulary` (``ridge`` -> ``l2``, ``goes to
     zero`` -> ``zero``), extended by the card's and deck's own groups. Answer words missing from
     the card's vocabulary are typo-corrected towards it (a swap or a missing letter in short
     words, one edit up to seven letters, two beyond; never the first letter), and a corrected
@@ -89,7 +89,7 @@ from typing import NamedTuple
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from quizapp import vocabulary as vocab
+from quizapp.scoring import vocabulary as vocab
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 #: ``value < threshold`` -> rating, checked in order; anything above the last is Easy.
