@@ -111,6 +111,19 @@ def test_merge_synonyms_joins_groups_that_share_a_phrase() -> None:
     assert bridged == {"a": ("b", "c", "d")}
 
 
+def test_no_built_in_group_joins_ideas_that_key_points_tell_apart() -> None:
+    """A group is a set of true equivalents: one that held both sides of a contrast, or Adam
+    with the optimisers it is compared with, would credit a claim about the wrong one."""
+    from quizapp.scoring.vocabulary import CONTRASTS
+
+    merged = merge_synonyms(DEFAULT_SYNONYMS)
+    group = {p.casefold(): head for head, rest in merged.items() for p in (head, *rest)}
+    apart = [*CONTRASTS, ("adam", "rmsprop"), ("adam", "adagrad"), ("adam", "sgd")]
+    apart += [("momentum", "adam"), ("dropout", "weight decay"), ("l2", "dropout")]
+    joined = [(a, b) for a, b in apart if a in group and group[a] == group.get(b)]
+    assert not joined
+
+
 # ---------------------------------------------------------------------------------------------
 # Inflection, word order, stop words, typos
 
