@@ -260,6 +260,20 @@ def test_a_clause_stating_half_a_point_is_not_its_reversal(cards: dict) -> None:
     assert verdict.value >= 0.6
 
 
+def test_a_clause_about_another_subject_does_not_reverse_a_point(cards: dict) -> None:
+    """A subject swap inside "Leaky ReLU" makes the form "Leaky Sigmoid keeps a small fixed
+    slope ..., so its gradient is never zero": a clause about the sigmoid says its inserted
+    word and is near it in meaning, but shares one of its other content words. It states
+    nothing about leaky ReLU, so it cannot be "the opposite" of that point."""
+    card = cards["activation-functions"]
+    answer = (
+        "sigmoid saturates so its gradient vanishes; relu has slope 1 for positive inputs but "
+        "can die for negative inputs; tanh is zero centred"
+    )
+    verdict = grade(card, answer)
+    assert not [p.text for p in verdict.points if p.contradicted]
+
+
 def test_a_line_wrapped_inside_a_sentence_reads_as_one_sentence() -> None:
     """Model answers are markdown wrapped at a fixed width. Read line by line, "and sets no
     weight exactly to zero" lost the ridge it goes on about and denied lasso's zeros, so a

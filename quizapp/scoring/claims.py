@@ -145,6 +145,29 @@ def touches_change(unit: set[str], inserted: frozenset[str], removed: frozenset[
     return True
 
 
+@lru_cache(maxsize=4096)
+def kept_words(point: str, form: str) -> frozenset[str]:
+    """The content stems a reversed form keeps from its point: what both are about."""
+    return frozenset((_stems(point) & _stems(form)) - _stop_stems())
+
+
+@lru_cache(maxsize=1)
+def _stop_stems() -> frozenset[str]:
+    return frozenset().union(*(_stems(word) for word in STOP_WORDS))
+
+
+def about_the_point(unit: set[str], kept: frozenset[str]) -> bool:
+    """Whether a clause is about what a reversed form is about: it shares at least a quarter of
+    the content words the reversal kept (one at least).
+
+    Without this, "sigmoid saturates so its gradient vanishes" stated the reversal "Leaky
+    *Sigmoid* keeps a small slope ..., so its gradient is never zero" of a point about leaky
+    ReLU: it says the inserted word and sits near the form in meaning, while sharing one of its
+    ten other content words.
+    """
+    return len(unit & kept) >= max(1, -(-len(kept) // 4))
+
+
 def is_term_list(text: str) -> bool:
     """A unit that is a bare list of terms rather than a claim: almost no function words."""
     words = [w.casefold() for w in _WORD.findall(text)]
@@ -215,8 +238,10 @@ def signals(
             sims = answer @ form_vecs[offset : offset + len(group)].T
             for f, form in enumerate(group):
                 inserted, removed = changed_words(points[p], form)
+                kept = kept_words(points[p], form)
                 for u, stems in enumerate(unit_stems):
-                    if not touches_change(stems, inserted, removed):
+                    states = touches_change(stems, inserted, removed)
+                    if not (states and about_the_point(stems, kept)):
                         sims[u, f] = -1.0
             best = sims.max(axis=1)
             reversal[:, p] = best - nearest
