@@ -24,19 +24,22 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from quizapp.calibration import Level, calibration
 from quizapp.forecast import Forecast, summary_line
 from quizapp.stats import Bucket, StatsSnapshot, snapshot
 from quizapp.store import Store
+from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.tui.widgets.workload_chart import WorkloadChart
 from quizapp.wording import plural
 
 # GitHub's dark-theme greens: no reviews, then four levels up to the busiest day shown.
 LEVEL_COLOURS = ("#3a3f47", "#0e4429", "#006d32", "#26a641", "#39d353")
-CELL = "■"
+#: And the same levels as heights, so the calendar reads without colour (a monochrome terminal,
+#: colour blindness, a screenshot in print).
+LEVEL_CELLS = ("·", "▂", "▄", "▆", "█")
 WEEKDAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 LABEL_WIDTH = 4
 BLOCKS = " ▏▎▍▌▋▊▉█"  # eighths of a cell, for bar lengths finer than one character
@@ -57,7 +60,8 @@ def bar(fraction: float, width: int) -> str:
 
 
 class CalendarHeatmap(Widget):
-    """Reviews per day as coloured squares: a column per week, Monday at the top.
+    """Reviews per day as cells whose colour and height both rise with the count: a column per
+    week, Monday at the top.
 
     Shows as many of the latest weeks as fit its width, like GitHub's contribution calendar.
     """
@@ -77,7 +81,7 @@ class CalendarHeatmap(Widget):
         first_monday = self.days[0][0] - timedelta(days=self.days[0][0].weekday())
         weeks_total = (last - first_monday).days // 7 + 1
         room = self.size.width - LABEL_WIDTH
-        cell = 2 if room >= 2 * weeks_total else 1  # "■ " reads better than "■" when it fits
+        cell = 2 if room >= 2 * weeks_total else 1  # "▄ " reads better than "▄" when it fits
         weeks = max(1, min(weeks_total, room // cell))
         start = last - timedelta(days=last.weekday()) - timedelta(weeks=weeks - 1)
         counts = {day: count for day, count in self.days if day >= start}
@@ -88,14 +92,15 @@ class CalendarHeatmap(Widget):
             for week in range(weeks):
                 day = start + timedelta(days=7 * week + weekday)
                 if day in counts:
-                    parts.append((CELL.ljust(cell), LEVEL_COLOURS[level(counts[day], peak)]))
+                    shade = level(counts[day], peak)
+                    parts.append((LEVEL_CELLS[shade].ljust(cell), LEVEL_COLOURS[shade]))
                 else:
                     parts.append(" " * cell)  # before the data or after today
             lines.append(Content.assemble(*parts))
         legend = Content.assemble(
             " " * LABEL_WIDTH,
             ("less ", "dim"),
-            *((CELL, colour) for colour in LEVEL_COLOURS),
+            *((glyph, colour) for glyph, colour in zip(LEVEL_CELLS, LEVEL_COLOURS, strict=True)),
             (" more" + (f"   (busiest day shown: {peak})" if peak else ""), "dim"),
         )
         lines.append(legend)
@@ -249,7 +254,7 @@ class StatsScreen(Screen[None]):
             # Shown once some answer carries a confidence ('review --plain --confidence').
             with Vertical(id="calibration-panel", classes="panel"):
                 yield CalibrationBars(id="calibration")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#heatmap-panel").border_title = "Reviews per day"

@@ -21,6 +21,7 @@ from quizapp.review import answer, undo
 from quizapp.store import Store
 from quizapp.sync import sync
 from quizapp.tui.stats_screen import (
+    LEVEL_CELLS,
     LEVEL_COLOURS,
     CalendarHeatmap,
     RetentionBars,
@@ -117,6 +118,11 @@ async def test_the_screen_shows_the_numbers_in_the_store(stats_store, tmp_path):
         assert lines[1].startswith("Mon")
         assert _row_cells(heatmap, 1)[-1] == LEVEL_COLOURS[2]
         assert colours.count(LEVEL_COLOURS[4]) == 1
+        # Each level also has its own height, so the calendar does not rely on colour.
+        starts = [start for row in range(1, 8) for start in _cell_starts(heatmap, row)]
+        glyphs = [heatmap.plain[start] for start in starts]
+        assert [LEVEL_CELLS.index(g) for g in glyphs] == [LEVEL_COLOURS.index(c) for c in colours]
+        assert all(glyph in lines[-1] for glyph in LEVEL_CELLS)  # the legend shows them all
 
         retention = render(screen.query_one(RetentionBars)).plain
         for bucket in stats.retention_by_interval(stats_store, NOW):
@@ -131,16 +137,25 @@ async def test_the_screen_shows_the_numbers_in_the_store(stats_store, tmp_path):
         assert screen.query_one("#quiz-panel").border_subtitle == "latest 80% · 5 quizzes"
 
 
-def _row_cells(content: Content, row: int) -> list[str]:
-    """Colours of the squares on one line of the heatmap."""
+def _day_spans(content: Content, row: int) -> list:
+    """The styled spans of the day cells on one line of the heatmap."""
     lines = content.plain.split("\n")
     start = sum(len(line) + 1 for line in lines[:row])
     end = start + len(lines[row])
     return [
-        str(span.style)
+        span
         for span in content.spans
-        if start <= span.start < end and content.plain[span.start] == "■"
+        if start <= span.start < end and content.plain[span.start] in LEVEL_CELLS
     ]
+
+
+def _row_cells(content: Content, row: int) -> list[str]:
+    """Colours of the day cells on one line of the heatmap."""
+    return [str(span.style) for span in _day_spans(content, row)]
+
+
+def _cell_starts(content: Content, row: int) -> list[int]:
+    return [span.start for span in _day_spans(content, row)]
 
 
 async def test_x_exports_the_pngs_in_a_worker(stats_store, tmp_path):
