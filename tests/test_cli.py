@@ -240,6 +240,11 @@ def test_stats_counts_what_was_answered(tmp_path):
     result = run("--db", str(db), "stats")
     assert "reviews      1 today, 1 in all" in result.output
     assert "streak       1 day" in result.output
+    # Long values wrap at 80 columns under the value, not under the label.
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    wrapped = lines[lines.index(next(x for x in lines if x.startswith("retention"))) + 1]
+    assert wrapped.startswith(" " * 13) and wrapped[13] != " "
 
 
 def test_stats_prints_the_workload_of_the_next_30_days(tmp_path):

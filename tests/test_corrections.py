@@ -128,3 +128,6 @@ def test_grade_names_the_reversed_points_that_explain_a_low_score():
     assert out.exit_code == 0, out.output
     first = out.output.splitlines()[0]
     assert "reversed (−)" in first and "suggested Again" in first
+    # Key points and quotes wrap at 80 columns (a pipe), under the text they continue.
+    assert max(len(line) for line in out.output.splitlines()) <= 80
+    assert any(line.startswith("        while L1 only") for line in out.output.splitlines())

@@ -19,6 +19,29 @@ if TYPE_CHECKING:  # the rest of the core is imported by the commands that use i
     from quizapp.sync import SyncReport
 
 
+MAX_WIDTH = 100  # lines wrap at the terminal's width, but no wider: long lines read badly
+
+
+def echo_wrapped(text: str, indent: str = "", hang: str | None = None) -> None:
+    """Echo ``text`` wrapped to the terminal (80 columns when the output is a pipe), its first
+    line indented by ``indent`` and the rest by ``hang`` (``indent`` plus two spaces by
+    default), so a key point or a quote never runs past the right edge."""
+    import shutil
+    import textwrap
+
+    width = min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
+    click.echo(
+        textwrap.fill(
+            text,
+            width=max(width, 40),
+            initial_indent=indent,
+            subsequent_indent=indent + "  " if hang is None else hang,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    )
+
+
 @dataclass
 class AppContext:
     db_path: Path

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from quizapp.cli.common import AppContext, pass_app, sync_or_exit
+from quizapp.cli.common import AppContext, echo_wrapped, pass_app, sync_or_exit
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
@@ -118,14 +118,15 @@ def _print_verdict(card, verdict) -> None:
     # points · 3 reversed (−)").
     click.echo(f"{summary(verdict)} · suggested {label}")
     for point in verdict.points:
-        click.echo(f"  {point.mark} {printable(point.text)}")
+        hang = " " * (3 + len(point.mark))  # under the point's text, past its mark
+        echo_wrapped(f"{point.mark} {printable(point.text)}", "  ", hang)
         if point.matched and (point.covered or point.partial or point.contradicted):
             said = "you said the opposite" if point.contradicted else "from"
-            click.echo(f'      {said}: "{printable(point.matched)}"')
+            echo_wrapped(f'{said}: "{printable(point.matched)}"', "      ", "        ")
     for hit in verdict.misconceptions:
-        click.echo(f'  ✗ You said "{printable(hit.quote)}": a common misconception.')
+        echo_wrapped(f'✗ You said "{printable(hit.quote)}": a common misconception.', "  ", "    ")
         if hit.correction:
-            click.echo(f"      {printable(hit.correction)}")
+            echo_wrapped(printable(hit.correction), "      ")
 
 
 @click.command("export-corrections")

@@ -14,6 +14,7 @@ import click
 
 from quizapp import review
 from quizapp.cards import Card, CardType
+from quizapp.cli.common import echo_wrapped
 from quizapp.clock import utc_now
 from quizapp.grading import Grade, display_order, parse_choice, picks_in_deck_order, summary
 from quizapp.schedule import RATINGS, format_interval
@@ -157,13 +158,13 @@ def show_verdict(
             said = "you said the opposite: " if point.contradicted else ""
             shown = point.matched if (point.covered or point.partial or said) else ""
             matched = f'  ← {said}"{shown}"' if shown else ""
-            click.echo(f"  {number} {mark} {point.text}{matched}")
+            hang = " " * (4 + len(str(number)) + len(point.mark))  # under the point's text
+            echo_wrapped(f"{number} {mark} {point.text}{matched}", "  ", hang)
         for hit in verdict.misconceptions:
-            click.echo(
-                f'  {click.style("✗", fg="red")} You said "{hit.quote}": a common misconception.'
-            )
+            cross = click.style("✗", fg="red")
+            echo_wrapped(f'{cross} You said "{hit.quote}": a common misconception.', "  ", "    ")
             if hit.correction:
-                click.echo(f"      {hit.correction}")
+                echo_wrapped(hit.correction, "      ")
 
 
 def _ask_rating(intervals: dict[int, str], suggested: int | None, stream: TextIO) -> str:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from quizapp.cli.common import AppContext, pass_app, sync_or_exit
+from quizapp.cli.common import AppContext, echo_wrapped, pass_app, sync_or_exit
 from quizapp.cli.optimize_cmd import refit_if_due
 from quizapp.clock import utc_now
 from quizapp.wording import plural
@@ -74,8 +74,8 @@ def stats(app: AppContext) -> None:
     with app.open_store() as store:
         text = stats_core.summary_text(store, now)
         workload = forecast.workload_forecast(store, now)
-    click.echo(text)
-    click.echo(f"workload     {forecast.summary_line(workload)}")
+    for line in [*text.splitlines(), f"workload     {forecast.summary_line(workload)}"]:
+        echo_wrapped(line, "", " " * 13)  # continued under the value, not the label
     for line in forecast.text_chart(workload, width=78):  # indented: 80 columns in all
         click.echo(f"  {line}")
 
