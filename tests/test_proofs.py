@@ -147,8 +147,9 @@ def recheck_learning_rate(p: Proof) -> None:
     theory = np.maximum(np.abs(1 - rates / kappa), np.abs(1 - rates))  # mu = 1, L = kappa
     np.testing.assert_allclose(measured, theory, rtol=1e-9)
     assert np.all((measured < 1) == (rates < 2))
-    logistic = y_of(p, 1, "measured")[rates < 2]
-    assert np.all(logistic < 1)
+    # the logistic points: every rate below 2/L, contracting; none above (never near w*)
+    np.testing.assert_array_equal(x_of(p, 1, "measured"), rates[rates < 2])
+    assert np.all(y_of(p, 1, "measured") < 1)
     for series in p.panels[2].series:  # every converging rate was run down to 1e-12
         assert series.y[-1] <= 1e-12 * series.y[0] * 1.0001
 
@@ -402,6 +403,18 @@ def test_y_range_is_the_data_range_not_stretched_for_a_legend(runs) -> None:
     points = [(x, y) for s in panel.series for x, y in zip(s.x, s.y, strict=True)]
     low, high = _y_range(panel, points)
     assert high == max(y for _, y in points) and low == min(y for _, y in points)
+
+
+def test_measured_points_show_over_their_curve_and_only_where_measured(runs) -> None:
+    """learning-rate's measured contractions sit on the predicted curve: the text chart draws
+    them last, so they show; and a rate above 2/L, which never nears w* on the logistic
+    problem, has no point rather than one at 0 (which would read as instant convergence)."""
+    proof = runs[("learning-rate", 0)]
+    chart = text_chart(proof, width=78, height=16, panel=1)
+    inside = [line for line in chart.splitlines() if "┤" in line or line.lstrip().startswith("│")]
+    assert sum(line.count("•") for line in inside) >= 12
+    logistic = proof.panels[1].series[0]
+    assert len(logistic.x) >= 18 and max(logistic.x) < 2.0 and min(logistic.y) > 0.0
 
 
 def test_draw_accepts_the_textual_plotext_plot(runs) -> None:

@@ -129,8 +129,10 @@ def draw_panel(shown: Panel, plt: Any, width: int, height: int) -> list[tuple[st
             points += zip(xs, ys, strict=True)
         prepared.append((series, xs, ys))
     low, high = _y_range(shown, points) if points else (0.0, 1.0)
-    # Reference lines first, so the data are drawn over them.
-    order = sorted(range(len(prepared)), key=lambda i: prepared[i][0].kind != "dashed")
+    # Reference lines first, so the data are drawn over them; measured points last, so a point
+    # that sits on the curve it is compared with still shows (the curve drew over it before).
+    layer = {"dashed": 0, "points": 2}
+    order = sorted(range(len(prepared)), key=lambda i: layer.get(prepared[i][0].kind, 1))
     for index in order:
         series, xs, ys = prepared[index]
         if not xs:
