@@ -344,43 +344,18 @@ def _replayed(
 def replay_cards(store: Store, card_ids: Collection[str]) -> int:
     """Recompute the schedules of ``card_ids`` from their reviews (after an import added some).
 
-    The same result as :func:`_replayed` card by card (each review with the settings in force
-    at its time), read and written in bulk: an import of ten thousand cards cannot afford four
-    queries per card. The caller holds the transaction, so the reviews and the schedules they
+    The rebuild's own replay (:mod:`quizapp.replay`: each review with the settings in force at
+    its time, read and written in bulk, since an import of ten thousand cards cannot afford
+    queries per card). The caller holds the transaction, so the reviews and the schedules they
     imply land together.
     """
-    wanted = set(card_ids)
-    if not wanted:
+    from quizapp.replay import replayed_states, save_states
+
+    if not card_ids:
         return 0
-    conn = store.conn
-    deck_of = {
-        row[0]: row[1]
-        for row in conn.execute("SELECT card_id, deck FROM schedule")
-        if row[0] in wanted
-    }
-    off = {row[0] for row in conn.execute("SELECT id FROM cards WHERE retired OR suspended")}
-    logs: dict[str, list[tuple[str, datetime, int]]] = {card_id: [] for card_id in deck_of}
-    for card_id, review_id, reviewed_at, rating in conn.execute(
-        "SELECT card_id, id, reviewed_at, rating FROM reviews WHERE mode = 'review' "
-        "AND id NOT IN (SELECT review_id FROM undos) ORDER BY card_id, reviewed_at, id"
-    ):
-        if card_id in logs:
-            logs[card_id].append((review_id, parse_iso(reviewed_at), rating))
-    events = parameter_events.load(store)
-    lookups: dict[str, object] = {}
-    updates = []
-    for card_id, log in logs.items():
-        deck = deck_of[card_id]
-        if deck not in lookups:
-            lookups[deck] = _settings_lookup(store, deck, events)
-        state = replay(log, settings_at=lookups[deck])
-        values = state.to_row()
-        values["queue"] = _queue(state, off=card_id in off)
-        updates.append({**values, "card_id": card_id})
-    if updates:
-        sets = ", ".join(f"{k} = :{k}" for k in updates[0] if k != "card_id")
-        conn.executemany(f"UPDATE schedule SET {sets} WHERE card_id = :card_id", updates)
-    return len(updates)
+    states = replayed_states(store, card_ids)
+    save_states(store, states)
+    return len(states)
 
 
 #: A rebuild commits after this long, so no other quizapp waits on its lock for more than that,
