@@ -29,6 +29,9 @@ TEST6_ANSWERS = DATA / "answers_test6.jsonl"
 TEST7_ANSWERS = DATA / "answers_test7.jsonl"
 TEST8_ANSWERS = DATA / "answers_test8.jsonl"
 OOD_ANSWERS = DATA / "ood" / "answers.jsonl"
+OOD2_ANSWERS = DATA / "ood" / "answers2.jsonl"
+#: The out-of-domain (statistics) test sets, oldest first: measured, never tuned on.
+OOD_FILES = (OOD_ANSWERS, OOD2_ANSWERS)
 #: The blind test sets on the bundled decks, oldest first: measured, never tuned on.
 TEST_FILES = (
     TEST_ANSWERS,
