@@ -117,7 +117,7 @@ def run_to_convergence(
             if done.all():
                 break
     parts = np.abs(np.array(errors))  # (steps + 1, directions, rates)
-    history = np.linalg.norm(parts, axis=1) / scale
+    history = np.array(dists)  # the relative distances the loop measured, step by step
     # Only a column's own run counts, and rounding from a blowing-up direction leaks into the
     # others at 1e-16 of its size: keep parts while every direction is below 1e3.
     steps = np.arange(parts.shape[0])[:, None, None]

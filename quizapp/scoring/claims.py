@@ -240,8 +240,8 @@ def signals(
                 inserted, removed = changed_words(points[p], form)
                 kept = kept_words(points[p], form)
                 for u, stems in enumerate(unit_stems):
-                    states = touches_change(stems, inserted, removed)
-                    if not (states and about_the_point(stems, kept)):
+                    says_change = touches_change(stems, inserted, removed)
+                    if not (says_change and about_the_point(stems, kept)):
                         sims[u, f] = -1.0
             best = sims.max(axis=1)
             reversal[:, p] = best - nearest
