@@ -295,6 +295,8 @@ class ReviewScreen(Screen[None]):
 
     def _focus_input(self) -> None:
         widget = self._answer_widget()
+        if not self.is_attached or (widget is not None and not widget.is_attached):
+            return  # the app closed while the card was being shown (a quit on the first card)
         if isinstance(widget, ClozeInputs):
             for field in widget.query("Input"):
                 field.cursor_blink = self.quiz_app.cursor_blink  # type: ignore[attr-defined]

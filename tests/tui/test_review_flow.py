@@ -222,6 +222,21 @@ async def test_cloze_card_with_two_gaps(app_factory, db_path):
     assert saved[0]["answer"] == "0.25; 1"
 
 
+async def test_a_card_whose_input_left_the_screen_is_not_focused(app_factory):
+    """Quitting while the first card is still being mounted detached its input before the
+    focus call: a cloze card's ``focus_first`` then raised NoScreen (a traceback on quit)."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_review(pilot)
+        await pilot.press("escape", "s")  # to the cloze card
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and "[...]" in prompt_text(app)
+        await screen.answer_widget.remove()  # as app shutdown does under a card being shown
+        screen._focus_input()  # must not raise
+        await pilot.pause()
+
+
 async def test_choice_card_picked_with_number_keys(app_factory, db_path):
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
