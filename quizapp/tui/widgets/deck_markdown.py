@@ -25,11 +25,21 @@ from textual.widgets._markdown import MarkdownBlock, MarkdownHeader, MarkdownPar
 
 OPENABLE_SCHEMES = ("http", "https")
 SIMPLE_BLOCKS = (MarkdownHeader, MarkdownParagraph)  # text only: no child blocks to rebuild
+_parser: MarkdownIt | None = None
+
+
+def _gfm_parser() -> MarkdownIt:
+    """One parser for the UI thread: building one costs about half a millisecond, and every
+    card shown asked for three."""
+    global _parser
+    if _parser is None:
+        _parser = MarkdownIt("gfm-like")
+    return _parser
 
 
 def is_one_paragraph(text: str) -> bool:
     """Whether ``text`` reads as one plain paragraph (not a list, quote, heading, code...)."""
-    tokens = MarkdownIt("gfm-like").parse(text)
+    tokens = _gfm_parser().parse(text)
     return [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
 
 
@@ -45,7 +55,7 @@ class DeckMarkdown(Markdown):
         if markdown == self.source and self.source:
             return True
         current = [child for child in self.children if isinstance(child, MarkdownBlock)]
-        parser = MarkdownIt("gfm-like") if self._parser_factory is None else self._parser_factory()
+        parser = _gfm_parser() if self._parser_factory is None else self._parser_factory()
         blocks = list(self._parse_markdown(parser.parse(markdown)))
         if not blocks or len(blocks) != len(current):
             return False
