@@ -55,6 +55,38 @@ if kind == "bare":
             yield Footer()
 
     Bare().run()
+elif kind == "bare-swap":
+    # The least a Textual app can do to change a card: replace a screenful of text (n) or
+    # show a hidden block under it (r), with no markdown, no store and no scoring.
+    from textual.app import App
+    from textual.widgets import Footer, Static
+
+    WIDE = "of the card, long enough to span the width " * 2
+    FILLER = "\n".join(f"line {i} {WIDE}" for i in range(8))
+
+    class BareSwap(App):
+        BINDINGS = [("n", "next", "Next"), ("r", "reveal", "Reveal")]
+
+        def compose(self):
+            yield Static("B0000 question\n" + FILLER, id="q")
+            yield Static("", id="a")
+            yield Footer()
+
+        def on_mount(self):
+            self.count = 0
+            self.query_one("#a").display = False
+
+        def action_next(self):
+            self.count += 1
+            self.query_one("#q", Static).update(f"B{self.count:04d} question\n" + FILLER)
+            self.query_one("#a").display = False
+
+        def action_reveal(self):
+            answer = self.query_one("#a", Static)
+            answer.update(f"R{self.count:04d} answer\n" + FILLER)
+            answer.display = True
+
+    BareSwap().run()
 else:
     import quizapp.tui.app
     from quizapp.tui.app import QuizApp
@@ -193,6 +225,21 @@ def bare_echo(presses: int) -> list[float]:
         term.close()
 
 
+def bare_swap(presses: int) -> dict[str, list[float]]:
+    """A bare Textual app replacing a screenful of text, and showing a hidden block: the
+    floor under any card change, measured the same way as the echo."""
+    term = Terminal("bare-swap", {})
+    times: dict[str, list[float]] = {"bare swap": [], "bare show": []}
+    try:
+        term.wait_for("B0000", timeout=30)
+        for n in range(1, presses + 1):
+            times["bare show"].append(term.press(b"r", f"R{n - 1:04d}"))
+            times["bare swap"].append(term.press(b"n", f"B{n:04d}"))
+        return times
+    finally:
+        term.close()
+
+
 ANSWER_KEYS = {"open": b"gradients stay scaled", "cloze": b"5", "choice": b"1", "basic": b""}
 REVEAL_KEYS = {"open": b"\x13", "cloze": b"\r", "choice": b"\r", "basic": b" "}
 ESC_FIRST = {"open", "cloze"}  # their inputs take letters: escape leaves them first
@@ -276,11 +323,14 @@ def main() -> None:
         echo = bare_echo(args.presses)
         app = app_keys(args.presses, env)
         echo += bare_echo(args.presses)  # before and after: a busy machine slows both alike
+        floor = bare_swap(args.presses)
     bare = statistics.median(echo)
     print(f"quizapp key to screen, {SIZE[0]}x{SIZE[1]} pty, python {sys.version.split()[0]}, ")
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n")
     print(f"{'action':<16} {'median':>10} {'max':>10} {'median':>7} {'max':>7}  vs bare echo")
     print(line("bare echo", echo, bare))
+    for name, times in floor.items():
+        print(line(name, times, bare))
     for name, times in app.items():
         print(line(name, times, bare))
     print(
