@@ -69,6 +69,9 @@ def recheck_vanishing_gradients(p: Proof) -> None:
     assert 0.9 <= factor("ReLU, He") <= 1.1
     moved = y_of(p, 1, "sigmoid, Xavier")
     assert moved[-1] / moved[0] >= 1000
+    for label in ("ReLU, He", "sigmoid, Xavier, residual"):  # they move, and they learn
+        loss = y_of(p, 2, label)
+        assert loss[-1] < loss[0], label
     assert math.isclose(p.figures["sigmoid/Xavier factor per layer"], factor("sigmoid, Xavier"))
 
 
@@ -635,7 +638,7 @@ def test_the_proofs_package_makes_numpy_single_threaded() -> None:
 # --- backprop against finite differences -------------------------------------------------------
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("activation", ["sigmoid", "sigmoid-centred", "tanh", "relu"])
 @pytest.mark.parametrize(("residual", "batch_norm"), [(False, False), (True, False), (True, True)])
 @pytest.mark.parametrize("nets", [None, 2])
 def test_backprop_matches_finite_differences(activation, residual, batch_norm, nets) -> None:
@@ -803,9 +806,11 @@ def _mutations():
         learning_rate,
         mlp,
         momentum_adam,
+        vanishing_gradients,
     )
 
     sigmoid = mlp.ACTIVATIONS["sigmoid"][0]
+    residual = "sigmoid, Xavier, residual"  # the label the proof gives its residual net
     return [
         (
             "learning-rate",
@@ -847,6 +852,17 @@ def _mutations():
             lambda mp: mp.setattr(mlp, "Net", _net_without("residual")),
             {},
             ["ReLU with He init and the residual"],
+        ),
+        (
+            "vanishing-gradients",
+            "the residual branch keeps sigmoid's +½, which 24 skips pile up",
+            lambda mp: mp.setattr(
+                vanishing_gradients,
+                "TRAINED",
+                (*vanishing_gradients.TRAINED[:2], (residual, "sigmoid", "xavier", True)),
+            ),
+            {},
+            ["... and they learn while they move"],
         ),
         (
             "bias-term",
@@ -1182,6 +1198,7 @@ def test_a_mutation_that_breaks_the_phenomenon_fails_its_checks(
         "elastic-net",
         "depth-vs-width",
         "dropout-ensemble",
+        "vanishing-gradients",
     ],
 )
 def test_every_check_is_caught_by_some_mutation(name: str) -> None:
