@@ -1249,3 +1249,14 @@ def test_a_circling_run_stops_early_and_a_slow_one_is_not_cut_short() -> None:
     )
     assert taken[0] == stall_window(max_steps) < max_steps
     assert history[taken[1], 1] <= CONVERGED < history[taken[0], 0]
+
+
+def test_bias_variance_explanation_quotes_the_bias_it_measured() -> None:
+    """The explanation once said "about 1e-12 by degree 12" whatever the run; it now quotes the
+    run's own bias² at its top degree, and says "falls" when bias² stays on the axis."""
+    for max_degree in (12, 8, 3):
+        proof = proofs.run("bias-variance", seed=4, max_degree=max_degree)
+        bias2 = y_of(proof, 0, "bias²")
+        assert f"(to {bias2[-1]:.1g} by degree {max_degree})" in proof.explanation
+        shown = bias2[-1] >= proof.panels[0].ylim[0]
+        assert ("bias² falls" in proof.explanation) == shown
