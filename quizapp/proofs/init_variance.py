@@ -103,7 +103,7 @@ def run(seed: int = 0, depth: int = 20, width: int = 128, batch: int = 128) -> P
         ),
         Panel(
             title="Per-layer gain of Var(z): measured vs theory",
-            xlabel="init",
+            xlabel="1 = He/ReLU, 2 = Xavier/ReLU, 3 = Xavier/tanh, 4 = small/ReLU",
             ylabel="mean gain per layer",
             yscale="log",
             series=(
