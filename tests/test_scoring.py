@@ -176,6 +176,20 @@ def test_negated_key_point_is_covered_by_a_negated_answer_only() -> None:
     assert strength("ReLU saturates for positive inputs.", key_point) < 0.5
 
 
+def test_a_negation_of_another_verb_does_not_deny_the_point() -> None:
+    """ "does not saturate for positive inputs" negates saturating, not the positive inputs the
+    point is about: it agrees with "derivative 1 for positive inputs". It denied the point (a
+    correct answer scored 0% "reversed"); a negation of the point's own words still does."""
+    key_point = "ReLU has derivative 1 for positive inputs, is cheap to compute."
+    agreeing = score("ReLU does not saturate for positive inputs and is cheap.", [key_point])
+    assert not agreeing.points[0].contradicted
+    for denial in (
+        "ReLU is not cheap to compute for positive inputs.",
+        "ReLU doesn't have derivative 1 for positive inputs.",
+    ):
+        assert score(denial, [key_point]).points[0].contradicted, denial
+
+
 def test_not_only_is_not_a_negation() -> None:
     key_point = "Dropout trains an ensemble of sub-networks."
     assert (

@@ -260,6 +260,19 @@ def test_a_clause_stating_half_a_point_is_not_its_reversal(cards: dict) -> None:
     assert verdict.value >= 0.6
 
 
+def test_a_negation_of_something_else_reverses_nothing(cards: dict) -> None:
+    """A correct answer typed in the app scored 0% "reversed": its "does not saturate for
+    positive inputs" was read as denying "derivative 1 for positive inputs". A "not" that
+    governs the point's own word ("not cheap") still reverses it."""
+    card = cards["activation-functions"]
+    right = "ReLU does not saturate for positive inputs and is cheap; sigmoid and tanh saturate"
+    verdict = grade(card, right)
+    assert not [p.text for p in verdict.points if p.contradicted]
+    wrong = "ReLU is not cheap to compute and its derivative is 1 for positive inputs"
+    relu = next(p for p in grade(card, wrong).points if p.text.startswith("ReLU has"))
+    assert relu.contradicted
+
+
 def test_a_clause_about_another_subject_does_not_reverse_a_point(cards: dict) -> None:
     """A subject swap inside "Leaky ReLU" makes the form "Leaky Sigmoid keeps a small fixed
     slope ..., so its gradient is never zero": a clause about the sigmoid says its inserted

@@ -538,6 +538,10 @@ class _Term(NamedTuple):
     negated: bool
     sentence: int
     part: int
+    # Under a long-reach negation and after its conditions' opening word: the first content
+    # term after the cue, what the negation denies ("saturate" for "positive inputs" in "does
+    # not saturate for positive inputs"); empty otherwise.
+    head: str = ""
 
 
 def _is_stop(word: str) -> bool:
@@ -652,6 +656,8 @@ def _terms(
     terms: list[_Term] = []
     negated = False  # a long-reach cue is active in this clause
     negate_next = False  # a short-reach cue waits for the next content word
+    head = ""  # the active long-reach cue's first content term ("" until there is one)
+    condition = False  # past the word that opens that negated claim's conditions
     i = 0
     n = len(tokens)
     while i < n:
@@ -664,6 +670,10 @@ def _terms(
             following = tokens[i + 1].word if i + 1 < n else ""
             if following not in vocab.NEGATION_CANCELLERS and not _bounded(tokens, i + 1):
                 negated = True
+                head = ""
+                condition = False
+        elif negated and head and word in vocab.NEGATION_CONDITIONS:
+            condition = True
         elif word in vocab.SHORT_NEGATION_CUES or _rejects_next_word(tokens, stop_flags, i):
             negate_next = True
         match = None
@@ -676,6 +686,8 @@ def _terms(
             continue
         length, canon = match if match else (1, stems[i])
         last = tokens[i + length - 1]
+        if negated and not head:
+            head = canon
         terms.append(
             _Term(
                 canon=canon,
@@ -685,6 +697,7 @@ def _terms(
                 negated=negated or negate_next,
                 sentence=token.sentence,
                 part=token.part,
+                head=head if negated and condition else "",
             )
         )
         negate_next = False
@@ -1162,6 +1175,7 @@ def score(
                 off_topic.update(p for p, side in continued[pair].items() if side == rival)
         agree: list[_Event] = []
         oppose: list[_Event] = []
+        own_canons = {canon for canon, _, _ in point.terms}
         for index, (canon, _, negated) in enumerate(point.terms):
             for term in by_canon.get(canon, ()):
                 if term.part in off_topic:
@@ -1170,6 +1184,10 @@ def score(
                 event = (term.position, index, trust, term.start, term.end, term.part)
                 if term.negated == negated:
                     agree.append(event)
+                elif term.negated and term.head and term.head not in own_canons:
+                    # The negation denies another thing ("does not saturate for positive
+                    # inputs" agrees with "derivative 1 for positive inputs"): neither side.
+                    continue
                 elif term.negated:  # a hair weaker, so that an agreeing mention wins a tie
                     oppose.append((term.position, index, trust * 0.999, -1, -1, term.part))
         coverage, chosen = _coverage(agree, point, weights, prefix, gate)
