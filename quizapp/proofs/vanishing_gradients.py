@@ -22,6 +22,7 @@ diverges: its layers "moved" because training blew up, on every seed measured).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -87,6 +88,15 @@ def train_updates(
     return moved(net), losses
 
 
+def _spread(moved: np.ndarray) -> float:
+    """Last layer's relative update over the first's: infinite when the first did not move at
+    all (at depth 30 sigmoid's first-layer update underflows to exactly 0)."""
+    first, last = float(moved[0]), float(moved[-1])
+    if first == 0.0:
+        return math.inf if last > 0.0 else 1.0
+    return last / first
+
+
 def per_layer(signal: np.ndarray) -> float:
     """The geometric-mean factor by which one hidden layer scales the backward signal."""
     hidden = signal[:-1]  # the read-out layer's delta is the loss gradient itself
@@ -128,7 +138,7 @@ def run(
         trained[label] = train_updates(
             net, x, target, lr, steps, watch if progress is not None else None
         )
-    spreads = {label: float(m[-1] / m[0]) for label, (m, _) in trained.items()}
+    spreads = {label: _spread(m) for label, (m, _) in trained.items()}
     learnt = {label: (float(loss[0]), float(loss[-1])) for label, (_, loss) in trained.items()}
     movers = ("ReLU, He", "sigmoid, Xavier, residual")
 
