@@ -179,6 +179,31 @@ def test_plain_review_scores_open_answers_and_shows_missed_points(tmp_path):
     assert f"Score {row['score']:.0%}" in result.output
 
 
+def test_plain_review_rewraps_the_model_answer_paragraphs_to_the_terminal(tmp_path):
+    """Decks are wrapped at 100 columns; printed as written, an 80-column terminal broke each
+    line again mid-way. Paragraphs are rewrapped; a list keeps its lines."""
+    folder = tmp_path / "decks"
+    long_line = "ReLU has derivative 1 for positive inputs, so it does not saturate there; " * 2
+    write_deck(
+        folder,
+        "a.md",
+        f"## Why ReLU?\n<!-- id: relu -->\n{long_line}\nand gives sparse activations.\n\n"
+        "- dead units\n- leaky ReLU\n",
+    )
+    (tmp_path / "cfg.toml").write_text(f'decks = ["{folder}"]\n', "utf-8")
+    env = {"QUIZAPP_CONFIG": str(tmp_path / "cfg.toml")}
+    result = CliRunner(env=env).invoke(
+        main,
+        ["--db", str(tmp_path / "q.db"), "review", "--plain", "--deck", "a"],
+        input="relu\n\n\n",
+    )
+    assert result.exit_code == 0, result.output
+    shown = result.output.split("Model answer:")[1].split("Score")[0]
+    assert max(len(line) for line in shown.splitlines()) <= 80
+    assert "there; and gives sparse" in " ".join(shown.split())
+    assert "\n- dead units\n- leaky ReLU\n" in shown
+
+
 def test_plain_review_choice_cloze_skip_undo_and_quit(tmp_path):
     db = tmp_path / "q.db"
     folder = tmp_path / "decks"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,49 @@ def echo_wrapped(text: str, indent: str = "", hang: str | None = None) -> None:
             break_on_hyphens=False,
         )
     )
+
+
+#: A line that makes its block more than running text: a heading, quote, table row, list item
+#: or indented code.
+_STRUCTURE = re.compile(r"^(?: {4}|\t| {0,3}(?:#|>|\||[-*+] |\d+[.)] ))")
+
+
+def _is_prose(block: list[str]) -> bool:
+    """Running text only: no structure, and no tab (text aligned with tabs keeps its lines)."""
+    return not any(_STRUCTURE.match(line) or "\t" in line for line in block)
+
+
+def echo_markdown(text: str) -> None:
+    """Echo a card's markdown with its paragraphs of running text rewrapped to the terminal
+    (as :func:`echo_wrapped`); lists, tables, quotes and code keep their lines. Deck authors
+    wrap at 100 columns, which an 80-column terminal would break again mid-line."""
+    lines = text.split("\n")
+    block: list[str] = []
+    fenced = False
+
+    def flush() -> None:
+        if block and _is_prose(block):
+            echo_wrapped(" ".join(line.strip() for line in block), hang="")
+        else:
+            for line in block:
+                click.echo(line)
+        block.clear()
+
+    for line in lines:
+        if line.lstrip(" ").startswith(("```", "~~~")):
+            if not fenced:
+                flush()
+            fenced = not fenced
+            click.echo(line)
+            continue
+        if fenced:
+            click.echo(line)
+        elif line.strip():
+            block.append(line)
+        else:
+            flush()
+            click.echo("")
+    flush()
 
 
 @dataclass

@@ -14,7 +14,7 @@ import click
 
 from quizapp import review
 from quizapp.cards import Card, CardType
-from quizapp.cli.common import echo_wrapped
+from quizapp.cli.common import echo_markdown, echo_wrapped
 from quizapp.clock import utc_now
 from quizapp.grading import Grade, display_order, parse_choice, picks_in_deck_order, summary
 from quizapp.schedule import RATINGS, format_interval
@@ -139,7 +139,7 @@ def show_verdict(
 ) -> None:
     click.echo("")
     click.secho("Model answer:", underline=True)
-    click.echo(card.answer or "(no answer text)")
+    echo_markdown(card.answer or "(no answer text)")
     if card.type is CardType.CHOICE and verdict.value is not None:
         click.echo("")
         click.secho("Correct" if verdict.value == 1 else "Not quite", bold=True)
