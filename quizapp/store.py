@@ -28,6 +28,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -54,6 +55,30 @@ FULL_CHECK_MAX_BYTES = 8 * 1024 * 1024
 SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x51554941  # "QUIA" in the header of stores this quizapp created
 BUSY_MESSAGE = "another quizapp is busy, waiting…"
+
+# The store files this process has open in SQLite, by (device, inode), with how many
+# connections. POSIX locks belong to the process: closing *any* descriptor of a file drops every
+# lock the process holds on it, SQLite's included. Reading the header of an open store with
+# open()/close() (:func:`_check_file`, for a second connection) let another process's closing
+# connection take the database for unused, checkpoint it and delete its WAL; this process then
+# wrote its answers into a deleted file that no other process could see.
+_open_files: dict[tuple[int, int], int] = {}
+_open_files_lock = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _is_open_here(path: Path) -> bool:
+    key = _file_key(path)
+    with _open_files_lock:
+        return key is not None and key in _open_files
+
 
 #: The ``cards`` columns that come from the deck (all but the user's ``retired`` and
 #: ``suspended`` flags): what a sync writes, in this order (``sync._card_values``), and what a
@@ -164,6 +189,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn
         self.path = path
+        self._file: tuple[int, int] | None = None  # registered in _open_files while open
         #: Called once when a write has to wait for another process's lock (the CLI prints
         #: :data:`BUSY_MESSAGE`); after :attr:`busy_wait_s` in all, :class:`StoreBusy` is raised.
         self.on_busy: Callable[[], None] | None = None
@@ -225,7 +251,14 @@ class Store:
             if isinstance(exc, sqlite3.DatabaseError) and _is_damage(exc):
                 raise StoreDamaged(damaged_message(path, str(exc))) from exc
             raise
+        store._register()
         return store
+
+    def _register(self) -> None:
+        self._file = _file_key(self.path) if self.path is not None else None
+        if self._file is not None:
+            with _open_files_lock:
+                _open_files[self._file] = _open_files.get(self._file, 0) + 1
 
     def check_version(self) -> None:
         """Refuse a store written by a newer schema: it is never written by this quizapp.
@@ -386,6 +419,14 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self._file is not None:
+            with _open_files_lock:
+                left = _open_files.get(self._file, 1) - 1
+                if left > 0:
+                    _open_files[self._file] = left
+                else:
+                    _open_files.pop(self._file, None)
+            self._file = None
 
     def __enter__(self) -> Store:
         return self
@@ -458,8 +499,8 @@ def _check_file(path: Path) -> None:
     try:
         if path.is_dir():
             raise StoreError(f"{path}: is a folder, not a store file (pass a file path with --db)")
-        if not path.exists():
-            return
+        if not path.exists() or _is_open_here(path):
+            return  # open here already: checked then, and an open()/close() would drop its locks
         size = path.stat().st_size
         with open(path, "rb") as handle:
             header = handle.read(len(SQLITE_HEADER))

@@ -188,3 +188,38 @@ def test_a_file_that_is_not_sqlite_is_refused_before_sqlite_opens_it(tmp_path):
     db.write_bytes(b"#!/bin/sh\necho hello\n" * 20)
     with pytest.raises(StoreDamaged, match="not an SQLite database"):
         Store.open(db)
+
+
+def _count_elsewhere(db: Path) -> int:
+    """Open the store in another process, count the probe rows, close it (as `quizapp due`
+    in a second terminal would)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "print(c.execute('SELECT COUNT(*) FROM probe').fetchone()[0]); c.close()"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True)
+    return int(out.stdout)
+
+
+def test_a_second_connection_here_keeps_the_first_ones_answers_visible(tmp_path):
+    """The app opens the store more than once (the stats worker, the backup...). Reading the
+    header of the open file for the second one dropped the process's locks, so a `quizapp`
+    closing in another terminal deleted the WAL under the app: every answer after that went
+    into a deleted file (seen in the app: Stats showed no reviews, the store file had none)."""
+    db = tmp_path / "q.db"
+    first = Store.open(db)
+    try:
+        first.conn.execute("CREATE TABLE probe(x)")
+        first.conn.execute("INSERT INTO probe VALUES (1)")
+        with Store.open(db, migrate=False, check="none"):
+            pass
+        assert _count_elsewhere(db) == 1
+        assert Path(f"{db}-wal").exists()  # the other process did not take the store for idle
+        first.conn.execute("INSERT INTO probe VALUES (2)")
+        assert _count_elsewhere(db) == 2  # and sees what was written after it
+    finally:
+        first.close()
+    assert _count_elsewhere(db) == 2
