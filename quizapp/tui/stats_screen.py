@@ -286,14 +286,29 @@ class StatsScreen(Screen[None]):
     class Computed(Message):
         snapshot: StatsSnapshot
 
+    @dataclass
+    class Unreadable(Message):
+        reason: str
+
     @work(thread=True, exclusive=True, group="stats-snapshot", exit_on_error=False)
     def _compute(self, path: Path, now: datetime) -> None:
-        with Store.open(path, migrate=False) as store:
-            snap = snapshot(store, now)
+        try:
+            with Store.open(path, migrate=False) as store:
+                snap = snapshot(store, now)
+        except Exception as exc:  # said on screen: "reading your reviews…" must not stay
+            from quizapp.errors import explain
+
+            self.post_message(self.Unreadable(explain(exc, db_path=path)))
+            return
         self.post_message(self.Computed(snap))
 
     def on_stats_screen_computed(self, message: Computed) -> None:
         self.show(message.snapshot)
+
+    def on_stats_screen_unreadable(self, message: Unreadable) -> None:
+        self.query_one("#status", Static).update(
+            f"Statistics could not be read: {message.reason}  (r tries again)"
+        )
 
     def show(self, snap: StatsSnapshot) -> None:
         self.snapshot = snap

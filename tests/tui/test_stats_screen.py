@@ -187,6 +187,28 @@ async def test_export_failure_is_reported_not_raised(stats_store, tmp_path):
         assert isinstance(app.screen, StatsScreen)
 
 
+async def test_statistics_that_cannot_be_read_say_why_instead_of_reading_forever(
+    app_factory, monkeypatch
+):
+    """The worker's failure left "reading your reviews…" on screen for good."""
+    import sqlite3
+
+    import quizapp.tui.stats_screen as screen
+
+    def broken(store, now):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(screen, "snapshot", broken)
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.query_one("#status").render())
+        assert "could not be read" in status and "disk I/O error" in status, status
+
+
 async def test_escape_goes_back(stats_store, tmp_path):
     app = StatsApp(stats_store, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
