@@ -361,14 +361,28 @@ class ReviewScreen(Screen[None]):
         left = self.session.remaining()
         card = self.session.current
         if card is not None and self.session.state is not None:
-            where = f"{card.deck} · {QUEUE_NAMES.get(self.session.state.queue, '')}"
+            deck = card.deck
+            where = f"{deck} · {QUEUE_NAMES.get(self.session.state.queue, '')}"
         else:
-            where = self.deck or "all decks"
+            deck = where = self.deck or "all decks"
         done = f"{len(self.session.answers)} done"
         if self.last_note:
             done += f" · {self.last_note}"
         counts = f"{left.new} new · {left.learning} learning · {left.due} due"
-        self.query_one("#status", Static).update(f"{where}  │  {counts}  │  {done}")
+        # Narrower terminals (80 columns) keep the note ("buried until tomorrow") whole: the
+        # separators close up first, then the card's queue goes (the counts say it too), then
+        # the deck's name is shortened.
+        room = self.size.width - 2
+        rest = f" │ {counts} │ {done}"
+        for line in (
+            f"{where}  │  {counts}  │  {done}",
+            f"{where}{rest}",
+            f"{deck}{rest}",
+            f"{deck[: max(room - len(rest) - 1, 1)]}…{rest}",
+        ):
+            if len(line) <= room:
+                break
+        self.query_one("#status", Static).update(line)
 
     def watch_phase(self, phase: str) -> None:
         self.query_one("#ratings").display = phase == ANSWER

@@ -495,6 +495,28 @@ async def test_bury_hides_the_card_until_tomorrow(app_factory, db_path):
         assert reviews(db_path) == []
 
 
+async def test_at_80_columns_the_status_line_keeps_its_note_whole(app_factory, tmp_path):
+    """With a long deck name the line was cut at the right edge: "2 done · buried until"."""
+    folder = tmp_path / "long"
+    folder.mkdir()
+    cards = "".join(
+        f"## Basic question {n}?\n<!--\nid: long-{n}\ntype: basic\n-->\nAnswer {n}.\n\n"
+        for n in range(3)
+    )
+    (folder / "optimisation-and-generalisation.md").write_text(
+        f"---\nnew_per_day: 20\n---\n# Long\n\n{cards}", encoding="utf-8"
+    )
+    app = app_factory(roots=[folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_review(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        status = str(app.screen.query_one("#status").render())
+        assert status.startswith("optimisation-an…")  # the deck name gives way first
+        assert status.rstrip().endswith("0 done · buried until tomorrow"), status
+        assert len(status.rstrip()) <= 78, status  # it fits, so nothing is cut at the edge
+
+
 async def test_quitting_mid_session_keeps_every_rated_answer(app_factory, db_path):
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
