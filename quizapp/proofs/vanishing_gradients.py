@@ -225,7 +225,7 @@ def run(
             f"In a {depth}-layer MLP, sigmoid's backward signal vanishes whatever the init "
             "(σ' <= 1/4), while ReLU's depends on it: Xavier shrinks it by √(1/2) per layer, "
             "He keeps it level. In training, sigmoid's first layers barely move; ReLU with He "
-            "init and a residual sigmoid net move every layer, and learn while they do."
+            "init and a residual sigmoid net move every layer and learn."
         ),
         checks=checks,
         figures={
