@@ -862,6 +862,13 @@ def _mutations():
         ),
         (
             "vanishing-gradients",
+            "nothing is trained (learning rate 0): no layer moves",
+            lambda mp: None,
+            {"lr": 0.0},
+            ["training (", "ReLU with He init and the residual", "... and they learn"],
+        ),
+        (
+            "vanishing-gradients",
             "the residual branch keeps sigmoid's +½, which 24 skips pile up",
             lambda mp: mp.setattr(
                 vanishing_gradients,

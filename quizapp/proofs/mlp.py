@@ -33,9 +33,12 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 _sigmoid = sigmoid
 
 
-def _sigmoid_grad(z: np.ndarray) -> np.ndarray:
-    s = _sigmoid(z)
+def _sigmoid_grad_of_output(s: np.ndarray) -> np.ndarray:
     return s * (1.0 - s)
+
+
+def _sigmoid_grad(z: np.ndarray) -> np.ndarray:
+    return _sigmoid_grad_of_output(_sigmoid(z))
 
 
 def _centred_sigmoid(z: np.ndarray) -> np.ndarray:
@@ -44,8 +47,12 @@ def _centred_sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * np.tanh(0.5 * z)
 
 
+def _tanh_grad_of_output(t: np.ndarray) -> np.ndarray:
+    return 1.0 - t**2
+
+
 def _tanh_grad(z: np.ndarray) -> np.ndarray:
-    return 1.0 - np.tanh(z) ** 2
+    return _tanh_grad_of_output(np.tanh(z))
 
 
 def _relu(z: np.ndarray) -> np.ndarray:
@@ -64,17 +71,13 @@ def _one(z: np.ndarray) -> np.ndarray:
     return np.ones_like(z)
 
 
-def _sigmoid_grad_of_output(s: np.ndarray) -> np.ndarray:
-    return s * (1.0 - s)  # _sigmoid_grad's very arithmetic, on the σ the forward pass kept
-
-
 # name -> (activation, its derivative as a function of the pre-activation[, the same derivative
 # from the activation's output, where that gives the very same values for less work: sigmoid's
 # tanh costs more than the rest of a layer's backward step on these small matrices])
 ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], ...]] = {
     "sigmoid": (_sigmoid, _sigmoid_grad, _sigmoid_grad_of_output),
     "sigmoid-centred": (_centred_sigmoid, _sigmoid_grad),
-    "tanh": (np.tanh, _tanh_grad, lambda t: 1.0 - t**2),
+    "tanh": (np.tanh, _tanh_grad, _tanh_grad_of_output),
     "relu": (_relu, _relu_grad),
     "linear": (_identity, _one),
 }

@@ -90,10 +90,11 @@ def train_updates(
 
 def _spread(moved: np.ndarray) -> float:
     """Last layer's relative update over the first's: infinite when the first did not move at
-    all (at depth 30 sigmoid's first-layer update underflows to exactly 0)."""
+    all (at depth 30 sigmoid's first-layer update underflows to exactly 0), and NaN, which no
+    check accepts, when no layer moved (``--set lr=0``: nothing trained, nothing to show)."""
     first, last = float(moved[0]), float(moved[-1])
     if first == 0.0:
-        return math.inf if last > 0.0 else 1.0
+        return math.inf if last > 0.0 else math.nan
     return last / first
 
 
