@@ -68,6 +68,7 @@ WRITTEN_AFTER_RESCOPE = frozenset(
         "blind-test6-2026-12",
         "blind-test7-2026-12",
         "blind-test8-2026-12",
+        "blind-test9-2026-12",
     }
 )
 
