@@ -249,6 +249,21 @@ def test_plain_review_ends_cleanly_on_end_of_input(tmp_path):
     assert "0 answers saved." in result.output
 
 
+def test_plain_review_scores_an_answer_ended_by_end_of_input(tmp_path):
+    """`echo "my answer" | quizapp review --plain`: the answer has no blank line after it.
+    It is scored and shown; with no rating to read, nothing is stored, and it says so."""
+    db = tmp_path / "q.db"
+    result = CliRunner().invoke(
+        main, ["--db", str(db), "review", "--plain"], input="relu keeps the gradient at one"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Model answer:" in result.output and "Score" in result.output
+    assert "The input ended before a rating: that answer was not saved." in result.output
+    assert "0 answers saved." in result.output
+    with Store.open(db) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0
+
+
 def test_due_lists_the_bundled_decks():
     result = run("due")
     assert result.exit_code == 0

@@ -63,7 +63,12 @@ def _read_answer(card: Card, stream: TextIO, order: list[int] | None = None) -> 
         )
         lines: list[str] = []
         while True:
-            line = _read_line(stream)
+            try:
+                line = _read_line(stream)
+            except _Quit:
+                if not lines:
+                    raise
+                return "\n".join(lines)  # input ended the answer: it is still scored
             if not lines and _command(line):
                 return line.strip()
             if not line.strip():
@@ -205,6 +210,7 @@ def run(
     """
     session = ReviewSession(store, utc_now, deck=deck)
     undone_card: Card | None = None
+    unrated = False  # a verdict is shown and its rating not read yet
     try:
         while limit is None or len(session.answers) < limit:
             card = undone_card or session.next()
@@ -231,7 +237,9 @@ def run(
             verdict = session.judge(typed)
             show_verdict(card, verdict.grade, typed, order)
             suggested = verdict.suggested if verdict.grade.suggested_rating else None
+            unrated = True
             choice = _ask_rating(verdict.intervals, suggested, stream)
+            unrated = False
             if choice == "q":
                 break
             if choice == "s":
@@ -245,7 +253,8 @@ def run(
             shown = verdict.intervals.get(int(choice)) or _next_in(answered)
             click.echo(f"saved: {RATINGS[int(choice)]}, next in {shown}")
     except _Quit:
-        pass
+        if unrated:  # a rating is what schedules the card: without one nothing is stored
+            click.echo("\nThe input ended before a rating: that answer was not saved.")
     click.echo(f"{plural(len(session.answers), 'answer')} saved.")
     return len(session.answers)
 
