@@ -534,3 +534,23 @@ async def test_home_picks_up_a_folder_added_from_another_terminal(
         await settle(pilot)
         decks = [row[0] for row in table_rows(home.query_one("#decks", DataTable))]
         assert any("drills" in deck for deck in decks), decks
+
+
+async def test_a_long_table_at_80_columns_has_no_sideways_scrollbar():
+    """With more rows than fit, the vertical scrollbar takes two columns; the rows were still
+    as wide as the whole table, so a horizontal scrollbar (a stray '▏') appeared under it."""
+    from textual.app import App
+
+    from quizapp.tui.widgets.row_table import FLEX, Column
+
+    class One(App[None]):
+        def compose(self):
+            yield RowTable([Column("deck", "Deck", 8), Column("card", "Card", FLEX)], id="t")
+
+    app = One()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(RowTable)
+        table.set_rows(70, lambda i: (f"deck{i}", f"card {i}"))
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        assert not table.show_horizontal_scrollbar

@@ -54,6 +54,7 @@ class RowTable(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     RowTable {
         background: $surface;
+        overflow-x: hidden;  /* rows fit the width left of the scrollbar: nothing to scroll to */
     }
     RowTable > .row-table--header {
         text-style: bold;
