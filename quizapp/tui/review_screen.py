@@ -51,7 +51,7 @@ from quizapp.tui.widgets.answer_inputs import (
     input_shape,
 )
 from quizapp.tui.widgets.confidence_bar import ConfidenceBar
-from quizapp.tui.widgets.deck_markdown import DeckMarkdown, is_one_paragraph
+from quizapp.tui.widgets.deck_markdown import DeckMarkdown
 from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.tui.widgets.rating_bar import RATING_BINDINGS, RatingBar
 from quizapp.tui.widgets.verdict import VerdictView
@@ -274,24 +274,16 @@ class ReviewScreen(Screen[None]):
     async def _show_question(self, card: Card) -> None:
         """The question, in the blocks already on screen when it has their shape.
 
-        A one-paragraph question is kept a paragraph styled as the heading it reads as (class
-        ``-heading``), so open and cloze questions have the same shape and the next one is
-        re-texted in place instead of mounted.
+        The question is shown as written; its first paragraph (the whole of most questions,
+        a cloze card's title or sentence) is drawn as the heading it reads as, by the style
+        sheet (``:first-child``). So questions of every type have the same shape and the next
+        one is re-texted in place instead of mounted, and no class changes from card to
+        card: one that came and went with every cloze card restyled the prompt each time, a
+        few milliseconds of every card change.
         """
         prompt = self.query_one("#prompt", DeckMarkdown)
-        text = self._question_markdown(card)
-        heading = card.type is not CardType.CLOZE and is_one_paragraph(card.prompt)
-        if heading:
-            text = card.prompt
-        prompt.set_class(heading, "-heading")
-        if not prompt.update_in_place(text):
-            await prompt.update(text)
-
-    def _question_markdown(self, card: Card) -> str:
-        """The question as a heading; a cloze card's text (with its gaps) stays a paragraph."""
-        if card.type is CardType.CLOZE:
-            return card.prompt
-        return f"## {card.prompt}"
+        if not prompt.update_in_place(card.prompt):
+            await prompt.update(card.prompt)
 
     def _focus_input(self) -> None:
         widget = self._answer_widget()
@@ -346,7 +338,6 @@ class ReviewScreen(Screen[None]):
             + (", u to undo the last answer." if self.session.can_undo() else "."),
         ]
         prompt = self.query_one("#prompt", DeckMarkdown)
-        prompt.remove_class("-heading")
         await prompt.update("\n".join(lines))
         for widget in self._inputs.values():
             widget.display = False

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from textual._compositor import Compositor
+from textual.color import Color
 from textual.widgets import Input, Markdown
 
 from quizapp import review
@@ -446,11 +447,18 @@ async def test_a_question_of_the_same_shape_is_re_texted_in_place(app_factory):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_review(pilot)
         prompt = screen.query_one("#prompt", DeckMarkdown)
-        await pilot.press("escape", "s", "s")  # past the cloze card, to the choice card
+        heading = Color.parse(app.get_css_variables()["markdown-h2-color"])
+        assert prompt.children[0].styles.color == heading  # one line: a paragraph as heading
+        await pilot.press("escape", "s")  # the cloze card: title and sentence, two paragraphs
+        await pilot.pause()
+        assert "[...]" in prompt_text(app), prompt_text(app)
+        title, sentence = prompt.children
+        assert title.styles.color == heading and sentence.styles.color != heading
+        await pilot.press("s")  # the choice card: one paragraph again
         await pilot.pause()
         assert "Which penalties" in prompt_text(app)
-        assert prompt.has_class("-heading")  # a one-line question: a paragraph drawn as heading
         block = prompt.children[0]
+        assert block.styles.color == heading
         await pilot.press("s")  # the basic card's question has the same shape
         await pilot.pause()
         assert "What does ReLU stand for?" in prompt_text(app)

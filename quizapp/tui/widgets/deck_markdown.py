@@ -37,12 +37,6 @@ def _gfm_parser() -> MarkdownIt:
     return _parser
 
 
-def is_one_paragraph(text: str) -> bool:
-    """Whether ``text`` reads as one plain paragraph (not a list, quote, heading, code...)."""
-    tokens = _gfm_parser().parse(text)
-    return [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
-
-
 class DeckMarkdown(Markdown):
     """A Markdown widget whose links ask before they open."""
 
