@@ -38,6 +38,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bytecode_cache import ensure_bytecode
+
+    ensure_bytecode(ROOT)
     with tempfile.TemporaryDirectory(prefix="quizapp-cli-") as tmp:
         env = {
             **os.environ,

@@ -318,6 +318,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=20, help="presses per action")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bytecode_cache import ensure_bytecode
+
+    ensure_bytecode(ROOT)
     with tempfile.TemporaryDirectory(prefix="quizapp-keys-") as tmp:
         env = prepare(Path(tmp), cards=args.presses * 3 + 8)
         echo = bare_echo(args.presses)

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks.bench_stats import NOW, build_store
+from benchmarks.bytecode_cache import ensure_bytecode
 from quizapp.store import Store
 
 TARGET_MS = 150
@@ -58,6 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    ensure_bytecode(Path(__file__).resolve().parent.parent)
     with tempfile.TemporaryDirectory(prefix="quizapp-screens-") as tmp:
         db = Path(tmp) / "store.db"
         with Store.open(db) as store:

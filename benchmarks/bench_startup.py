@@ -326,6 +326,10 @@ def main() -> None:
         help="another checkout (e.g. a worktree of main) to time interleaved with this one",
     )
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bytecode_cache import ensure_bytecode
+
+    ensure_bytecode(ROOT)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     scenarios = [s for s in SCENARIOS if args.only is None or s[1] in ("bare", args.only)]
     if any(big for _, _, big, _ in scenarios):
