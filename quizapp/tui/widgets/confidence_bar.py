@@ -11,6 +11,7 @@ does not care pays nothing. After the reveal the line says what was said, or goe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -22,6 +23,23 @@ from textual.widgets import Static
 from quizapp.calibration import LABELS
 
 CHOICES = " · ".join(f"[b]{level}[/b] {label}" for level, label in LABELS.items())
+
+
+@lru_cache(maxsize=16)
+def _line(locked: bool, level: int | None, focused: bool, direct: bool) -> Content:
+    """The line for one state, parsed from markup once: it is drawn for every card, and the
+    parse was most of its millisecond."""
+    if locked:
+        label = LABELS.get(level or 0, "")
+        return Content.from_markup("[dim]How sure, before the reveal:[/dim] $label", label=label)
+    if focused:
+        how = "(a key reveals · enter without)"
+    elif direct:
+        how = "(optional, before you reveal)"
+    else:
+        how = "(optional: tab, then a key)"
+    # 74 cells at most: the line fits an 80-column screen inside the card's padding.
+    return Content.from_markup(f"How sure? {CHOICES}  [dim]$how[/dim]", how=how)
 
 
 class ConfidenceBar(Static, can_focus=True):
@@ -47,19 +65,7 @@ class ConfidenceBar(Static, can_focus=True):
         level: int
 
     def render(self) -> Content:
-        if self.locked:
-            label = LABELS.get(self.level or 0, "")
-            return Content.from_markup(
-                "[dim]How sure, before the reveal:[/dim] $label", label=label
-            )
-        if self.has_focus:
-            how = "(a key reveals · enter without)"
-        elif self.direct:
-            how = "(optional, before you reveal)"
-        else:
-            how = "(optional: tab, then a key)"
-        # 74 cells at most: the line fits an 80-column screen inside the card's padding.
-        return Content.from_markup(f"How sure? {CHOICES}  [dim]$how[/dim]", how=how)
+        return _line(self.locked, self.level, self.has_focus, self.direct)
 
     def reset(self, *, direct: bool) -> None:
         """Ready for the next card: nothing said yet."""

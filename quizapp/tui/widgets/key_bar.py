@@ -52,10 +52,11 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen) -> None:
-        # Redrawn only when the keys shown change: a redraw of the line costs about a
-        # millisecond, and the bindings are recomputed several times per card.
-        if self._drawn is None or self._drawn[0] != tuple(self.items()):
-            self.refresh()
+        # The bindings "change" several times per card (focus, phase), and reading the active
+        # ones costs about a millisecond each time. Repaints asked for in one frame are drawn
+        # once, and render() reads the keys then, once, and reuses the line it drew when
+        # they are the same.
+        self.refresh()
 
     def items(self) -> list[tuple[str, str, str, bool]]:
         """(key, key as shown, description, enabled) for each action, in binding order."""
