@@ -7,6 +7,7 @@ fills in its numbers when the app says the store is ready.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -24,10 +25,13 @@ from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.wording import plural
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from quizapp.sync import SyncReport
     from quizapp.tui.app import QuizApp
 
 WATCH_SECONDS = 2.0  # how often Home looks for changes made by another terminal
+PROGRESS_DELAY_S = 0.5  # a sync still running after this shows the pulsing bar
 ALL_DECKS = "\0all"  # row key of the "all decks" row; no deck name can contain a NUL
 
 
@@ -78,6 +82,8 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#problems-box").display = False
+        self._bar_timer: Timer | None = None
+        self.query_one("#sync-progress").display = False
         self.watch(self.app, "store_ready", self._store_ready, init=True)
         self.watch(self.app, "syncing", self._syncing, init=True)
         self._data_version: int | None = None
@@ -107,13 +113,35 @@ class HomeScreen(Screen[None]):
         self._data_version = version
 
     def _store_ready(self, ready: bool) -> None:
-        if ready:
-            self.refresh_counts()
+        if not ready:
+            return
+        app = self.quiz_app
+        assert app.store is not None
+        if app.syncing and not app.store.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone():
+            # A fresh store while the first sync reads the bundled decks: the table is drawn
+            # once, when the sync ends. Drawing an empty one first (and importing what the
+            # counts need) took the interpreter from the sync thread and delayed the real
+            # table by a tenth of a second.
+            self.query_one("#today", Static).update("Reading your decks…")
+            return
+        self.refresh_counts()
 
     def _syncing(self, syncing: bool) -> None:
-        self.query_one("#sync-progress").display = syncing
-        if syncing:
-            self.query_one("#sync-status", Static).update("Syncing decks…")
+        """ "Syncing decks…" at once; the pulsing bar only once the sync has taken a while.
+
+        The bar redraws itself every frame, and while it pulsed the main thread took the
+        interpreter from the sync thread: the first sync of the bundled decks, a fraction of
+        a second, finished about 50 ms later with it on screen.
+        """
+        bar = self.query_one("#sync-progress")
+        if self._bar_timer is not None:
+            self._bar_timer.stop()
+            self._bar_timer = None
+        if not syncing:
+            bar.display = False
+            return
+        self.query_one("#sync-status", Static).update("Syncing decks…")
+        self._bar_timer = self.set_timer(PROGRESS_DELAY_S, partial(setattr, bar, "display", True))
 
     def on_screen_resume(self) -> None:
         if self.quiz_app.store_ready:

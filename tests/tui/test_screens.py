@@ -365,6 +365,14 @@ async def test_a_fresh_store_says_it_is_reading_the_decks_not_no_cards(app_facto
         return real_sync(*args, **kwargs)
 
     monkeypatch.setattr(sync_module, "sync", slow_sync)
+    drawn = []
+    real_refresh = HomeScreen.refresh_counts
+
+    def counted_refresh(self):
+        drawn.append(app.syncing)
+        real_refresh(self)
+
+    monkeypatch.setattr(HomeScreen, "refresh_counts", counted_refresh)
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(100):
@@ -374,9 +382,19 @@ async def test_a_fresh_store_says_it_is_reading_the_decks_not_no_cards(app_facto
         await pilot.pause()
         today = str(app.screen.query_one("#today", Static).render())
         assert "Reading your decks" in today and "No cards yet" not in today
+        # The deck table is drawn once, after the sync: an empty one drawn first competed
+        # with the sync thread for the interpreter.
+        assert drawn == []
+        # The pulsing bar (it redraws every frame) waits until the sync has taken a while.
+        bar = app.screen.query_one("#sync-progress")
+        assert not bar.display
+        await pilot.pause(0.8)
+        assert bar.display
         release.set()
         await settle(pilot)
         assert "to study" in str(app.screen.query_one("#today", Static).render())
+        assert drawn and not drawn[0]
+        assert not bar.display
 
 
 async def test_start_up_backup_and_sync_folder_wait_until_home_has_drawn_the_decks(
