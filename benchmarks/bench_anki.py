@@ -9,7 +9,9 @@ Each side runs in a fresh process on a fresh store; the time is the operation al
 side's library loaded before the clock starts (Anki's when the collection opens; quizapp's
 parser, which ``sync`` imports lazily, by an import) and its bytecode compiled (see
 ``bytecode_cache``), the median of ``--runs``, interleaved so a busy machine slows both alike.
-Prints the ratio (quizapp / Anki).
+Prints the ratio (quizapp / Anki), and a floor: the least a Python markdown importer does
+(read, split at the headings, hash, insert; no validation), so the ratio can be told apart
+from what Python itself costs.
 ``--baseline DIR`` also times the sync of another quizapp checkout (e.g. a worktree of main) in
 the same interleaved loop, so a before/after comparison shares one machine state.
 Run: ``python benchmarks/bench_anki.py [--runs 3] [--cards 100000] [--baseline /work/main]``.
@@ -44,6 +46,27 @@ report = sync(store, [Path(sys.argv[2])], datetime.now(UTC), write_ids=False)
 elapsed = time.perf_counter() - start
 assert report.ok, report.problems[:3]
 print(json.dumps({"seconds": elapsed, "cards": report.added}))
+"""
+
+# The least any Python markdown importer does, as a floor under quizapp's parser: read each file,
+# split it at its "## " headings, take the id, hash the block, insert one row per card.
+FLOOR_CHILD = r"""
+import hashlib, json, re, sqlite3, sys, time
+from pathlib import Path
+db = sqlite3.connect(sys.argv[1])
+db.execute("PRAGMA journal_mode = WAL")
+db.execute("CREATE TABLE cards (id TEXT PRIMARY KEY, prompt TEXT, answer TEXT, hash TEXT)")
+start = time.perf_counter()
+rows = []
+for path in sorted(Path(sys.argv[2]).glob("*.md")):
+    for block in path.read_text("utf-8").split("\n## ")[1:]:
+        heading, _, body = block.partition("\n")
+        found = re.search(r"id: (\S+)", body)
+        digest = hashlib.sha1(block.encode()).hexdigest()
+        rows.append((found.group(1) if found else heading, heading, body, digest))
+with db:
+    db.executemany("INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?)", rows)
+print(json.dumps({"seconds": time.perf_counter() - start, "cards": len(rows)}))
 """
 
 ANKI_CHILD = r"""
@@ -114,11 +137,12 @@ def main() -> None:
     base = Path(tempfile.gettempdir()) / "quizapp-bench-anki"
     folder = base / f"decks-{args.cards}"
     csv_path = write_decks(folder, args.cards)
-    ours, theirs, base = [], [], []
+    ours, theirs, base, floor = [], [], [], []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
             q = run([sys.executable, "-c", QUIZAPP_CHILD, f"{tmp}/q.db", str(folder)])
             a = run([str(anki_python), "-c", ANKI_CHILD, f"{tmp}/c.anki2", str(csv_path)])
+            floor.append(run([sys.executable, "-c", FLOOR_CHILD, f"{tmp}/f.db", str(folder)]))
             if args.baseline:
                 b = run(
                     [sys.executable, "-c", QUIZAPP_CHILD, f"{tmp}/b.db", str(folder)], args.baseline
@@ -131,6 +155,11 @@ def main() -> None:
     print(f"first sync of {args.cards:,} cards vs Anki's CSV import, median of {args.runs}")
     print(f"quizapp sync     {q_med:.3f} s  ({counts[0]:,} cards added)")
     print(f"anki import_csv  {a_med:.3f} s  ({counts[1]:,} notes added)")
+    f_med = statistics.median(f["seconds"] for f in floor)
+    print(
+        f"python floor     {f_med:.3f} s  (read, split at headings, hash, insert: "
+        f"{floor[-1]['cards']:,} cards; ratio to anki {f_med / a_med:.2f})"
+    )
     if base:
         b_med = statistics.median(base)
         print(
