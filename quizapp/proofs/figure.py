@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 FORMATS = ("png", "svg")
 PANEL_SIZE = (5.2, 3.9)  # inches per panel
 DPI = 110
+# zlib's fastest level: a figure's PNG encode was a tenth of its render at the default level,
+# for a file 8% larger (224 against 208 KB for l1-sparsity's five panels)
+PNG_OPTIONS = {"pil_kwargs": {"compress_level": 1}}
 
 
 def _grid(n: int) -> tuple[int, int]:
@@ -131,7 +134,7 @@ def panel_png(panel: Panel, width_px: int = 880, height_px: int = 480) -> bytes:
     )
     _draw_panel(fig.subplots(), panel)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", **PNG_OPTIONS)
     return buffer.getvalue()
 
 
@@ -147,7 +150,7 @@ def figure_bytes(proof: Proof, fmt: str = "png") -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown figure format {fmt!r}; use one of {', '.join(FORMATS)}")
     buffer = io.BytesIO()
-    build_figure(proof).savefig(buffer, format=fmt)
+    build_figure(proof).savefig(buffer, format=fmt, **(PNG_OPTIONS if fmt == "png" else {}))
     return buffer.getvalue()
 
 
