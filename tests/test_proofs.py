@@ -440,6 +440,34 @@ def test_figure_writes_svg_by_suffix_and_refuses_other_formats(runs, tmp_path) -
         render_figure(proof, tmp_path / "f.pdf")
 
 
+def test_a_log_axis_over_less_than_two_decades_labels_more_than_one_tick() -> None:
+    """A training loss from 0.3 to 5 on a log axis read "10^0" and nothing else."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from quizapp.proofs.figure import _draw_panel
+    from quizapp.proofs.model import Panel, Series
+
+    def labels(low: float, high: float) -> list[str]:
+        steps = list(range(21))
+        values = [high * (low / high) ** (t / 20) for t in steps]
+        panel = Panel("loss", "step", "loss", (Series("run", steps, values, "line"),), yscale="log")
+        fig = Figure()
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        _draw_panel(ax, panel)
+        fig.canvas.draw()
+        bottom, top = ax.get_ylim()
+        return [
+            t.get_text()
+            for t, v in zip(ax.get_yticklabels(), ax.get_yticks(), strict=True)
+            if t.get_text() and bottom <= v <= top
+        ]
+
+    assert labels(0.3, 5.0) == ["0.5", "1", "2", "5"]
+    assert len(labels(1e-15, 10.0)) >= 4  # a long axis keeps its decades
+
+
 # --- the solvers and the piece counter, against independent methods ------------------------------
 
 

@@ -85,7 +85,28 @@ def _draw_panel(ax: Axes, panel: Panel) -> None:
     # (CPU, seen side by side on bias-term, vanishing-gradients and batch-norm) for no number
     # anyone reads: the labelled decades and their grid stay.
     ax.minorticks_off()
+    for axis, scale, values in (
+        (ax.xaxis, panel.xscale, [v for s in panel.series for v in s.x]),
+        (ax.yaxis, panel.yscale, [v for s in panel.series for v in s.y]),
+    ):
+        if scale == "log":
+            _label_short_log_axis(axis, values)
     ax.legend(fontsize=7.5, framealpha=0.85)
+
+
+SHORT_LOG_SPAN = 2.0  # decades: a log axis spanning fewer gets ticks at 1, 2 and 5 of each
+
+
+def _label_short_log_axis(axis: object, values: list[float]) -> None:
+    """A log axis over less than two decades showed one labelled tick, or none (a training
+    loss from 0.3 to 5 read "10^0" and nothing else): it gets 1-2-5 ticks in plain numbers."""
+    from matplotlib.ticker import FuncFormatter, LogLocator
+
+    shown = [v for v in values if math.isfinite(v) and v > 0]
+    if not shown or math.log10(max(shown) / min(shown)) >= SHORT_LOG_SPAN:
+        return
+    axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))  # type: ignore[attr-defined]
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # type: ignore[attr-defined]
 
 
 def build_figure(proof: Proof) -> Figure:
