@@ -36,6 +36,7 @@ async def test_tab_then_a_digit_says_how_sure_reveals_and_is_stored(app_factory,
         assert screen.phase == "question"
         await pilot.press("tab")
         assert app.focused is bar
+        assert "(a key reveals · enter without)" in bar_text(app)  # focused: what keys do now
         assert "How sure" in key_descriptions(app)
         await pilot.press("2")
         await app.workers.wait_for_complete()
