@@ -446,6 +446,11 @@ def set_active(
     conn.execute("UPDATE schedule SET queue = ? WHERE card_id = ?", (queue, card_id))
 
 
+def has_cards(store: Store) -> bool:
+    """Whether any card was ever synced into the store (a fresh store has none)."""
+    return store.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is not None
+
+
 def deck_counts(store: Store, now: datetime) -> list[DeckCounts]:
     """Per deck: learning cards due within the learn-ahead window, reviews due now, new cards
     left for today, and live cards. The counts match what :func:`next_card` will serve; a buried

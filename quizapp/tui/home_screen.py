@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 WATCH_SECONDS = 2.0  # how often Home looks for changes made by another terminal
 PROGRESS_DELAY_S = 0.5  # a sync still running after this shows the pulsing bar
+READING_DECKS = "Reading your decks…"  # what Home says while a first sync fills the store
 ALL_DECKS = "\0all"  # row key of the "all decks" row; no deck name can contain a NUL
 
 
@@ -115,14 +116,14 @@ class HomeScreen(Screen[None]):
     def _store_ready(self, ready: bool) -> None:
         if not ready:
             return
+        from quizapp import review
+
         app = self.quiz_app
         assert app.store is not None
-        if app.syncing and not app.store.conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone():
+        if app.syncing and not review.has_cards(app.store):
             # A fresh store while the first sync reads the bundled decks: the table is drawn
-            # once, when the sync ends. Drawing an empty one first (and importing what the
-            # counts need) took the interpreter from the sync thread and delayed the real
-            # table by a tenth of a second.
-            self.query_one("#today", Static).update("Reading your decks…")
+            # once, when the sync ends, not empty first and again a moment later.
+            self.query_one("#today", Static).update(READING_DECKS)
             return
         self.refresh_counts()
 
@@ -195,7 +196,7 @@ class HomeScreen(Screen[None]):
             table.move_cursor(row=table.get_row_index(selected))
         if not counts and app.syncing:
             # A fresh store while the first sync reads the bundled decks: not "no cards".
-            today = "Reading your decks…"
+            today = READING_DECKS
         elif not counts:
             today = "No cards yet. Add a folder of decks with 'quizapp decks add FOLDER'."
         else:
