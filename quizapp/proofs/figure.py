@@ -18,6 +18,7 @@ from quizapp.proofs.model import Panel, Proof
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
     from matplotlib.figure import Figure
 
 FORMATS = ("png", "svg")
@@ -67,13 +68,14 @@ def _draw_panel(ax: Axes, panel: Panel) -> None:
         else:
             setter(scale)
     xs = [v for s in panel.series for v in s.x]
+    ys = [v for s in panel.series for v in s.y]
     if panel.xscale == "linear" and all(v == int(v) for v in xs) and max(xs) - min(xs) <= 40:
         from matplotlib.ticker import MaxNLocator
 
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # layers, degrees, counts
     if panel.ylim is not None:
         ax.set_ylim(*panel.ylim)
-    elif panel.yscale == "symlog" and all(v >= 0 for s in panel.series for v in s.y):
+    elif panel.yscale == "symlog" and all(v >= 0 for v in ys):
         ax.set_ylim(bottom=0.0)  # otherwise symlog pads below zero with a negative decade
     if bars:
         ax.axhline(0.0, color="black", linewidth=0.6)
@@ -85,10 +87,7 @@ def _draw_panel(ax: Axes, panel: Panel) -> None:
     # (CPU, seen side by side on bias-term, vanishing-gradients and batch-norm) for no number
     # anyone reads: the labelled decades and their grid stay.
     ax.minorticks_off()
-    for axis, scale, values in (
-        (ax.xaxis, panel.xscale, [v for s in panel.series for v in s.x]),
-        (ax.yaxis, panel.yscale, [v for s in panel.series for v in s.y]),
-    ):
+    for axis, scale, values in ((ax.xaxis, panel.xscale, xs), (ax.yaxis, panel.yscale, ys)):
         if scale == "log":
             _label_short_log_axis(axis, values)
     ax.legend(fontsize=7.5, framealpha=0.85)
@@ -97,7 +96,7 @@ def _draw_panel(ax: Axes, panel: Panel) -> None:
 SHORT_LOG_SPAN = 2.0  # decades: a log axis spanning fewer gets ticks at 1, 2 and 5 of each
 
 
-def _label_short_log_axis(axis: object, values: list[float]) -> None:
+def _label_short_log_axis(axis: Axis, values: list[float]) -> None:
     """A log axis over less than two decades showed one labelled tick, or none (a training
     loss from 0.3 to 5 read "10^0" and nothing else): it gets 1-2-5 ticks in plain numbers."""
     from matplotlib.ticker import FuncFormatter, LogLocator
@@ -105,8 +104,8 @@ def _label_short_log_axis(axis: object, values: list[float]) -> None:
     shown = [v for v in values if math.isfinite(v) and v > 0]
     if not shown or math.log10(max(shown) / min(shown)) >= SHORT_LOG_SPAN:
         return
-    axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))  # type: ignore[attr-defined]
-    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # type: ignore[attr-defined]
+    axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
 
 
 def build_figure(proof: Proof) -> Figure:

@@ -84,8 +84,8 @@ def _one(z: np.ndarray) -> np.ndarray:
 
 
 # name -> (activation, its derivative as a function of the pre-activation[, the same derivative
-# from the activation's output, where that gives the very same values for less work: sigmoid's
-# tanh costs more than the rest of a layer's backward step on these small matrices])
+# from the activation's kept output, where that is cheaper: recomputing sigmoid's exp or tanh
+# costs more than the rest of a layer's backward step on these small matrices])
 ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], ...]] = {
     "sigmoid": (_sigmoid, _sigmoid_grad, _sigmoid_grad_of_output),
     "sigmoid-centred": (_centred_sigmoid, _sigmoid_grad, _centred_sigmoid_grad_of_output),
