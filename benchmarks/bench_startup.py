@@ -329,7 +329,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bytecode_cache import ensure_bytecode
 
-    ensure_bytecode(ROOT)
+    for checkout in (ROOT, args.baseline):
+        if checkout:
+            ensure_bytecode(checkout)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     scenarios = [s for s in SCENARIOS if args.only is None or s[1] in ("bare", args.only)]
     if any(big for _, _, big, _ in scenarios):
