@@ -706,6 +706,52 @@ def test_backprop_matches_finite_differences(activation, residual, batch_norm, n
         assert np.max(np.abs(numeric - grad)) <= 1e-5 * scale
 
 
+@pytest.mark.parametrize(("residual", "every"), [(False, 7), (True, 7), (False, 0)])
+def test_training_on_without_diverged_nets_changes_no_number(residual, every) -> None:
+    """Gradient descent drops diverged nets from the stack (batch norm's learning-rate grid);
+    the losses, every net's final weights and what `on_record` saw must be those of carrying
+    them to the end. A subclass of GradientDescent is trained the old way."""
+    from quizapp.proofs import mlp
+
+    class Carried(mlp.GradientDescent):
+        pass
+
+    rates = np.array([3.0, 0.02, 1.0, 1e-3, 0.3, 0.05])[:, None, None]
+    gate = np.array([1.0, 0.0, 1.0, 1.0, 0.0, 1.0])[:, None, None] if residual else False
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((len(rates), 16, 4))
+    target = rng.standard_normal((len(rates), 16, 1))
+    runs = {}
+    for optimiser in (mlp.GradientDescent, Carried):
+        # a deep linear net: the big rates blow it up, each at its own step
+        net = mlp.init_net(np.random.default_rng(4), [4, 4, 4, 4, 1], "linear", "he", len(rates))
+        net.residual = gate
+        held = net.params  # the caller's arrays: they must end up holding the result
+        seen = []
+
+        def record(t, trained, losses, seen=seen):
+            seen.append((t, [p.copy() for p in trained.params], losses.copy()))
+
+        losses = mlp.train(
+            net, x, target, 30, optimiser(net.params, rates), every=every, on_record=record
+        )
+        runs[optimiser] = (losses, [p.copy() for p in held], seen)
+    (slim, slim_weights, slim_seen), (carried, carried_weights, carried_seen) = runs.values()
+    died = ~np.isfinite(carried[-1])
+    assert 0 < died.sum() < len(rates)  # some nets diverge, some train on
+    assert len({int(np.argmax(~np.isfinite(carried[:, i]))) for i in np.flatnonzero(died)}) > 1
+    np.testing.assert_array_equal(slim, carried)
+    for a, b in zip(slim_weights, carried_weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert [t for t, _, _ in slim_seen] == [t for t, _, _ in carried_seen]
+    for (_, a_params, a_losses), (_, b_params, b_losses) in zip(
+        slim_seen, carried_seen, strict=True
+    ):
+        np.testing.assert_array_equal(a_losses, b_losses)
+        for a, b in zip(a_params, b_params, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
 # --- mutations: each check fails when the phenomenon it claims is broken --------------------------
 
 

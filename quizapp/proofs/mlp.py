@@ -13,6 +13,7 @@ side by side (restarts, with/without dropout) in one batched matmul; inputs are 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -393,31 +394,114 @@ def train(
     end, `on_record(step, net, losses so far)` sees the net before that step's update: for a
     proof's own measurements, or a live frame. `poll()` runs before every step: it may raise
     `Stopped` to end the run at once.
+
+    Under plain gradient descent a stack of nets whose losses diverged is trained on without
+    them (see :class:`_Survivors`): batch norm's grid of learning rates loses most of its nets
+    within a few steps, and carrying them to the end was most of that proof's time.
     """
     lead = net.weights[0].shape[:-2]
     losses = np.full((steps + 1, *lead), np.inf)
     alive = np.ones(lead, dtype=bool)  # stacked nets that have not diverged
+    survivors = _Survivors.start(net, x, target, optimiser, masks, grad_scale)
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(steps + 1):
             if poll is not None:
                 poll()
+            if survivors is not None and not alive.all():
+                survivors.drop(~alive)
+                net, x, target, optimiser = (
+                    survivors.net,
+                    survivors.x,
+                    survivors.target,
+                    survivors.optimiser,
+                )
+                alive = np.ones(net.weights[0].shape[:-2], dtype=bool)
             cache = forward(net, x, None if masks is None else masks())
             value, d_out = loss(cache.output, target)
             alive &= np.isfinite(value)
-            losses[t] = np.where(alive, value, np.inf)
+            if survivors is None:
+                losses[t] = np.where(alive, value, np.inf)
+            else:
+                losses[t, survivors.index] = np.where(alive, value, np.inf)
             done = t == steps or not alive.any()
             if on_record is not None and every and (t % every == 0 or done):
-                on_record(t, net, losses[: t + 1])
+                on_record(t, net if survivors is None else survivors.whole(), losses[: t + 1])
             if done:
                 break
             grads = backward(net, cache, d_out).params
             if grad_scale is not None:
                 grads = [g * s for g, s in zip(grads, grad_scale, strict=True)]
             if not alive.all():  # a diverged net stops moving; the others go on
-                keep = alive.reshape(*lead, 1, 1)
+                keep = alive.reshape(*alive.shape, 1, 1)
                 grads = [np.where(keep, g, 0.0) for g in grads]
             optimiser.step(grads)
+    if survivors is not None:
+        survivors.whole()
     return losses
+
+
+@dataclass
+class _Survivors:
+    """The nets of a stack still training under gradient descent, once others have diverged.
+
+    A diverged net's weights stop where they were (its gradients are zeroed); dropping it from
+    the stack instead gives the same numbers for every net and does not spend three matmuls a
+    layer on it at each step. Only plain gradient descent on a 1-D stack without masks or
+    gradient scales is slimmed this way: Adam keeps per-net moments in one flat buffer, and
+    masks are drawn for the whole stack. `whole()` writes the survivors' weights back into the
+    caller's net (in place: its arrays are the ones the caller holds) and returns it.
+    """
+
+    full: Net
+    net: Net
+    x: np.ndarray
+    target: np.ndarray
+    optimiser: GradientDescent
+    index: np.ndarray  # positions in the full stack of the nets in `net`
+
+    @classmethod
+    def start(
+        cls,
+        net: Net,
+        x: np.ndarray,
+        target: np.ndarray,
+        optimiser: GradientDescent | Adam,
+        masks: object,
+        grad_scale: object,
+    ) -> _Survivors | None:
+        lead = net.weights[0].shape[:-2]
+        if type(optimiser) is not GradientDescent or masks is not None or grad_scale is not None:
+            return None
+        if len(lead) != 1 or lead[0] < 2:
+            return None
+        return cls(net, net, x, target, optimiser, np.arange(lead[0]))
+
+    def drop(self, dead: np.ndarray) -> None:
+        """Go on with the nets of the current stack that are not `dead`."""
+        self.whole()
+        keep = np.flatnonzero(~dead)
+        self.index = self.index[keep]
+        self.net = dataclasses.replace(
+            self.full,
+            weights=[w[self.index] for w in self.full.weights],
+            biases=[b[self.index] for b in self.full.biases],
+            residual=_per_net(self.full.residual, self.index),
+        )
+        self.x, self.target = _per_net(self.x, keep), _per_net(self.target, keep)
+        self.optimiser = GradientDescent(self.net.params, _per_net(self.optimiser.lr, keep))
+
+    def whole(self) -> Net:
+        if self.net is not self.full:
+            for full, part in zip(self.full.params, self.net.params, strict=True):
+                full[self.index] = part
+        return self.full
+
+
+def _per_net(value, keep: np.ndarray):
+    """`value` for the kept nets: sliced when it has a leading axis per net, else as it is."""
+    if isinstance(value, np.ndarray) and value.ndim >= 3:
+        return value[keep]
+    return value
 
 
 def heartbeat(progress: Callable[[None], None] | None) -> Callable[[], None] | None:
