@@ -69,8 +69,9 @@ def run(seed: int = 0, kappa: float = 100.0, steps: int = 300, adam_lr: float = 
         "heavy-ball momentum": heavy_ball(curv, w0, lr_hb, beta, steps),
         "Adam": adam(curv, w0, adam_lr, steps),
     }
-    dist = {k: np.linalg.norm(p, axis=1) / np.linalg.norm(w0) for k, p in paths.items()}
-    loss = {k: 0.5 * (p**2 @ curv) / (0.5 * w0**2 @ curv) for k, p in paths.items()}
+    with np.errstate(over="ignore"):  # a path that diverged (a too-large --set lr) reads inf
+        dist = {k: np.linalg.norm(p, axis=1) / np.linalg.norm(w0) for k, p in paths.items()}
+        loss = {k: 0.5 * (p**2 @ curv) / (0.5 * w0**2 @ curv) for k, p in paths.items()}
     gd_ratios = dist["gradient descent"][1:] / dist["gradient descent"][:-1]
     hb_rate = float(dist["heavy-ball momentum"][-1] ** (1.0 / steps))
 
