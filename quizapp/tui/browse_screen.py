@@ -95,6 +95,7 @@ class BrowseScreen(Screen[None]):
         Binding("x", "suspend", "Suspend"),
         Binding("x", "unsuspend", "Unsuspend"),
         Binding("e", "edit", "Edit"),
+        Binding("p", "prove", "Prove it"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -105,6 +106,7 @@ class BrowseScreen(Screen[None]):
         self.matching = 0
         self.sort_column = "deck"
         self.reverse = False
+        self.previewed: Card | None = None  # the card the preview shows
         self._search_timer: Timer | None = None
 
     @property
@@ -221,10 +223,13 @@ class BrowseScreen(Screen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """x says what it will do to the highlighted card: Suspend or Unsuspend."""
+        """x says what it will do to the highlighted card: Suspend or Unsuspend; p is shown
+        only for a card with an experiment."""
         if action in ("suspend", "unsuspend"):
             row = self.current_row()
             return row is not None and row.suspended == (action == "unsuspend")
+        if action == "prove":
+            return self.previewed is not None and self.previewed.prove is not None
         return True
 
     def action_suspend(self) -> None:
@@ -238,12 +243,13 @@ class BrowseScreen(Screen[None]):
         preview = self.query_one("#preview", Markdown)
         history = self.query_one("#history", Static)
         if row is None:
+            self.previewed = None
             preview.update("_No card matches the search._")
             history.update("")
             return
         store = self.quiz_app.store
         assert store is not None
-        card = review.get_card(store, row.id)
+        card = self.previewed = review.get_card(store, row.id)
         preview.update(card_markdown(card))
         history.update(history_text(review.history(store, row.id)))
 
@@ -303,6 +309,15 @@ class BrowseScreen(Screen[None]):
         card = review.get_card(store, row.id)
         # The re-sync after the edit reloads the rows.
         self.quiz_app.edit_card(Path(card.source), card.line, lambda started: None)
+
+    def action_prove(self) -> None:
+        """The highlighted card's "prove it" experiment, as on the review screen."""
+        card = self.previewed
+        if card is None or card.prove is None:
+            return
+        from quizapp.tui.prove_screen import ProveScreen
+
+        self.app.push_screen(ProveScreen(card.prove))
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         self.reload()

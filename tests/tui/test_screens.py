@@ -209,6 +209,39 @@ async def test_browse_searches_sorts_and_suspends(app_factory, db_path):
         assert [row.type for row in screen.shown] == ["basic", "basic", "choice", "cloze", "open"]
 
 
+async def test_browse_proves_the_highlighted_card_when_it_has_an_experiment(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        screen = app.screen
+        search = screen.query_one("#search", Input)
+
+        def keys() -> list[str]:
+            return [d for _, _, d, _ in screen.query_one(KeyBar).items()]
+
+        search.value = "relu stand"  # relu-basic: no experiment
+        await pilot.press("slash", "enter")
+        await pilot.pause()
+        assert [row.id for row in screen.shown] == ["relu-basic"]
+        assert "Prove it" not in keys()
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen is screen
+
+        search.value = "vanishing gradients"  # relu-open: prove: vanishing-gradients
+        await pilot.press("slash", "enter")
+        await pilot.pause()
+        assert [row.id for row in screen.shown] == ["relu-open"]
+        assert "Prove it" in keys()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProveScreen)
+        assert app.screen.proof_name == "vanishing-gradients"
+        await app.workers.wait_for_complete()
+
+
 async def test_browse_shows_a_cards_history(app_factory, db_path, deck_dir):
     with Store.open(db_path) as store:
         sync(store, [deck_dir], NOW - timedelta(days=3))
