@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +11,11 @@ import pytest
 from quizapp.store import Store
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # One worker per core: the sentence model's two spinning threads would fight the other
+    # worker's (see quizapp/scoring/semantic.py, "Memory and threads"). Scores do not change.
+    os.environ.setdefault("QUIZAPP_MODEL_THREADS", "1")
 
 
 @pytest.fixture(autouse=True)

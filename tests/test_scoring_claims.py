@@ -195,6 +195,14 @@ def test_a_model_file_that_fails_its_checksum_is_refused(monkeypatch) -> None:
         semantic.reset()
 
 
+@pytest.mark.parametrize(
+    ("value", "threads"), [("1", 1), (" 3 ", 3), ("", 2), ("0", 2), ("-1", 2), ("two", 2)]
+)
+def test_the_model_thread_count_comes_from_the_environment(monkeypatch, value, threads) -> None:
+    monkeypatch.setenv(semantic.THREADS_ENV, value)
+    assert semantic._threads() == threads
+
+
 def test_the_value_rule_is_shared_by_scoring_and_corrections() -> None:
     weights = combine.fitted()
     assert combine.value_of([1.0, 1.0], 0, 0, weights) == pytest.approx(1.0)

@@ -23,7 +23,12 @@ Memory and threads
     without optimisation and with onnxruntime's default arena the process held 336 MB, as the
     arena keeps the largest batch's buffers for good; this way 258-274 MB, with the same
     vectors (to 1e-7) and 10-15% less CPU per answer. Extended optimisation saves no more. Two
-    intra-op threads: the machines this runs on have two cores and the UI thread waits.
+    intra-op threads: the machines this runs on have two cores and the UI thread waits. Where
+    several processes score at once, one per core (the test suite's workers), each should use
+    one (``QUIZAPP_MODEL_THREADS=1``): onnxruntime's threads spin while they wait, and two
+    processes of two spinning threads on two cores measured 34 s for 40 answers each against
+    25 s with one thread (2026-12-05); a single process with two threads took 13.6 s, with one
+    23.5 s.
 
     The model file stores int8 weights that are cast to float and scaled; the basic
     optimisation folds those into float weights once, at load, which is what makes it fast but
@@ -57,6 +62,8 @@ BATCH_SIZE = 16  # texts per model call, sorted by length (see Encoder._run)
 DIMENSIONS = 384  # the model's output size
 CACHE_SIZE = 4096  # embeddings of key points, misconceptions and recent clauses
 DISABLE_ENV = "QUIZAPP_BASIC_SCORING"  # set to 1 to score without the model (tests, slow boxes)
+THREADS_ENV = "QUIZAPP_MODEL_THREADS"  # intra-op threads; the test suite's workers set 1
+DEFAULT_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -188,7 +195,7 @@ def _load() -> Encoder:
         tokenizer = BertWordPieceTokenizer(str(vocab_path), lowercase=True)
     tokenizer.enable_truncation(MAX_TOKENS)
     options = ort.SessionOptions()
-    options.intra_op_num_threads = 2
+    options.intra_op_num_threads = _threads()
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
     options.enable_cpu_mem_arena = False
@@ -196,6 +203,12 @@ def _load() -> Encoder:
     session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
     _trim_heap()
     return Encoder(session, tokenizer)
+
+
+def _threads() -> int:
+    """The intra-op thread count: ``QUIZAPP_MODEL_THREADS`` if it is a positive whole number."""
+    value = os.environ.get(THREADS_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_THREADS
 
 
 def encoder() -> Encoder | None:
