@@ -465,7 +465,23 @@ def test_a_log_axis_over_less_than_two_decades_labels_more_than_one_tick() -> No
         ]
 
     assert labels(0.3, 5.0) == ["0.5", "1", "2", "5"]
-    assert len(labels(1e-15, 10.0)) >= 4  # a long axis keeps its decades
+    long = labels(1e-15, 10.0)
+    assert len(long) >= 4  # a long axis keeps its decades
+    # as plain text, not mathtext ("$\\mathdefault{10^{-3}}$"), whose parser costs a first figure
+    assert "10⁻⁵" in long and all(t.startswith("10") and "$" not in t for t in long)
+
+
+def test_decade_labels_read_as_powers_of_ten_and_other_values_as_numbers() -> None:
+    from quizapp.proofs.figure import decade_label
+
+    assert [decade_label(v) for v in (1e-3, 1.0, 100.0, -1e2, 0.0)] == [
+        "10⁻³",
+        "10⁰",
+        "10²",
+        "−10²",
+        "0",
+    ]
+    assert [decade_label(v) for v in (0.5, 2000.0, 3.0)] == ["0.5", "2000", "3"]
 
 
 # --- the solvers and the piece counter, against independent methods ------------------------------

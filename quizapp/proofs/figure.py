@@ -88,9 +88,35 @@ def _draw_panel(ax: Axes, panel: Panel) -> None:
     # anyone reads: the labelled decades and their grid stay.
     ax.minorticks_off()
     for axis, scale, values in ((ax.xaxis, panel.xscale, xs), (ax.yaxis, panel.yscale, ys)):
+        if scale in ("log", "symlog"):
+            _label_decades(axis)
         if scale == "log":
             _label_short_log_axis(axis, values)
     ax.legend(fontsize=7.5, framealpha=0.85)
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def decade_label(value: float, _position: object = None) -> str:
+    """A log axis's tick label as plain text: "10⁻³" for a power of ten, else the number.
+
+    matplotlib's own log labels are mathtext ("$10^{-3}$"), and building its mathtext parser
+    was a fifth of the first figure of a process (pyparsing); the glyphs are the same font's.
+    """
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    exponent = round(math.log10(abs(value)))
+    if not math.isclose(abs(value), 10.0**exponent, rel_tol=1e-9):
+        return f"{value:g}"
+    sign = "−" if value < 0 else ""
+    return f"{sign}10{str(exponent).translate(_SUPERSCRIPTS)}"
+
+
+def _label_decades(axis: Axis) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(decade_label))
 
 
 SHORT_LOG_SPAN = 2.0  # decades: a log axis spanning fewer gets ticks at 1, 2 and 5 of each
