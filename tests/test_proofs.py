@@ -376,7 +376,7 @@ def test_text_chart_is_plain_text_with_title_labels_and_legend(runs) -> None:
     assert max(len(line) for line in lines) <= 72
     assert "layer (1 = input side)" in chart
     assert lines[-1] == "• sigmoid, Xavier   x sigmoid, He   + ReLU, Xavier   o ReLU, He"
-    assert "1e-11" in chart  # decade ticks on the log axis, not long decimals
+    assert "1e-12┤" in chart  # decade ticks on the log axis, not long decimals
 
 
 def test_every_panel_can_be_drawn_and_fits_80_columns(runs) -> None:

@@ -12,9 +12,14 @@ import threading
 from typing import Any
 
 from quizapp.proofs.model import Panel, Proof, Series
+from quizapp.proofs.rowgrid import row_grid
 
 # Colourless charts tell series apart by their marker alone.
 MARKERS = ("•", "x", "+", "o", "*", "#", "@", "%")
+
+# Rows of a chart that are not canvas: the frame's top and bottom, the x tick labels, the title
+# line and the x label line (plotext's layout, with the title and x label always set here).
+FURNITURE_ROWS = 5
 
 # The plotext module is one global figure; serialise the CLI's use of it.
 _PLOTEXT_LOCK = threading.Lock()
@@ -94,6 +99,15 @@ def _decade_ticks(values: list[float], most: int = 6) -> tuple[list[float], list
     return [10.0**k for k in exponents], labels
 
 
+def _whole_ticks(low: int, high: int, most: int = 7) -> tuple[list[int], list[str]]:
+    """Whole-number x ticks (layers, degrees, counts, steps) every 1, 2 or 5 x 10^k, at most
+    `most` of them."""
+    steps = (n * 10**k for k in range(12) for n in (1, 2, 5))
+    step = next(s for s in steps if (high - low) // s + 1 <= most)
+    ticks = list(range(-(-low // step) * step, high + 1, step))
+    return ticks, [str(t) for t in ticks]
+
+
 def _fit(*texts: str, width: int) -> str:
     """The first text that fits on one chart line (plotext drops a title that is too long)."""
     for text in texts:
@@ -129,6 +143,7 @@ def draw_panel(shown: Panel, plt: Any, width: int, height: int) -> list[tuple[st
             points += zip(xs, ys, strict=True)
         prepared.append((series, xs, ys))
     low, high = _y_range(shown, points) if points else (0.0, 1.0)
+    grid = row_grid(low, high, height - FURNITURE_ROWS, log=ylog, fixed=shown.ylim is not None)
     # Reference lines first, so the data are drawn over them; measured points last, so a point
     # that sits on the curve it is compared with still shows (the curve drew over it before).
     layer = {"dashed": 0, "points": 2}
@@ -140,7 +155,7 @@ def draw_panel(shown: Panel, plt: Any, width: int, height: int) -> list[tuple[st
         marker = chosen[index]
         if series.kind == "bar":
             offset = (bars.index(series) - (len(bars) - 1) / 2) * bar_width
-            bottom = 10.0**low if ylog else min(0.0, low)
+            bottom = 10.0**grid.low if ylog else min(0.0, grid.low)
             plt.bar([x + offset for x in xs], ys, marker=marker, width=bar_width, minimum=bottom)
         elif series.kind == "points":
             plt.scatter(xs, ys, marker=marker)
@@ -149,15 +164,20 @@ def draw_panel(shown: Panel, plt: Any, width: int, height: int) -> list[tuple[st
     bar_x = sorted({x for s in bars for x in s.x})
     if bar_x and all(x == int(x) for x in bar_x) and len(bar_x) <= 20:
         plt.xticks(bar_x, [str(int(x)) for x in bar_x])  # categories, not 1.2, 2.2, ...
+    elif points and shown.xscale == "linear":
+        xs = [x for x, _ in points]
+        if all(x == int(x) for x in xs) and max(xs) > min(xs):
+            plt.xticks(*_whole_ticks(int(min(xs)), int(max(xs))))  # layers, not 6.8 and 12.5
     if points:
         if shown.xscale == "log":
             plt.xscale("log")
             plt.xticks(*_decade_ticks([x for x, _ in points]))
         if ylog:
             plt.yscale("log")
-        plt.ylim(low, high)  # plotext takes log10 limits on a log axis
-        if ylog:
-            plt.yticks(*_decade_ticks([10.0**low, 10.0**high]))
+        plt.ylim(grid.low, grid.high)  # plotext takes log10 limits on a log axis
+        if grid.ticks:  # ticks in data units: plotext takes their log10 itself
+            values = [10.0**t for t in grid.ticks] if ylog else list(grid.ticks)
+            plt.yticks(values, list(grid.labels))
     title = shown.title + (
         " (symlog axis drawn linear)" if "symlog" in (shown.xscale, shown.yscale) else ""
     )
