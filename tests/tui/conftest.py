@@ -21,6 +21,7 @@ from quizapp.grading import Grade, PointResult
 from quizapp.tui.app import QuizApp, make_app
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+SETTLE_TIMEOUT_S = 60.0  # start-up on a machine loaded by the other worker and more
 
 DECK = """---
 new_per_day: 20
@@ -140,7 +141,8 @@ async def settle(pilot) -> None:
     one message short of the final one.
     """
     app = pilot.app
-    for _ in range(400):
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S  # time, not a count of pauses: a loaded
+    while time.monotonic() < deadline:  # machine ran 400 pauses before the first sync ended
         await pilot.pause()
         await app.workers.wait_for_complete()
         synced = not app.syncing and app.last_sync is not None
