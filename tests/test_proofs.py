@@ -138,6 +138,14 @@ def recheck_l1_sparsity(p: Proof) -> None:
     exact, ista = y_of(p, 3, "exact (homotopy)"), y_of(p, 3, "ISTA")
     np.testing.assert_array_equal(exact == 0.0, ista == 0.0)
     assert np.any(exact == 0.0)
+    geometry = p.panels[5]  # the diamond's lowest point is a corner, the circle's on no axis
+    (corner,) = [s for s in geometry.series if s.label.startswith("diamond's lowest")]
+    w1 = np.array([corner.x[0], corner.y[0]])
+    assert np.any(w1 == 0.0) and abs(np.abs(w1).sum() - 1.0) < 1e-12
+    w2 = np.array([geometry.get("circle's lowest").x[0], geometry.get("circle's lowest").y[0]])
+    assert np.all(w2 != 0.0) and abs(np.linalg.norm(w2) - 1.0) < 1e-9
+    assert p.figures["bowls whose diamond minimum is a corner"] >= 0.4
+    assert p.figures["bowls whose disc minimum has a 0.0"] == 0
     assert not np.any(y_of(p, 3, "subgradient") == 0.0)
     assert not np.any(y_of(p, 3, "SGD + L1") == 0.0)
     # the zero counts agree with the plotted coefficient paths
@@ -903,6 +911,7 @@ def _mutations():
         learning_rate,
         mlp,
         momentum_adam,
+        norm_balls,
         vanishing_gradients,
     )
 
@@ -1029,6 +1038,53 @@ def _mutations():
             lambda mp: mp.setattr(l1_sparsity, "ridge_path", l1_sparsity.lasso_path),
             {},
             ["ridge: no coefficient"],
+        ),
+        (
+            "l1-sparsity",
+            "subgradient descent and SGD stopped after 1% of their steps",
+            lambda mp: (
+                mp.setattr(
+                    l1_sparsity,
+                    "subgradient",
+                    lambda x, y, lam, steps, real=l1_sparsity.subgradient: real(
+                        x, y, lam, steps // 100
+                    ),
+                ),
+                mp.setattr(
+                    l1_sparsity,
+                    "sgd_l1",
+                    lambda x, y, lam, epochs, batch, rng, real=l1_sparsity.sgd_l1: real(
+                        x, y, lam, epochs // 100, batch, rng
+                    ),
+                ),
+            ),
+            {},
+            ["... though they reach nearly"],
+        ),
+        (
+            "l1-sparsity",
+            "the diamond minimised as if it were the disc",
+            lambda mp: mp.setattr(norm_balls, "on_diamond", norm_balls.on_disc),
+            {},
+            ["constrained view: the lowest", "each of those points"],
+        ),
+        (
+            "l1-sparsity",
+            "the diamond's point is the bowl's centre pulled straight onto it, not its minimum",
+            lambda mp: mp.setattr(
+                norm_balls,
+                "on_diamond",
+                lambda c, a, r: r * c / np.abs(c).sum(axis=1, keepdims=True),
+            ),
+            {},
+            ["constrained view: the lowest", "each of those points"],
+        ),
+        (
+            "l1-sparsity",
+            "the disc minimised as if it were the diamond",
+            lambda mp: mp.setattr(norm_balls, "on_disc", norm_balls.on_diamond),
+            {},
+            ["... and on the L2 disc", "each of those points"],
         ),
         (
             "dropout-ensemble",

@@ -79,6 +79,11 @@ def _draw_panel(ax: Axes, panel: Panel) -> None:
         ax.set_ylim(bottom=0.0)  # otherwise symlog pads below zero with a negative decade
     if bars:
         ax.axhline(0.0, color="black", linewidth=0.6)
+    if panel.equal_axes:
+        ax.set_aspect("equal", adjustable="box")  # the box narrows; no data are cut off
+        cell = ax.get_position()  # the left 60% of its cell, the legend in the rest (below)
+        ax.set_position((cell.x0, cell.y0, cell.width * 0.6, cell.height))
+        ax.set_anchor("W")
     ax.set_title(panel.title, fontsize=10)
     ax.set_xlabel(panel.xlabel)
     ax.set_ylabel(panel.ylabel)
@@ -92,7 +97,10 @@ def _draw_panel(ax: Axes, panel: Panel) -> None:
             _label_decades(axis)
         if scale == "log":
             _label_short_log_axis(axis, values)
-    ax.legend(fontsize=7.5, framealpha=0.85)
+    if panel.equal_axes:  # geometry leaves no empty corner for a legend: it goes beside it
+        ax.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0)
+    else:
+        ax.legend(fontsize=7.5, framealpha=0.85)
 
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")

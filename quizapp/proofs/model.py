@@ -57,7 +57,8 @@ class Panel:
     `symlog` is for quantities that reach exactly zero but span decades before that (the
     proximal L1 weight): zero stays visible below `linthresh` while the rest reads as log.
     `ylim` fixes the y range when a few wild values would otherwise flatten what matters
-    (the data are not clipped; what falls outside is simply off the chart).
+    (the data are not clipped; what falls outside is simply off the chart). `equal_axes` asks
+    for the same scale on both axes, for geometry; a text chart's cells cannot honour it.
     """
 
     title: str
@@ -68,6 +69,7 @@ class Panel:
     yscale: Scale = "linear"
     linthresh: float = 1e-6
     ylim: tuple[float, float] | None = None
+    equal_axes: bool = False  # one unit is as long on x as on y (a circle stays round)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "series", tuple(self.series))
