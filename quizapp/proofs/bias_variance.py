@@ -93,6 +93,10 @@ def run(
             "variance rises with every added degree",
             bool(np.all(np.diff(variance) > 0)),
             f"{variance[0]:.3g} at degree 0 up to {variance[-1]:.3g} at degree {max_degree}",
+            # Measured over resampled x as well as noise, so not a theorem: a better fit can
+            # depend less on where the points fell. A rate: held on every seed of 0-999 and
+            # 600000-600999, and on 999 of 900000-900999 (degree 3 to 4 flat to 4e-5, 2026-12-07).
+            rate=0.99,
         ),
         Check(
             "the measured test error is U-shaped: lowest at an intermediate degree",
