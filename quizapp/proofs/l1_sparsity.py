@@ -267,8 +267,9 @@ def run(
             f"each of those points is the lowest loss on its ball's boundary (checked against "
             f"{BOUNDARY_POINTS:,} points around each ball, the diamond's vertices among them)",
             geometry["lowest"],
-            f"largest shortfall against the sampled points {geometry['shortfall']:.1e} of the "
-            f"loss; off the boundary by at most {geometry['off boundary']:.1e}",
+            f"a minimiser's loss minus the best sampled point's, relative: at most "
+            f"{geometry['shortfall']:+.1e} (none above 1e-12); off the boundary by at most "
+            f"{geometry['off boundary']:.1e}",
         ),
     )
     panels = (
@@ -420,7 +421,7 @@ def _balls(rng: np.random.Generator, bowls: int, max_condition: float) -> dict:
     corner = np.any(on_l1 == 0.0, axis=1)
     diamond = norm_balls.diamond_outline(1.0, BOUNDARY_POINTS // 4)
     circle = norm_balls.circle_outline(1.0, BOUNDARY_POINTS)
-    shortfall = 0.0  # how much higher than the best sampled point a minimiser's loss is
+    shortfall = -np.inf  # the most a minimiser's loss exceeds the best sampled point's
     for found, outline in ((on_l1, diamond), (on_l2, circle)):
         around = np.broadcast_to(outline, (bowls, *outline.shape))
         sampled = norm_balls.loss(around, centres, hessians).min(axis=1)
