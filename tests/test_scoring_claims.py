@@ -138,12 +138,6 @@ def test_a_written_misconception_costs_credit_and_shows_its_correction(cards: di
     assert with_list.value < without.value - 0.1
 
 
-def test_every_written_misconception_typed_as_the_answer_is_again(cards: dict) -> None:
-    for card in cards.values():
-        for wrong in card.misconceptions:
-            assert grade(card, wrong.claim).value < 0.35, (card.id, wrong.claim)
-
-
 def test_evidence_is_the_clause_that_earned_the_point(cards: dict) -> None:
     card = cards["l1-sparsity"]
     result = scoring.score(card.answer, card.key_points, question=card.prompt)
