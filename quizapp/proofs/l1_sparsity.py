@@ -23,6 +23,8 @@ is a corner, a coefficient exactly 0.0, for a large share of them (about 60% of 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from quizapp.proofs import norm_balls
@@ -253,23 +255,23 @@ def run(
         Check(
             f"constrained view: the lowest loss on the L1 diamond is a corner (a coefficient "
             f"exactly 0.0) for at least {CORNER_SHARE:.0%} of {bowls} random quadratic bowls",
-            geometry["corner share"] >= CORNER_SHARE,
-            f"{geometry['corners']} of {bowls} ({geometry['corner share']:.0%})",
+            geometry.corner_share >= CORNER_SHARE,
+            f"{geometry.corners} of {bowls} ({geometry.corner_share:.0%})",
             # Random bowls, so a rate: held on every one of seeds 0-999 (48% at the fewest).
             rate=0.99,
         ),
         Check(
             "... and on the L2 disc it never is: both coefficients non-zero for every bowl",
-            geometry["disc zeros"] == 0,
-            f"{geometry['disc zeros']} of {bowls} with a coefficient at 0.0",
+            geometry.disc_zeros == 0,
+            f"{geometry.disc_zeros} of {bowls} with a coefficient at 0.0",
         ),
         Check(
             f"each of those points is the lowest loss on its ball's boundary (checked against "
             f"{BOUNDARY_POINTS:,} points around each ball, the diamond's vertices among them)",
-            geometry["lowest"],
+            geometry.lowest,
             f"a minimiser's loss minus the best sampled point's, relative: at most "
-            f"{geometry['shortfall']:+.1e} (none above 1e-12); off the boundary by at most "
-            f"{geometry['off boundary']:.1e}",
+            f"{geometry.shortfall:+.1e} (none above 1e-12); off the boundary by at most "
+            f"{geometry.off_boundary:.1e}",
         ),
     )
     panels = (
@@ -337,7 +339,7 @@ def run(
                 Series("ridge", lams, ridge_zeros, "linepoints", "tab:blue"),
             ),
         ),
-        geometry["panel"],
+        geometry.panel,
     )
     return Proof(
         name=NAME,
@@ -369,8 +371,8 @@ def run(
             "objective excess, SGD + L1": excess["SGD + L1"],
             "lasso λ_max (all zero from here)": lam_max,
             "ridge zeros at any λ": ridge_zeros.max(),
-            "bowls whose diamond minimum is a corner": geometry["corner share"],
-            "bowls whose disc minimum has a 0.0": geometry["disc zeros"],
+            "bowls whose diamond minimum is a corner": geometry.corner_share,
+            "bowls whose disc minimum has a 0.0": geometry.disc_zeros,
         },
         panels=panels,
         explanation=(
@@ -411,7 +413,24 @@ def run(
     )
 
 
-def _balls(rng: np.random.Generator, bowls: int, max_condition: float) -> dict:
+@dataclass(frozen=True)
+class _ConstrainedView:
+    """What the random bowls on the unit diamond and disc measured, and the panel showing one."""
+
+    corners: int  # bowls whose diamond minimum has a coefficient at exactly 0.0
+    corner_share: float
+    disc_zeros: int  # bowls whose disc minimum has one
+    shortfall: float  # the most a minimiser's loss exceeds the best sampled boundary point's
+    off_boundary: float  # the most a minimiser's norm differs from the radius
+    panel: Panel
+
+    @property
+    def lowest(self) -> bool:
+        """Every minimiser is on its boundary and no sampled boundary point is lower."""
+        return self.shortfall <= 1e-12 and self.off_boundary <= 1e-9
+
+
+def _balls(rng: np.random.Generator, bowls: int, max_condition: float) -> _ConstrainedView:
     """Random bowls minimised on the unit diamond and disc: the counts, the boundary check and
     a panel of one bowl whose diamond minimum is a corner (where the disc's is clearest off
     the axes)."""
@@ -436,7 +455,7 @@ def _balls(rng: np.random.Generator, bowls: int, max_condition: float) -> dict:
     shown = int(np.argmax(np.where(corner, off_axes, -1.0))) if corner.any() else 0
     c, a = centres[shown], hessians[shown]
     w1, w2 = on_l1[shown], on_l2[shown]
-    level_l1, level_l2 = norm_balls.loss(np.stack([w1, w2]), np.stack([c, c]), np.stack([a, a]))
+    level_l1, level_l2 = norm_balls.loss(np.stack([w1, w2])[None], c[None], a[None])[0]
     l1_contour = norm_balls.contour(c, a, float(level_l1), 120)
     l2_contour = norm_balls.contour(c, a, float(level_l2), 120)
     zero = [f"w{i + 1} = 0.0" for i in range(2) if w1[i] == 0.0]
@@ -465,12 +484,11 @@ def _balls(rng: np.random.Generator, bowls: int, max_condition: float) -> dict:
             Series("the bowl's centre", [c[0]], [c[1]], "points", "black"),
         ),
     )
-    return {
-        "corners": int(corner.sum()),
-        "corner share": float(corner.mean()),
-        "disc zeros": int(np.count_nonzero(np.any(on_l2 == 0.0, axis=1))),
-        "lowest": shortfall <= 1e-12 and off <= 1e-9,
-        "shortfall": shortfall,
-        "off boundary": off,
-        "panel": panel,
-    }
+    return _ConstrainedView(
+        corners=int(corner.sum()),
+        corner_share=float(corner.mean()),
+        disc_zeros=int(np.count_nonzero(np.any(on_l2 == 0.0, axis=1))),
+        shortfall=shortfall,
+        off_boundary=off,
+        panel=panel,
+    )

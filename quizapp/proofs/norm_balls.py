@@ -72,12 +72,17 @@ def on_disc(centres: np.ndarray, curvature: np.ndarray, radius: float) -> np.nda
     return np.einsum("kij,kj->ki", vectors, pulled / (values + high[:, None]))
 
 
+def _diamond_edges(radius: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The diamond's four edges as (start, end) vertices, counter-clockwise from (radius, 0)."""
+    vertices = radius * np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
+    return list(zip(vertices, np.roll(vertices, -1, axis=0), strict=True))
+
+
 def on_diamond(centres: np.ndarray, curvature: np.ndarray, radius: float) -> np.ndarray:
     """The minimiser over ‖w‖₁ ≤ radius of each bowl (centres outside the diamond)."""
-    vertices = radius * np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
     best = np.zeros_like(centres)
     best_loss = np.full(len(centres), np.inf)
-    for start, end in zip(vertices, np.roll(vertices, -1, axis=0), strict=True):
+    for start, end in _diamond_edges(radius):
         edge = end - start
         along = np.einsum("i,kij,kj->k", edge, curvature, centres - start)
         t = np.clip(along / np.einsum("i,kij,j->k", edge, curvature, edge), 0.0, 1.0)
@@ -92,10 +97,8 @@ def on_diamond(centres: np.ndarray, curvature: np.ndarray, radius: float) -> np.
 
 def diamond_outline(radius: float, per_edge: int) -> np.ndarray:
     """Points around the diamond's boundary, its four vertices included, shape (4 per_edge, 2)."""
-    vertices = radius * np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
     t = np.linspace(0.0, 1.0, per_edge, endpoint=False)[:, None]
-    edges = [a + t * (b - a) for a, b in zip(vertices, np.roll(vertices, -1, axis=0), strict=True)]
-    return np.concatenate(edges)
+    return np.concatenate([a + t * (b - a) for a, b in _diamond_edges(radius)])
 
 
 def circle_outline(radius: float, points: int) -> np.ndarray:

@@ -120,8 +120,8 @@ def _log_grid(low: float, high: float, rows: int) -> RowGrid | None:
             continue
         rank = (len(ticks) < MIN_TICKS, top - bottom)  # three ticks if any grid has them
         if best is None or rank < best[0]:
-            grid = RowGrid(bottom, top, tuple(float(k) for k in ticks), tuple(map(_decade, ticks)))
-            best = (rank, grid)
+            labels = tuple(map(decade_text, ticks))
+            best = (rank, RowGrid(bottom, top, tuple(float(k) for k in ticks), labels))
     return None if best is None else best[1]
 
 
@@ -171,7 +171,9 @@ def _number(value: float, step: float) -> str:
     return f"{value:.{decimals}f}"
 
 
-def _decade(exponent: int) -> str:
+def decade_text(exponent: int) -> str:
+    """A text chart's label for 10^exponent: "1e-5" and "1e3", or "0.01", "1", "100" nearer 1
+    (plotext's own log labels are long decimals, "0.000000000006")."""
     return f"1e{exponent}" if abs(exponent) >= 3 else f"{10.0**exponent:g}"
 
 

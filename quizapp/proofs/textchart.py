@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from quizapp.proofs.model import Panel, Proof, Series
-from quizapp.proofs.rowgrid import row_grid
+from quizapp.proofs.rowgrid import decade_text, row_grid
 
 # Colourless charts tell series apart by their marker alone.
 MARKERS = ("•", "x", "+", "o", "*", "#", "@", "%")
@@ -95,8 +95,7 @@ def _decade_ticks(values: list[float], most: int = 6) -> tuple[list[float], list
         return [min(values), max(values)], [f"{min(values):.2g}", f"{max(values):.2g}"]
     step = max(1, math.ceil((high - low) / (most - 1)))
     exponents = range(low, high + 1, step)
-    labels = [f"1e{k}" if abs(k) >= 3 else f"{10.0**k:g}" for k in exponents]
-    return [10.0**k for k in exponents], labels
+    return [10.0**k for k in exponents], [decade_text(k) for k in exponents]
 
 
 def _whole_ticks(low: int, high: int, most: int = 7) -> tuple[list[int], list[str]]:
