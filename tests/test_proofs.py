@@ -904,6 +904,7 @@ def _mutations():
     """(proof, what is broken, how to break it, params, statements that must then fail)."""
     from quizapp.proofs import (
         bias_term,
+        bias_variance,
         depth_vs_width,
         dropout_ensemble,
         elastic_net,
@@ -996,6 +997,27 @@ def _mutations():
             ),
             {},
             ["with a bias the same neuron", "the same net with biases"],
+        ),
+        (
+            "bias-variance",
+            "the target is a straight line: no bias for extra degrees to remove",
+            lambda mp: mp.setattr(bias_variance, "true_function", lambda x: 2.0 * x - 1.0),
+            {},
+            ["bias² falls"],
+        ),
+        (
+            "bias-variance",
+            "no noise: nothing for a flexible fit to chase",
+            lambda mp: None,
+            {"noise": 0.0},
+            ["variance rises", "the measured test error is U-shaped"],
+        ),
+        (
+            "bias-variance",
+            "two training sets: too few to measure the decomposition",
+            lambda mp: None,
+            {"sets": 2},
+            ["bias² + variance + noise matches"],
         ),
         (
             "l1-sparsity",
@@ -1361,6 +1383,8 @@ def test_a_mutation_that_breaks_the_phenomenon_fails_its_checks(
         "depth-vs-width",
         "dropout-ensemble",
         "vanishing-gradients",
+        "l1-sparsity",
+        "bias-variance",
     ],
 )
 def test_every_check_is_caught_by_some_mutation(name: str) -> None:
