@@ -84,7 +84,7 @@ def _draw_panel(ax: Axes, panel: Panel) -> None:
         cell = ax.get_position()  # the left 60% of its cell, the legend in the rest (below)
         ax.set_position((cell.x0, cell.y0, cell.width * 0.6, cell.height))
         ax.set_anchor("W")
-    ax.set_title(panel.title, fontsize=10)
+    ax.set_title(panel.title, fontsize=10, y=1.0)
     ax.set_xlabel(panel.xlabel)
     ax.set_ylabel(panel.ylabel)
     ax.grid(True, which="major", alpha=0.3)
