@@ -192,6 +192,18 @@ def panel_png(panel: Panel, width_px: int = 880, height_px: int = 480) -> bytes:
     return buffer.getvalue()
 
 
+def warm_up() -> None:
+    """Import matplotlib and draw a line of text once, so the font and the text caches are
+    loaded before the first figure is wanted."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(1.0, 0.5), dpi=DPI)
+    FigureCanvasAgg(fig)
+    fig.text(0.0, 0.5, "0123456789 warm-up")
+    fig.canvas.draw()
+
+
 def _format_of(path: Path) -> str:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:

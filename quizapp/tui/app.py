@@ -520,6 +520,24 @@ def _warm_up() -> None:
         import_module("quizapp.scoring.semantic").preload()
     except Exception:  # the reveal reports a broken scorer; warming up must stay silent
         pass
+    warm_up_pictures()
+
+
+def warm_up_pictures() -> bool:
+    """Where the terminal draws pictures, load matplotlib and its font now: the first figure
+    of a process paid 0.6-0.8 s for them on top of its own render, the first "Prove it"'s
+    picture a second late. Text-chart terminals never load matplotlib. True when it loaded."""
+    from quizapp.tui import terminal_images
+
+    if terminal_images.mode() is None:
+        return False
+    try:
+        from quizapp.proofs.figure import warm_up
+
+        warm_up()
+    except Exception:  # the proof screen reports a broken matplotlib when it draws
+        return False
+    return True
 
 
 def make_app(

@@ -168,3 +168,25 @@ async def test_at_80x24_the_chart_is_seen_whole_and_the_heading_takes_one_line(a
         screen = await open_proof(pilot, "init-variance")  # a title too long for the hint
         assert screen.query_one("#panel-heading", Static).region.height == 1
         assert text_of(screen, "#panel-heading").startswith("Panel 1 of 2: Var(z) by layer")
+
+
+WARM_UP_CHILD = """
+import sys
+from quizapp.tui import app, terminal_images
+terminal_images.set_mode(sys.argv[1] if sys.argv[1] != "none" else None)
+loaded = app.warm_up_pictures()
+print(loaded, "matplotlib" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("halfcell", "True True"), ("none", "False False")])
+def test_matplotlib_is_loaded_ahead_only_where_pictures_are_drawn(mode, expected):
+    """The first picture must not pay for importing matplotlib; a text-only terminal never
+    loads it (a fresh process: this one may have imported it for other tests)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", WARM_UP_CHILD, mode], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == expected.split()
