@@ -180,7 +180,10 @@ _UNSCALED = np.ones(1)  # BN's scale when there is no BN
 
 def _gate(residual: bool | np.ndarray) -> float | np.ndarray:
     """What a skip carries: 1 for every net, or each stacked net's own 0 or 1."""
-    return _ALL if residual is True else np.asarray(residual, dtype=float)
+    if residual is True:
+        return _ALL
+    gate = np.asarray(residual)
+    return gate if gate.dtype.kind == "f" else gate.astype(float)
 
 
 @dataclass
