@@ -730,6 +730,22 @@ def test_backprop_matches_finite_differences(activation, residual, batch_norm, n
         assert np.max(np.abs(numeric - grad)) <= 1e-5 * scale
 
 
+def test_a_single_precision_net_with_per_net_skips_stays_single() -> None:
+    """depth-vs-width trains in float32 with a 0/1 skip gate per stacked net: a gate widened to
+    doubles would silently make every layer after the first double again (and slower)."""
+    from quizapp.proofs import mlp
+
+    rng = np.random.default_rng(1)
+    net = mlp.init_net(rng, [1, 3, 3, 3, 1], "relu", "he", nets=4)
+    net.weights = [w.astype(np.float32) for w in net.weights]
+    net.biases = [b.astype(np.float32) for b in net.biases]
+    net.residual = np.array([0.0, 1.0, 0.0, 1.0], np.float32)[:, None, None]
+    x = rng.standard_normal((4, 5, 1)).astype(np.float32)
+    cache = mlp.forward(net, x)
+    grads = mlp.backward(net, cache, np.ones_like(cache.output))
+    assert {a.dtype for a in (cache.output, *cache.inputs, *grads.params)} == {np.dtype("float32")}
+
+
 @pytest.mark.parametrize(("residual", "every"), [(False, 7), (True, 7), (False, 0)])
 def test_training_on_without_diverged_nets_changes_no_number(residual, every) -> None:
     """Gradient descent drops diverged nets from the stack (batch norm's learning-rate grid);
