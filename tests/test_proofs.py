@@ -9,6 +9,7 @@ the piece counter are checked against independent methods.
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 import warnings
@@ -475,8 +476,10 @@ def test_a_log_axis_over_less_than_two_decades_labels_more_than_one_tick() -> No
     assert labels(0.3, 5.0) == ["0.5", "1", "2", "5"]
     long = labels(1e-15, 10.0)
     assert len(long) >= 4  # a long axis keeps its decades
-    # as plain text, not mathtext ("$\\mathdefault{10^{-3}}$"), whose parser costs a first figure
-    assert "10⁻⁵" in long and all(t.startswith("10") and "$" not in t for t in long)
+    # as plain text, not mathtext ("$\\mathdefault{10^{-3}}$"), whose parser costs a first figure;
+    # which decades get a label is matplotlib's choice (3.10 labels every other one, 3.11 more)
+    assert all(re.fullmatch("10[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+", t) for t in long)
+    assert any("⁻" in t for t in long)
 
 
 def test_decade_labels_read_as_powers_of_ten_and_other_values_as_numbers() -> None:
