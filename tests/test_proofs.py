@@ -265,11 +265,27 @@ def test_proof_is_deterministic(name: str, runs) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_figure_renders_to_png(name: str, runs, tmp_path) -> None:
-    path = render_figure(runs[(name, 0)], tmp_path / f"{name}.png")
+def test_figure_renders_to_png_with_every_legend_and_title_inside_it(
+    name: str, runs, tmp_path
+) -> None:
+    """The PNG is written, and no legend or title runs off its edges (l1-sparsity's legend
+    beside its geometry panel was cut off at the right once)."""
+    from quizapp.proofs.figure import build_figure
+
+    fig = build_figure(runs[(name, 0)])
+    path = tmp_path / f"{name}.png"
+    fig.savefig(path)
     data = path.read_bytes()
     assert data.startswith(PNG_MAGIC)
     assert len(data) > 20_000  # several labelled panels, not an empty canvas
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for artist in (ax.get_legend(), ax.title):
+            box = artist.get_window_extent(renderer)
+            assert box.x0 >= -1 and box.x1 <= fig.bbox.x1 + 1, (ax.get_title(), box)
+            assert box.y0 >= -1 and box.y1 <= fig.bbox.y1 + 1, (ax.get_title(), box)
 
 
 # --- the registry ------------------------------------------------------------------------------

@@ -81,9 +81,7 @@ def _draw_panel(ax: Axes, panel: Panel) -> None:
         ax.axhline(0.0, color="black", linewidth=0.6)
     if panel.equal_axes:
         ax.set_aspect("equal", adjustable="box")  # the box narrows; no data are cut off
-        cell = ax.get_position()  # the left 60% of its cell, the legend in the rest (below)
-        ax.set_position((cell.x0, cell.y0, cell.width * 0.6, cell.height))
-        ax.set_anchor("W")
+        ax.set_anchor("W")  # at the left of its cell, the legend in the rest (below)
     ax.set_title(panel.title, fontsize=10, y=1.0)
     ax.set_xlabel(panel.xlabel)
     ax.set_ylabel(panel.ylabel)
@@ -98,9 +96,26 @@ def _draw_panel(ax: Axes, panel: Panel) -> None:
         if scale == "log":
             _label_short_log_axis(axis, values)
     if panel.equal_axes:  # geometry leaves no empty corner for a legend: it goes beside it
-        ax.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0)
+        _legend_beside(ax)
     else:
         ax.legend(fontsize=7.5, framealpha=0.85)
+
+
+LEGEND_GAP = 0.04  # between the axes and a legend beside them, as a share of the axes' width
+
+
+def _legend_beside(ax: Axes) -> None:
+    """The legend right of the axes and inside their cell: the axes get the width the legend
+    leaves. A fixed share for the axes (60%) let a legend of long labels run off the figure."""
+    cell = ax.get_position(original=True)  # the whole cell, not the box the aspect left
+    legend = ax.legend(
+        fontsize=7.5, loc="upper left", bbox_to_anchor=(1.0 + LEGEND_GAP, 1.0), borderaxespad=0
+    )
+    figure = ax.get_figure()
+    renderer = figure.canvas.get_renderer()  # type: ignore[union-attr]
+    share = legend.get_window_extent(renderer).width / figure.bbox.width  # type: ignore[union-attr]
+    width = max((cell.width - share) / (1.0 + LEGEND_GAP), 0.3 * cell.width)
+    ax.set_position((cell.x0, cell.y0, width, cell.height))
 
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
