@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -390,6 +391,47 @@ def test_report_shows_verdict_claim_checks_and_figures(runs) -> None:
     assert "What to look at" in report
     failing = format_report(_tiny_proof(True, False))
     assert "✗ Something." in failing and "✗ part 1" in failing and "42" in failing
+
+
+def _circle_chart(view: tuple[float, float, float, float] | None) -> tuple[int, int, str]:
+    """A unit circle (and a far point) on equal axes as a 72x18 text chart: the columns and
+    rows its marker spans, and the chart."""
+    t = np.linspace(0.0, 2.0 * np.pi, 200)
+    panel = Panel(
+        "circle",
+        "x",
+        "y",
+        (Series("circle", np.cos(t), np.sin(t)), Series("far", [9.0], [-7.0], "points")),
+        equal_axes=True,
+        text_view=view,
+    )
+    proof = replace(_tiny_proof(True), panels=(panel,))
+    chart = text_chart(proof, width=72, height=18)
+    cells = [
+        (row, col)
+        for row, line in enumerate(chart.splitlines()[:-2])
+        for col, char in enumerate(line)
+        if char == "•"
+    ]
+    rows = {r for r, _ in cells}
+    cols = {c for _, c in cells}
+    return max(cols) - min(cols) + 1, max(rows) - min(rows) + 1, chart
+
+
+def test_equal_axes_keep_a_circle_round_in_a_text_chart() -> None:
+    """A cell is about twice as tall as wide: a round circle spans about twice as many
+    columns as rows (stretched to the chart's width it spanned five times as many)."""
+    for view in (None, (-1.5, 1.5, -1.5, 1.5)):
+        columns, rows, _ = _circle_chart(view)
+        assert 1.5 <= columns / rows <= 2.6, (view, columns, rows)
+
+
+def test_a_text_view_zooms_in_and_names_what_it_leaves_out() -> None:
+    _, whole_rows, whole = _circle_chart(None)
+    _, rows, zoomed = _circle_chart((-1.5, 1.5, -1.5, 1.5))
+    assert rows >= 2 * whole_rows and rows >= 7  # the circle, not the far point, fills it
+    assert "far (off the chart)" in zoomed and "circle (off" not in zoomed
+    assert "(off the chart)" not in whole
 
 
 def test_text_chart_is_plain_text_with_title_labels_and_legend(runs) -> None:

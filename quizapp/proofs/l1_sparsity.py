@@ -468,6 +468,8 @@ def _balls(rng: np.random.Generator, bowls: int, max_condition: float) -> _Const
         xlabel="w1",
         ylabel="w2",
         equal_axes=True,
+        # a text chart has a dozen rows: it shows the balls, where the contours touch them
+        text_view=(-1.5, 1.5, -1.5, 1.5),
         series=(
             Series("L1 ball ‖w‖₁ ≤ 1", ring[:, 0], ring[:, 1], color="tab:green"),
             Series("L2 ball ‖w‖₂ ≤ 1", round_[:, 0], round_[:, 1], color="tab:blue"),

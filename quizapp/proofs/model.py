@@ -58,7 +58,10 @@ class Panel:
     proximal L1 weight): zero stays visible below `linthresh` while the rest reads as log.
     `ylim` fixes the y range when a few wild values would otherwise flatten what matters
     (the data are not clipped; what falls outside is simply off the chart). `equal_axes` asks
-    for the same scale on both axes, for geometry; a text chart's cells cannot honour it.
+    for the same scale on both axes, for geometry (a text chart counts a cell as twice as tall
+    as it is wide). `text_view` (x0, x1, y0, y1) is the region a text chart shows, when the
+    whole would leave what matters a few cells wide; a series with nothing in it is marked
+    "off the chart" in that chart's legend.
     """
 
     title: str
@@ -70,6 +73,7 @@ class Panel:
     linthresh: float = 1e-6
     ylim: tuple[float, float] | None = None
     equal_axes: bool = False  # one unit is as long on x as on y (a circle stays round)
+    text_view: tuple[float, float, float, float] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "series", tuple(self.series))

@@ -21,6 +21,10 @@ MARKERS = ("•", "x", "+", "o", "*", "#", "@", "%")
 # line and the x label line (plotext's layout, with the title and x label always set here).
 FURNITURE_ROWS = 5
 
+# A terminal cell is about twice as tall as it is wide: equal axes give a row twice a column's
+# share of the data.
+CELL_ASPECT = 2.0
+
 # The plotext module is one global figure; serialise the CLI's use of it.
 _PLOTEXT_LOCK = threading.Lock()
 
@@ -76,9 +80,16 @@ def markers(panel: Panel) -> list[str]:
 
 
 def legend(panel: Panel) -> list[tuple[str, str]]:
-    """(marker, label) for every series shown in the legend, in panel order."""
+    """(marker, label) for every series shown in the legend, in panel order. A text chart
+    zoomed to the panel's `text_view` says which series it leaves out ("off the chart")."""
+    view = panel.text_view
     return [
-        (marker, series.label)
+        (
+            marker,
+            series.label
+            if view is None or _inside(series, view)
+            else f"{series.label} (off the chart)",
+        )
         for series, marker in zip(panel.series, markers(panel), strict=True)
         if not series.label.startswith("_")
     ]
@@ -141,8 +152,18 @@ def draw_panel(shown: Panel, plt: Any, width: int, height: int) -> list[tuple[st
         if xs:
             points += zip(xs, ys, strict=True)
         prepared.append((series, xs, ys))
-    low, high = _y_range(shown, points) if points else (0.0, 1.0)
-    grid = row_grid(low, high, height - FURNITURE_ROWS, log=ylog, fixed=shown.ylim is not None)
+    view = shown.text_view
+    if view is not None:
+        low, high = view[2], view[3]
+    else:
+        low, high = _y_range(shown, points) if points else (0.0, 1.0)
+    rows = height - FURNITURE_ROWS
+    x_range = None
+    if shown.equal_axes and points and not ylog and shown.xscale == "linear":
+        low, high, x_range = _equal_aspect(shown, points, low, high, width, rows)
+    grid = row_grid(low, high, rows, log=ylog, fixed=shown.ylim is not None)
+    if x_range is not None:  # the y grid may have widened to round ticks: x follows it
+        x_range = _equal_aspect_x(x_range, grid.high - grid.low, grid.labels, width, rows)
     # Reference lines first, so the data are drawn over them; measured points last, so a point
     # that sits on the curve it is compared with still shows (the curve drew over it before).
     layer = {"dashed": 0, "points": 2}
@@ -174,6 +195,10 @@ def draw_panel(shown: Panel, plt: Any, width: int, height: int) -> list[tuple[st
         if ylog:
             plt.yscale("log")
         plt.ylim(grid.low, grid.high)  # plotext takes log10 limits on a log axis
+        if x_range is not None:
+            plt.xlim(*x_range)
+        elif view is not None:
+            plt.xlim(view[0], view[1])
         if grid.ticks:  # ticks in data units: plotext takes their log10 itself
             values = [10.0**t for t in grid.ticks] if ylog else list(grid.ticks)
             plt.yticks(values, list(grid.labels))
@@ -189,6 +214,45 @@ def draw_panel(shown: Panel, plt: Any, width: int, height: int) -> list[tuple[st
         plt.title(_fit(f"{title}; y: {shown.ylabel}", f"y: {shown.ylabel}", width=width))
     plt.xlabel(shown.xlabel)
     return legend(shown)
+
+
+def _canvas_columns(width: int, labels: tuple[str, ...]) -> int:
+    """plotext's canvas width: the chart less the y tick labels, their tick mark and the frame."""
+    return max(width - max((len(label) for label in labels), default=1) - 3, 2)
+
+
+def _equal_aspect(
+    panel: Panel, points: list[tuple[float, float]], low: float, high: float, width: int, rows: int
+) -> tuple[float, float, tuple[float, float]]:
+    """The y range (widened when the x range needs more rows) and the x range for equal axes."""
+    view = panel.text_view
+    xs = [x for x, _ in points]
+    left, right = (view[0], view[1]) if view is not None else (min(xs), max(xs))
+    columns = _canvas_columns(width, (f"{low:.2f}", f"{high:.2f}"))
+    # the y span the x range needs at a row per CELL_ASPECT columns' worth of data
+    needed = (right - left) / max(columns - 1, 1) * CELL_ASPECT * max(rows - 1, 1)
+    if needed > high - low:
+        middle = (low + high) / 2
+        low, high = middle - needed / 2, middle + needed / 2
+    return low, high, (left, right)
+
+
+def _equal_aspect_x(
+    x_range: tuple[float, float], y_span: float, labels: tuple[str, ...], width: int, rows: int
+) -> tuple[float, float]:
+    """The x range, centred on the given one, that makes a column half a row's share of y."""
+    columns = _canvas_columns(width, labels)
+    span = y_span / max(rows - 1, 1) / CELL_ASPECT * max(columns - 1, 1)
+    middle = (x_range[0] + x_range[1]) / 2
+    span = max(span, x_range[1] - x_range[0])
+    return middle - span / 2, middle + span / 2
+
+
+def _inside(series: Series, view: tuple[float, float, float, float]) -> bool:
+    return any(
+        view[0] <= x <= view[1] and view[2] <= y <= view[3]
+        for x, y in zip(series.x, series.y, strict=True)
+    )
 
 
 def legend_lines(entries: list[tuple[str, str]], width: int) -> list[str]:
