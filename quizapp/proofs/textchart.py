@@ -160,7 +160,9 @@ def draw_panel(shown: Panel, plt: Any, width: int, height: int) -> list[tuple[st
     rows = height - FURNITURE_ROWS
     x_range = None
     if shown.equal_axes and points and not ylog and shown.xscale == "linear":
-        low, high, x_range = _equal_aspect(shown, points, low, high, width, rows)
+        xs = [x for x, _ in points]
+        x_range = (view[0], view[1]) if view is not None else (min(xs), max(xs))
+        low, high = _equal_aspect(x_range, low, high, width, rows)
     grid = row_grid(low, high, rows, log=ylog, fixed=shown.ylim is not None)
     if x_range is not None:  # the y grid may have widened to round ticks: x follows it
         x_range = _equal_aspect_x(x_range, grid.high - grid.low, grid.labels, width, rows)
@@ -221,30 +223,30 @@ def _canvas_columns(width: int, labels: tuple[str, ...]) -> int:
     return max(width - max((len(label) for label in labels), default=1) - 3, 2)
 
 
+def _x_per_y(width: int, labels: tuple[str, ...], rows: int) -> float:
+    """How much x span equal axes give per unit of y span on this canvas: a column holds half
+    a row's share of the data (CELL_ASPECT), and there are more columns than rows."""
+    columns = _canvas_columns(width, labels)
+    return max(columns - 1, 1) / (max(rows - 1, 1) * CELL_ASPECT)
+
+
 def _equal_aspect(
-    panel: Panel, points: list[tuple[float, float]], low: float, high: float, width: int, rows: int
-) -> tuple[float, float, tuple[float, float]]:
-    """The y range (widened when the x range needs more rows) and the x range for equal axes."""
-    view = panel.text_view
-    xs = [x for x, _ in points]
-    left, right = (view[0], view[1]) if view is not None else (min(xs), max(xs))
-    columns = _canvas_columns(width, (f"{low:.2f}", f"{high:.2f}"))
-    # the y span the x range needs at a row per CELL_ASPECT columns' worth of data
-    needed = (right - left) / max(columns - 1, 1) * CELL_ASPECT * max(rows - 1, 1)
-    if needed > high - low:
-        middle = (low + high) / 2
-        low, high = middle - needed / 2, middle + needed / 2
-    return low, high, (left, right)
+    x_range: tuple[float, float], low: float, high: float, width: int, rows: int
+) -> tuple[float, float]:
+    """The y range, widened about its middle when the x range needs more rows than it has."""
+    needed = (x_range[1] - x_range[0]) / _x_per_y(width, (f"{low:.2f}", f"{high:.2f}"), rows)
+    if needed <= high - low:
+        return low, high
+    middle = (low + high) / 2
+    return middle - needed / 2, middle + needed / 2
 
 
 def _equal_aspect_x(
     x_range: tuple[float, float], y_span: float, labels: tuple[str, ...], width: int, rows: int
 ) -> tuple[float, float]:
-    """The x range, centred on the given one, that makes a column half a row's share of y."""
-    columns = _canvas_columns(width, labels)
-    span = y_span / max(rows - 1, 1) / CELL_ASPECT * max(columns - 1, 1)
+    """The x range, centred on the given one, that equal axes give the final y span."""
+    span = max(y_span * _x_per_y(width, labels, rows), x_range[1] - x_range[0])
     middle = (x_range[0] + x_range[1]) / 2
-    span = max(span, x_range[1] - x_range[0])
     return middle - span / 2, middle + span / 2
 
 
